@@ -1,0 +1,70 @@
+"""Every Redis key the bot and the workers own, with its lifetime, in one place.
+
+Keys are `nvb:<noun>:<id>[:<part>]`. A chat is named by `ChatRef.key` (`telegram:<chat_id>`), a request by
+the id the conversation gives it (`<chat key>:<update_id>`), a render by the backend's render id.
+"""
+
+from __future__ import annotations
+
+PREFIX = "nvb"
+
+DAY = 24 * 3600
+SESSION_TTL_S = 90 * DAY
+REQUEST_TTL_S = 7 * DAY
+RENDER_TTL_S = 7 * DAY
+DELIVERED_TTL_S = 30 * DAY
+
+
+def session_key(chat_key: str) -> str:
+    """Hash: client id, token, user id, expiry, backend task/session ids, language (see `sessions.py`)."""
+    return f"{PREFIX}:session:{chat_key}"
+
+
+def update_seen_key(channel: str, update_id: int) -> str:
+    """Marker that an update was recorded: de-duplicates redelivered updates."""
+    return f"{PREFIX}:update:{channel}:{update_id}"
+
+
+def request_key(request_id: str) -> str:
+    """Hash: one user request (text, intent, language, progress message id, state before the turn)."""
+    return f"{PREFIX}:request:{request_id}"
+
+
+def chat_tail_key(chat_key: str) -> str:
+    """The id of the chat's last enqueued job, so the next one runs after it (one turn at a time)."""
+    return f"{PREFIX}:tail:{chat_key}"
+
+
+def chat_renders_key(chat_key: str) -> str:
+    """Set of the chat's renders still being followed."""
+    return f"{PREFIX}:renders:{chat_key}"
+
+
+def active_renders_key() -> str:
+    """Set of every render still being followed, so a restarted worker can resume them."""
+    return f"{PREFIX}:renders:active"
+
+
+def render_key(render_id: str) -> str:
+    """Hash: chat, request, status, progress, output url of one render."""
+    return f"{PREFIX}:render:{render_id}"
+
+
+def delivered_key(render_id: str) -> str:
+    """Claim, then marker, that a render's video was sent: a video is never sent twice."""
+    return f"{PREFIX}:delivered:{render_id}"
+
+
+def export_key(request_id: str) -> str:
+    """The render id an export request submitted: a retried export never submits twice."""
+    return f"{PREFIX}:export:{request_id}"
+
+
+def rate_key(scope: str, window: int) -> str:
+    """A counter of Telegram sends in one scope (`global`, `chat:<id>`, `group:<id>`) and time window."""
+    return f"{PREFIX}:rate:{scope}:{window}"
+
+
+def console_outbox_key(chat_id: int) -> str:
+    """List of what the playground's console channel shows the user."""
+    return f"{PREFIX}:console:{chat_id}"

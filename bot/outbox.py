@@ -1,0 +1,86 @@
+"""What the conversation and the jobs need from a chat channel, independent of Telegram.
+
+A channel (Telegram today, the playground's console, WhatsApp next) implements `Outbox`. Jobs receive a
+`ChatRef`, ask `open_outbox` for that chat's channel, and never see a channel's own types.
+
+    SendError
+     ├── ChatUnavailableError   the user blocked the bot, or the chat is gone: stop talking to it
+     └── FileTooBigError        a file over the channel's limit (download or upload)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+from bot.models import ChatRef, MediaRef
+
+ChatAction = Literal["typing", "upload_video"]
+
+
+class SendError(Exception):
+    """A message could not be delivered to the chat."""
+
+
+class ChatUnavailableError(SendError):
+    """The bot was blocked or removed: retrying would only annoy the channel."""
+
+
+class FileTooBigError(SendError):
+    """The channel refuses a file of this size."""
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: either a callback (`data`, at most 64 bytes) or a link (`url`)."""
+
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class VideoFile:
+    """A finished MP4 on disk, with what a player needs to show it inline."""
+
+    path: Path
+    width: int
+    height: int
+    duration_s: float
+    thumbnail: Path | None = None
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+class Outbox(Protocol):
+    """The outgoing half of a channel."""
+
+    def send_text(self, chat: ChatRef, text: str, keyboard: Keyboard = ()) -> int:
+        """Send a message; returns its id (for later edits)."""
+        ...
+
+    def edit_text(self, chat: ChatRef, message_id: int, text: str, keyboard: Keyboard = ()) -> int:
+        """Edit a message in place; returns the id of the message now showing the text."""
+        ...
+
+    def send_video(self, chat: ChatRef, video: VideoFile, caption: str, keyboard: Keyboard = ()) -> int:
+        """Send an MP4 that plays inline."""
+        ...
+
+    def send_action(self, chat: ChatRef, action: ChatAction) -> None:
+        """Show "typing…" or "sending video…"."""
+        ...
+
+    def fetch_media(self, media: MediaRef, dest: Path) -> Path:
+        """Copy the user's file to `dest`, streamed (never whole in memory)."""
+        ...
+
+    def upload_limit(self) -> int:
+        """The largest file `send_video` accepts, in bytes."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...

@@ -1,0 +1,81 @@
+"""Telegram's send limits, held across every process (bot and all workers) through Redis.
+
+A generic cell-rate algorithm (GCRA) per scope: each key holds the theoretical arrival time of the next
+allowed message. One Lua script checks every scope of a send and books them all, atomically, so no two
+processes can both take the last slot.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from redis import Redis
+
+from bot import keys
+
+_SCRIPT = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[2 * i - 1])
+  local burst = tonumber(ARGV[2 * i])
+  local tat = tonumber(redis.call('GET', key) or now)
+  if tat < now then tat = now end
+  local w = tat - now - interval * (burst - 1)
+  if w > wait then wait = w end
+end
+if wait > 0 then return math.ceil(wait) end
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[2 * i - 1])
+  local tat = tonumber(redis.call('GET', key) or now)
+  if tat < now then tat = now end
+  redis.call('SET', key, tat + interval, 'PX', math.ceil(tat + interval - now) + 1000)
+end
+return 0
+"""
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One message every `interval_ms`, with up to `burst` at once."""
+
+    scope: str
+    interval_ms: int
+    burst: int = 1
+
+
+class RateLimiter:
+    """Blocks a sender until every scope of its message has room."""
+
+    def __init__(self, redis: Redis, *, per_chat_per_s: float, per_group_per_min: int, global_per_s: int):
+        self.redis = redis
+        self.script = redis.register_script(_SCRIPT)
+        self.chat_interval_ms = int(1000 / per_chat_per_s)
+        self.group_interval_ms = int(60_000 / per_group_per_min)
+        self.global_interval_ms = max(1, int(1000 / global_per_s))
+
+    def rates_for(self, chat_id: int, is_group: bool) -> list[Rate]:
+        """The scopes one message to `chat_id` counts against."""
+        rates = [Rate("global", self.global_interval_ms), Rate(f"chat:{chat_id}", self.chat_interval_ms)]
+        if is_group:
+            rates.append(Rate(f"group:{chat_id}", self.group_interval_ms))
+        return rates
+
+    def try_acquire(self, rates: list[Rate]) -> float:
+        """Book a slot in every scope and return 0, or book nothing and return the seconds to wait."""
+        argv: list[int] = []
+        for rate in rates:
+            argv.extend((rate.interval_ms, rate.burst))
+        wait_ms = self.script(keys=[keys.rate_key(rate.scope, 0) for rate in rates], args=argv)
+        return int(wait_ms) / 1000
+
+    def acquire(self, chat_id: int, is_group: bool = False, max_wait_s: float = 300.0) -> None:
+        """Wait (sleeping only for the time the limit itself asks) until the message may go."""
+        deadline = time.monotonic() + max_wait_s
+        rates = self.rates_for(chat_id, is_group)
+        while (wait := self.try_acquire(rates)) > 0:
+            if time.monotonic() + wait > deadline:
+                raise TimeoutError("rate limiter: no slot in time")
+            time.sleep(wait)

@@ -1,0 +1,87 @@
+# The bot's words in English. Keys are dotted in code (`upload.too_large`) and dashed here (`upload-too_large`).
+
+## start and help
+start-greeting = Hi { $name }! I edit your videos. Send me a video (up to { $limit_mb } MB), then tell me what you want, for example: "remove the silences, add background music, add transitions". Type "export" when you're happy and I'll send you the edited MP4.
+help-text = How it works:
+    1. Send a video (or several, or a link to one).
+    2. Tell me what to change, in English or Hindi.
+    3. Type "export" to get the final MP4.
+    Also: "status" shows the timeline, "credits" your balance, /new starts over, /language switches language.
+session-new = Fresh start. Send me a new video.
+language-choose = Which language should I use?
+language-set = OK, I'll talk in English from now on.
+
+## acknowledgements and progress
+ack-edit = Got it, working on it…
+ack-upload = Video received. Uploading it to the editor…
+ack-export = Exporting your video…
+ack-queued = Got it. I'll start as soon as your previous request is done.
+turn-still_working = Still working on your edit… ({ $minutes } min so far)
+progress-rendering = Rendering your video… { $percent }%
+progress-sent = Sent ✅
+
+## uploads
+upload-done = Uploaded "{ $name }" ({ $duration } s). Now tell me what to change.
+upload-failed = I couldn't upload that file. Please send it again.
+upload-too_big_for_telegram = This file is { $size_mb } MB, but I can only download files up to { $limit_mb } MB from Telegram. You can send me a link to it instead (Google Drive, Dropbox or any direct https link), or the bot's operator can run a self-hosted Telegram Bot API server for files up to 2000 MB.
+upload-unsupported = I can't edit this kind of file. Send a video (mp4, mov, avi, webm, mkv), a picture (jpg, png, gif, webp) or music (mp3, wav, m4a, aac).
+upload-backend_too_large = This file is too large for the editor. Please trim it or compress it and send it again.
+upload-how = Send me the video as a message (or a link to it), and I'll upload it.
+upload-done_more = Tell me what else to change.
+
+## edit turns
+turn-changed = Done. Here's what changed:
+    { $changes }
+turn-no_change = I finished, but the timeline didn't change. Tell me more precisely what you'd like.
+turn-timeout = The editor has been silent for too long, so I stopped waiting. Nothing was charged twice. Tap Retry to try again.
+turn-lost = I lost the connection to the editor and your edit didn't show up in the timeline. Tap Retry to send it again.
+turn-failed = Something went wrong with this edit. Tap Retry to try again.
+turn-need_video = Send me a video first, then tell me what to change.
+change-added_track = added { $kind } track{ $label } ({ $span })
+change-removed_track = removed { $kind } track{ $label }
+change-shorter = { $seconds } s shorter
+change-longer = { $seconds } s longer
+change-edited = { $kind } track changed
+
+## export and delivery
+export-nothing = There's nothing to export yet. Send me a video first.
+export-failed = The render failed. Tap Retry to export again.
+export-timeout = The render is taking much longer than usual. Tap Retry to check again.
+export-link = Your video is ready ({ $size_mb } MB). It's too large to send here, so download it with the button below.
+delivery-caption = Your edited video is ready 🎬
+
+## credits and account
+credits-balance = Credits: { $available } available, { $frozen } in use, { $total } in total.
+    An editing session costs about 50 credits; exporting is free.
+credits-out-anonymous = You're out of credits. Register for free to get more, and your work stays linked to you:
+credits-out-registered = You're out of credits. Top up your account to keep editing:
+plan-required = Your plan doesn't include exporting. Register or upgrade your plan to unlock export.
+session-reset = The editor lost this project, so I started a new one: the timeline was reset. Please send your video again.
+rate-limited = The editor is busy right now. Please try again in a minute.
+error-generic = Something went wrong on my side. Please try again.
+
+## status
+status-empty = Nothing uploaded yet. Send me a video to start.
+status-header = Timeline ({ $count } tracks):
+status-track = { $index }. { $kind }: { $label } ({ $span })
+
+## input
+input-empty = I need a few words to know what to do. Tell me what to change, for example "remove the silences".
+input-too_long = That message is too long ({ $length } characters). Please keep instructions under { $limit } characters.
+
+## buttons
+button-export = Export
+button-timeline = Timeline
+button-retry = Retry
+button-edit_more = Edit more
+button-new_video = New video
+button-open_web = Open in web editor
+button-register = Register
+button-topup = Top up
+button-download = Download
+
+## track kinds
+kind-video = Video
+kind-audio = Music
+kind-title = Title
+kind-other = Track

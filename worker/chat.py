@@ -1,0 +1,130 @@
+"""Talking to the user from a job: the request's progress message, new messages, and failures.
+
+Each request has one progress message (the bot's acknowledgement), edited in place through the stages, and
+edited only when its text changes. Failures become one message in the user's language; the exception text
+itself never reaches the user (it may quote backend internals).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot import keyboards
+from bot.i18n import translate
+from bot.models import Request
+from bot.outbox import ChatUnavailableError, FileTooBigError, Keyboard, Outbox, SendError
+from worker.backend import SessionResetError
+from worker.context import Context
+from worker.nemo import (
+    FileTooLargeError,
+    OutOfCreditsError,
+    PlanRequiredError,
+    RateLimitedError,
+    UnsupportedFileError,
+    registration_url,
+)
+from worker.timeline import Change, TrackSummary
+
+log = logging.getLogger(__name__)
+
+
+class Chat:
+    """The user's chat, as seen by one request's jobs."""
+
+    def __init__(self, ctx: Context, request: Request) -> None:
+        self.ctx = ctx
+        self.request = request
+        self.lang = ctx.sessions.load(request.chat.key).lang
+        self.outbox: Outbox = ctx.outbox(request.chat.channel)
+
+    def t(self, key: str, **variables: str | int | float) -> str:
+        """A message in the user's language."""
+        return translate(self.lang, key, **variables)
+
+    def say(self, text: str, keyboard: Keyboard = ()) -> int | None:
+        """Send a new message; a chat that blocked the bot is logged, not retried."""
+        try:
+            return self.outbox.send_text(self.request.chat, text, keyboard)
+        except ChatUnavailableError as exc:
+            log.warning("chat %s unavailable: %s", self.request.chat.key, exc)
+            return None
+
+    def progress(self, text: str, keyboard: Keyboard = ()) -> None:
+        """Show `text` in the request's progress message (edited in place; sent if there is none)."""
+        requests, rid = self.ctx.requests, self.request.request_id
+        if requests.get(rid, "progress_text") == text:
+            return
+        message_id = requests.get(rid, "progress_id")
+        try:
+            if message_id is None:
+                new_id = self.outbox.send_text(self.request.chat, text, keyboard)
+            else:
+                new_id = self.outbox.edit_text(self.request.chat, int(message_id), text, keyboard)
+        except ChatUnavailableError as exc:
+            log.warning("chat %s unavailable: %s", self.request.chat.key, exc)
+            return
+        requests.set(rid, "progress_id", new_id)
+        requests.set(rid, "progress_text", text)
+
+    def fail(self, exc: BaseException) -> None:
+        """Tell the user what went wrong and what to do, for every error the profile names."""
+        log.info("request %s failed: %s", self.request.request_id, type(exc).__name__)
+        if isinstance(exc, OutOfCreditsError):
+            self._out_of_credits()
+        elif isinstance(exc, PlanRequiredError):
+            self.say(
+                self.t("plan.required"), keyboards.link(self.lang, "button.register", self._register_url())
+            )
+        elif isinstance(exc, SessionResetError):
+            self.say(self.t("session.reset"))
+        elif isinstance(exc, UnsupportedFileError):
+            self.say(self.t("upload.unsupported"))
+        elif isinstance(exc, FileTooLargeError):
+            self.say(self.t("upload.backend_too_large"))
+        elif isinstance(exc, FileTooBigError):
+            limit_mb = self.ctx.settings.telegram_download_limit_bytes // (1024 * 1024)
+            size = max((m.file_size or 0 for m in self.request.media), default=0) // (1024 * 1024)
+            self.say(self.t("upload.too_big_for_telegram", size_mb=size, limit_mb=limit_mb))
+        elif isinstance(exc, RateLimitedError):
+            self.say(self.t("rate.limited"))
+        else:
+            self.say(self.t("error.generic"), keyboards.retry(self.lang, self.request.request_id))
+
+    def describe(self, track: TrackSummary) -> dict[str, str]:
+        """A track's kind, label and span as message variables."""
+        label = f' "{track.label}"' if track.label else ""
+        if track.volume is not None:
+            label = f"{label}, {round(float(track.volume) * 100)}%"
+        return {"kind": self.t(f"kind.{track.kind}"), "label": label, "span": track.span}
+
+    def change_line(self, change: Change) -> str:
+        """One line of "what changed"."""
+        if change.what in ("added", "removed") and change.track is not None:
+            return self.t(f"change.{change.what}_track", **self.describe(change.track))
+        if change.what in ("shorter", "longer"):
+            return self.t(f"change.{change.what}", seconds=round(change.seconds))
+        kind = self.t(f"kind.{change.track.kind}") if change.track else self.t("kind.other")
+        return self.t("change.edited", kind=kind)
+
+    def _out_of_credits(self) -> None:
+        session = self.ctx.sessions.load(self.request.chat.key)
+        if session.is_anonymous:
+            self.say(
+                self.t("credits.out.anonymous"),
+                keyboards.link(self.lang, "button.register", self._register_url()),
+            )
+        else:
+            url = self.ctx.settings.topup_url()
+            self.say(self.t("credits.out.registered"), keyboards.link(self.lang, "button.topup", url))
+
+    def _register_url(self) -> str:
+        session = self.ctx.sessions.load(self.request.chat.key)
+        return registration_url(self.ctx.settings.nemo_web_url, session.user_id or "")
+
+
+def report(ctx: Context, request: Request, exc: BaseException) -> None:
+    """Tell the user about a failure without letting a send error hide the original one."""
+    try:
+        Chat(ctx, request).fail(exc)
+    except SendError:
+        log.exception("could not report a failure to %s", request.chat.key)

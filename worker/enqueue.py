@@ -1,0 +1,155 @@
+"""The workers' public face: one function per kind of job. The only worker module `bot/` imports.
+
+Every job here is serialized as JSON (never pickle: whoever can write to Redis could otherwise run code in a
+worker), names the chat and the request but never a secret, has an explicit timeout, and retries only where
+a retry is safe. A chat's requests run one after another: each depends on the chat's previous job.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from redis import Redis
+from rq import Callback, Queue, Retry
+from rq.job import Dependency, Job
+from rq.serializers import JSONSerializer
+
+from bot import keys
+from bot.models import Request
+from bot.settings import Settings
+
+QUICK = "nvb-quick"
+STREAM = "nvb-stream"
+MEDIA = "nvb-media"
+QUEUES = (QUICK, STREAM, MEDIA)
+
+_JOBS = {
+    "upload": ("worker.jobs.upload.upload_media", MEDIA),
+    "edit": ("worker.jobs.turn.run_edit_turn", STREAM),
+    "export": ("worker.jobs.export.submit_export", QUICK),
+    "credits": ("worker.jobs.info.show_credits", QUICK),
+    "status": ("worker.jobs.info.show_status", QUICK),
+}
+
+
+def queue(redis: Redis, name: str) -> Queue:
+    """A project queue with the JSON serializer."""
+    return Queue(name, connection=redis, serializer=JSONSerializer)
+
+
+def request_job_id(request_id: str) -> str:
+    """The deterministic job id of a request: a redelivered update can never enqueue it twice."""
+    return f"req-{request_id}".replace(":", "-")
+
+
+def request_exists(redis: Redis, request_id: str) -> bool:
+    """Whether the request's job was already enqueued (and not yet expired)."""
+    return bool(Job.exists(request_job_id(request_id), connection=redis))
+
+
+def enqueue_request(redis: Redis, settings: Settings, request: Request) -> str:
+    """Queue a user's request behind the chat's previous one; returns the job id."""
+    func, queue_name = _JOBS[request.kind]
+    timeout = {
+        QUICK: settings.job_timeout_quick_s,
+        STREAM: settings.job_timeout_stream_s,
+        MEDIA: settings.job_timeout_upload_s,
+    }[queue_name]
+    tail_key = keys.chat_tail_key(request.chat.key)
+    previous = redis.get(tail_key)
+    depends_on = Dependency(jobs=[previous.decode()], allow_failure=True) if previous else None
+    # An edit turn is never retried: re-sending a message to the backend duplicates the work and charges
+    # twice. A turn whose worker died is recovered from the backend's state instead (on_turn_failed).
+    retry = None if request.kind == "edit" else Retry(max=settings.job_retries, interval=[2, 10, 30])
+    on_failure = Callback("worker.jobs.turn.on_turn_failed") if request.kind == "edit" else None
+    job = queue(redis, queue_name).enqueue(
+        func,
+        request.model_dump(mode="json"),
+        job_id=request_job_id(request.request_id),
+        job_timeout=timeout,
+        retry=retry,
+        depends_on=depends_on,
+        on_failure=on_failure,
+        result_ttl=keys.REQUEST_TTL_S,
+        failure_ttl=keys.REQUEST_TTL_S,
+        description=f"{request.kind} {request.request_id}",
+    )
+    redis.set(tail_key, job.id, ex=keys.REQUEST_TTL_S)
+    return job.id
+
+
+def schedule_render_poll(redis: Redis, settings: Settings, render_id: str, attempt: int) -> str:
+    """Poll a render again after `RENDER_POLL_INTERVAL_S`: a short job, never a sleep in a worker."""
+    job_id = f"poll-{render_id}-{attempt}"
+    if Job.exists(job_id, connection=redis):
+        return job_id
+    queue(redis, QUICK).enqueue_in(
+        timedelta(seconds=settings.render_poll_interval_s),
+        "worker.jobs.export.poll_render",
+        render_id,
+        attempt,
+        job_id=job_id,
+        job_timeout=settings.job_timeout_quick_s,
+        retry=Retry(max=settings.job_retries, interval=[2, 10, 30]),
+        result_ttl=3600,
+        failure_ttl=keys.RENDER_TTL_S,
+    )
+    return job_id
+
+
+def enqueue_delivery(redis: Redis, settings: Settings, render_id: str) -> str:
+    """Send a finished render to its chat; the deterministic id makes a second delivery job impossible."""
+    job_id = f"deliver-{render_id}"
+    if Job.exists(job_id, connection=redis):
+        return job_id
+    queue(redis, MEDIA).enqueue(
+        "worker.jobs.deliver.deliver_video",
+        render_id,
+        job_id=job_id,
+        job_timeout=settings.job_timeout_upload_s,
+        retry=Retry(max=settings.job_retries, interval=[5, 30, 60]),
+        result_ttl=keys.DELIVERED_TTL_S,
+        failure_ttl=keys.RENDER_TTL_S,
+    )
+    return job_id
+
+
+def schedule_turn_recovery(redis: Redis, settings: Settings, request_id: str, read: int) -> str:
+    """Read the backend's state later to learn whether a dropped turn's edit landed (never re-send it)."""
+    delay = settings.recovery_first_wait_s if read == 1 else settings.recovery_next_wait_s
+    job_id = f"recover-{request_id}-{read}".replace(":", "-")
+    if Job.exists(job_id, connection=redis):
+        return job_id
+    queue(redis, QUICK).enqueue_in(
+        timedelta(seconds=delay),
+        "worker.jobs.turn.recover_turn",
+        request_id,
+        read,
+        job_id=job_id,
+        job_timeout=settings.job_timeout_quick_s,
+        retry=Retry(max=settings.job_retries, interval=[2, 10, 30]),
+        result_ttl=3600,
+        failure_ttl=keys.REQUEST_TTL_S,
+    )
+    return job_id
+
+
+def schedule_rate_limited_retry(
+    redis: Redis, settings: Settings, request: Request, retry_after: float | None
+) -> str:
+    """Run a rate-limited request once more, later (the profile: retry once after 30 s or `Retry-After`)."""
+    func, queue_name = _JOBS[request.kind]
+    again = request.model_copy(update={"attempt": request.attempt + 1})
+    job_id = f"{request_job_id(request.request_id)}-again{again.attempt}"
+    if Job.exists(job_id, connection=redis):
+        return job_id
+    queue(redis, queue_name).enqueue_in(
+        timedelta(seconds=max(settings.rate_limit_retry_s, retry_after or 0)),
+        func,
+        again.model_dump(mode="json"),
+        job_id=job_id,
+        job_timeout=settings.job_timeout_stream_s,
+        result_ttl=keys.REQUEST_TTL_S,
+        failure_ttl=keys.REQUEST_TTL_S,
+    )
+    return job_id

@@ -1,0 +1,51 @@
+"""Quick answers that need the backend but no stream: the credit balance and the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import keyboards
+from bot.models import Request
+from worker.backend import Backend, SessionResetError
+from worker.chat import Chat, report
+from worker.context import current
+from worker.nemo import NemoError
+from worker.timeline import summarize
+
+
+def show_credits(payload: dict[str, Any]) -> None:
+    """Available, frozen and total credits, with what things cost."""
+    ctx = current()
+    request = Request.model_validate(payload)
+    chat = Chat(ctx, request)
+    try:
+        credits = Backend(ctx, request.chat.key).call_with_token(ctx.nemo.credits)
+    except NemoError as exc:
+        report(ctx, request, exc)
+        return
+    chat.say(
+        chat.t("credits.balance", available=credits.available, frozen=credits.frozen, total=credits.total)
+    )
+
+
+def show_status(payload: dict[str, Any]) -> None:
+    """The timeline summary (tracks, kinds, spans, volume, titles), or what to send first."""
+    ctx = current()
+    request = Request.model_validate(payload)
+    chat = Chat(ctx, request)
+    backend = Backend(ctx, request.chat.key)
+    if not backend.session.session_id:
+        chat.say(chat.t("status.empty"))
+        return
+    try:
+        draft = backend.call(lambda token, sid: ctx.nemo.state(token, sid).draft)
+    except (NemoError, SessionResetError) as exc:
+        report(ctx, request, exc)
+        return
+    tracks = summarize(draft)
+    if not tracks:
+        chat.say(chat.t("status.empty"))
+        return
+    lines = [chat.t("status.header", count=len(tracks))]
+    lines += [chat.t("status.track", index=i, **chat.describe(track)) for i, track in enumerate(tracks, 1)]
+    chat.say("\n".join(lines), keyboards.after_turn(chat.lang))

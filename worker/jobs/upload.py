@@ -1,0 +1,70 @@
+"""Upload job: the user's file (or link) → the backend session, streamed through a temporary file."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import shutil
+from pathlib import Path
+from typing import Any
+
+from bot.models import MediaRef, Request
+from bot.outbox import SendError
+from worker.backend import Backend, SessionResetError
+from worker.chat import Chat, report
+from worker.context import Context, current
+from worker.nemo import NemoError, UploadResult
+
+log = logging.getLogger(__name__)
+
+_DEFAULT_NAMES = {
+    "video": "video.mp4",
+    "video_note": "video_note.mp4",
+    "animation": "animation.mp4",
+    "audio": "audio.mp3",
+    "photo": "photo.jpg",
+    "voice": "voice.ogg",
+}
+
+
+def safe_filename(media: MediaRef, index: int) -> str:
+    """A name for the backend: the user's base name without any path, or one made from the kind."""
+    name = Path((media.file_name or "").replace("\\", "/")).name.strip(". ")
+    if not name:
+        name = _DEFAULT_NAMES.get(media.kind, "file.bin")
+    return f"{index}-{name}"[:120]
+
+
+def upload_media(payload: dict[str, Any]) -> None:
+    """Upload a request's files or links, once: a retried job skips what already went up."""
+    ctx = current()
+    request = Request.model_validate(payload)
+    chat = Chat(ctx, request)
+    backend = Backend(ctx, request.chat.key)
+    if ctx.requests.get(request.request_id, "uploaded") == "1":
+        return
+    workdir = ctx.settings.work_dir / "uploads" / request.request_id.replace(":", "_")
+    try:
+        results = [_upload_one(ctx, backend, request, m, i, workdir) for i, m in enumerate(request.media)]
+        if request.urls:
+            results.append(backend.call(lambda t, sid: ctx.nemo.upload_urls(t, sid, list(request.urls))))
+    except (NemoError, SendError, SessionResetError) as exc:
+        report(ctx, request, exc)
+        return
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    ctx.requests.set(request.request_id, "uploaded", "1")
+    ctx.sessions.update(request.chat.key, media_count=ctx.sessions.load(request.chat.key).media_count + 1)
+    files = [f for result in results for f in result.files]
+    name = ", ".join(f.filename for f in files) or (request.urls[0] if request.urls else "")
+    duration = round(sum(f.duration or 0 for f in files))
+    chat.progress(chat.t("upload.done", name=name, duration=duration))
+
+
+def _upload_one(
+    ctx: Context, backend: Backend, request: Request, media: MediaRef, index: int, workdir: Path
+) -> UploadResult:
+    name = safe_filename(media, index)
+    local = ctx.outbox(request.chat.channel).fetch_media(media, workdir / name)
+    content_type = media.mime_type or mimetypes.guess_type(name)[0]
+    return backend.call(lambda t, sid: ctx.nemo.upload_file(t, sid, local, name, content_type))
