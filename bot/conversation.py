@@ -47,7 +47,7 @@ class Decision:
     request: Request | None = None
 
 
-Enqueue = Callable[[Request], None]
+Enqueue = Callable[[Request], object]
 Exists = Callable[[str], bool]
 
 

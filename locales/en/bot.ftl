@@ -85,3 +85,12 @@ kind-video = Video
 kind-audio = Music
 kind-title = Title
 kind-other = Track
+
+## command menu
+command-start = Start and see what I can do
+command-help = How to edit a video with me
+command-new = Start a new project
+command-export = Get the edited MP4
+command-credits = Your credit balance
+command-status = Show the timeline
+command-language = Change the language

@@ -85,3 +85,12 @@ kind-video = वीडियो
 kind-audio = म्यूज़िक
 kind-title = टाइटल
 kind-other = ट्रैक
+
+## command menu
+command-start = शुरू करें और देखें मैं क्या कर सकता हूँ
+command-help = मेरे साथ वीडियो कैसे एडिट करें
+command-new = नया प्रोजेक्ट शुरू करें
+command-export = एडिट किया हुआ MP4 पाएँ
+command-credits = आपका क्रेडिट बैलेंस
+command-status = टाइमलाइन देखें
+command-language = भाषा बदलें

@@ -1,0 +1,1 @@
+"""The playground: the real bot logic, queue, jobs and client, in a terminal, with no accounts at all."""

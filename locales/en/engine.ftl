@@ -1,0 +1,61 @@
+# The self-hosted engine's replies (engine/words.py). Key `edit.music` is stored as `edit-music`.
+
+turn-no_video = Send me a video first, then tell me what to change.
+turn-help = I can: remove pauses · cut or keep a part ("cut the first 5 seconds", "keep 0:30-1:10") · fit a length ("make it 60 seconds") · add background music (lo-fi, upbeat, calm, or "use my song") · add transitions · add a title ("title: My Trip") · change the shape (reel 9:16, square 1:1, YouTube 16:9) · change speed or volume · mute · undo.
+turn-unknown = I couldn't work out "{ $text }". { turn-help }
+turn-undo_alone = I only undid your last change. Send the other edits again as a new message.
+
+edit-silences = { $count ->
+    [one] Removed 1 pause, { $seconds } s shorter.
+   *[other] Removed { $count } pauses, { $seconds } s shorter.
+  }
+edit-silences_none = I found no pauses long enough to cut.
+edit-cut = Cut { $start }–{ $end } s. The video is now { $total } s.
+edit-keep = Kept { $start }–{ $end } s. The video is now { $total } s.
+edit-span_outside = That part is outside the video, which is { $total } s long.
+edit-fit = Shortened to { $total } s.
+edit-fit_already = It is already { $total } s, within { $target } s.
+edit-music = Added background music { $name } at { $percent } %.
+edit-music_own_missing = Send me your song as an audio file (mp3, m4a, wav) first, then say "use my song".
+edit-music_removed = Removed the background music.
+edit-music_none = There is no background music to remove.
+edit-transitions = { $count ->
+    [one] Added a { $name } transition on 1 cut.
+   *[other] Added { $name } transitions on { $count } cuts.
+  }
+edit-transitions_none_fit = No cut has clips long enough on both sides for a transition.
+edit-transitions_removed = Transitions removed: plain cuts now.
+edit-title = Added the title "{ $text }" { $pos }.
+edit-title_missing = What should the title say? Put it in quotes, e.g. title 'My Trip'.
+edit-aspect = Frame set to { $aspect }, { $fit }.
+edit-speed = Speed set to { $factor }x. The video is now { $total } s.
+edit-volume = Volume set to { $percent } %.
+edit-mute = Muted the video's own sound.
+edit-unmute = The video's own sound is back.
+edit-merge = { $count ->
+    [one] There is 1 clip so far. Send more and I'll join them in the order you sent them.
+   *[other] Joined { $count } clips in the order you sent them, { $total } s in all.
+  }
+edit-undo = Going back to the version before your last change.
+
+transition-fade = crossfade
+transition-fadeblack = fade-to-black
+transition-dissolve = dissolve
+transition-wipeleft = wipe
+transition-slideleft = slide
+transition-circleopen = circle
+
+music-lofi = Lo-fi
+music-upbeat = Upbeat
+music-calm = Calm
+
+position-top = at the top
+position-center = in the middle
+position-bottom = at the bottom
+
+aspect-9_16 = 9:16 (reels, shorts)
+aspect-1_1 = 1:1 (square post)
+aspect-16_9 = 16:9 (YouTube)
+
+fit-blur = other shapes over a blurred fill
+fit-crop = cropped to fill the frame

@@ -1,0 +1,109 @@
+"""The outgoing path to Telegram: limits respected, Telegram's errors mapped, no token in errors."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from bot.models import ChatRef
+from bot.outbox import Button, ChatUnavailableError
+from bot.telegram.sender import TelegramOutbox
+
+CHAT = ChatRef(chat_id=42)
+
+
+class CountingLimiter:
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, bool]] = []
+
+    def acquire(self, chat_id: int, is_group: bool = False, max_wait_s: float = 300.0) -> None:
+        self.calls.append((chat_id, is_group))
+
+
+def outbox(settings, handler) -> tuple[TelegramOutbox, CountingLimiter]:
+    limiter = CountingLimiter()
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    return TelegramOutbox(settings, limiter, client), limiter  # type: ignore[arg-type]
+
+
+def ok(result) -> httpx.Response:
+    return httpx.Response(200, json={"ok": True, "result": result})
+
+
+def test_long_text_is_cut_to_telegram_s_limit_and_booked_with_the_limiter(settings):
+    sent: list[dict] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(dict(httpx.QueryParams(request.content.decode())))
+        return ok({"message_id": 5})
+
+    box, limiter = outbox(settings, handler)
+    assert box.send_text(CHAT, "x" * 5000) == 5
+    assert len(sent[0]["text"]) == 4096 and limiter.calls == [(42, False)]
+
+
+def test_flood_control_is_honoured_and_retried(settings, monkeypatch):
+    waits: list[float] = []
+    monkeypatch.setattr("bot.telegram.sender.time.sleep", waits.append)
+    replies = iter(
+        [
+            httpx.Response(429, json={"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
+                                      "parameters": {"retry_after": 3}}),
+            ok({"message_id": 9}),
+        ]
+    )
+    box, limiter = outbox(settings, lambda request: next(replies))
+    assert box.send_text(CHAT, "hello") == 9
+    assert waits == [3.0] and len(limiter.calls) == 2
+
+
+def test_a_blocked_bot_is_reported_without_the_token(settings):
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, json={"ok": False, "error_code": 403,
+                                         "description": "Forbidden: bot was blocked by the user"})
+
+    box, _ = outbox(settings, handler)
+    with pytest.raises(ChatUnavailableError) as caught:
+        box.send_text(CHAT, "hello")
+    assert settings.telegram_bot_token.get_secret_value() not in str(caught.value)
+
+
+def test_an_unchanged_edit_is_not_an_error(settings):
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"ok": False, "error_code": 400,
+                                         "description": "Bad Request: message is not modified"})
+
+    box, _ = outbox(settings, handler)
+    assert box.edit_text(CHAT, 3, "same") == 3
+
+
+def test_a_message_too_old_to_edit_is_sent_anew(settings):
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("editMessageText"):
+            return httpx.Response(400, json={"ok": False, "error_code": 400,
+                                             "description": "Bad Request: message to edit not found"})
+        return ok({"message_id": 11})
+
+    box, _ = outbox(settings, handler)
+    assert box.edit_text(CHAT, 3, "progress") == 11
+
+
+def test_callback_data_over_64_bytes_is_refused_before_sending(settings):
+    box, _ = outbox(settings, lambda request: ok({"message_id": 1}))
+    with pytest.raises(ValueError):
+        box.send_text(CHAT, "hi", ((Button("x", "retry:" + "9" * 60),),))
+
+
+def test_topics_are_answered_in_their_thread(settings):
+    seen: list[dict] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(httpx.QueryParams(request.content.decode())))
+        return ok({"message_id": 1})
+
+    box, _ = outbox(settings, handler)
+    box.send_text(ChatRef(chat_id=-100, thread_id=77, is_group=True), "hi", ((Button("Export", "act:export"),),))
+    assert seen[0]["message_thread_id"] == "77"
+    assert json.loads(seen[0]["reply_markup"])["inline_keyboard"][0][0]["callback_data"] == "act:export"

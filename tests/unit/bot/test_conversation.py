@@ -1,0 +1,148 @@
+"""The conversation core: what a user's message turns into, without Telegram or workers."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conversation import Conversation
+from bot.i18n import translate
+from bot.models import ChatRef, IncomingMessage, MediaRef, Request
+from bot.sessions import SessionStore
+
+CHAT = ChatRef(chat_id=42)
+MB = 1024 * 1024
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+
+    def enqueue(self, request: Request) -> None:
+        self.requests.append(request)
+
+    def exists(self, request_id: str) -> bool:
+        return any(r.request_id == request_id for r in self.requests)
+
+
+@pytest.fixture
+def queue() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def conversation(redis, settings, queue) -> Conversation:
+    return Conversation(redis, settings, enqueue=queue.enqueue, exists=queue.exists)
+
+
+_next_update = iter(range(1000, 100000))
+
+
+def message(text: str = "", **fields) -> IncomingMessage:
+    return IncomingMessage(update_id=next(_next_update), chat=CHAT, user_id=7, user_name="Asha", text=text, **fields)
+
+
+def video(**fields) -> MediaRef:
+    base = {"kind": "video", "file_id": "F1", "file_size": 5 * MB, "mime_type": "video/mp4", "file_name": "clip.mp4"}
+    return MediaRef(**(base | fields))
+
+
+def test_a_redelivered_update_is_handled_once(conversation, queue):
+    first = message("remove the silences")
+    assert conversation.handle(first) is not None
+    assert conversation.handle(first) is None
+    assert [r.kind for r in queue.requests] == ["edit"]
+
+
+def test_a_video_starts_an_upload_with_an_acknowledgement(conversation, queue):
+    decision = conversation.handle(message(media=video()))
+    assert decision is not None and decision.request is not None
+    assert decision.request.kind == "upload" and decision.request.media[0].file_id == "F1"
+    assert decision.replies[0].progress and decision.replies[0].text == translate("en", "ack.upload")
+
+
+def test_a_video_over_the_download_limit_is_refused_before_download(conversation, queue):
+    decision = conversation.handle(message(media=video(file_size=25 * MB)))
+    assert decision is not None and decision.request is None and queue.requests == []
+    assert "25 MB" in decision.replies[0].text and "20 MB" in decision.replies[0].text
+    assert "link" in decision.replies[0].text
+
+
+def test_local_bot_api_mode_accepts_large_files(redis, settings, queue):
+    local = settings.model_copy(update={"telegram_local_mode": True})
+    conversation = Conversation(redis, local, enqueue=queue.enqueue, exists=queue.exists)
+    decision = conversation.handle(message(media=video(file_size=25 * MB)))
+    assert decision is not None and decision.request is not None
+
+
+@pytest.mark.parametrize(
+    "media",
+    [
+        MediaRef(kind="document", file_id="P", mime_type="application/pdf", file_name="script.pdf"),
+        MediaRef(kind="sticker", file_id="S"),
+    ],
+)
+def test_files_we_cannot_edit_get_a_clear_message(conversation, queue, media):
+    decision = conversation.handle(message(media=media))
+    assert decision is not None and queue.requests == []
+    assert decision.replies[0].text == translate("en", "upload.unsupported")
+
+
+def test_emoji_only_and_overlong_text_are_answered_without_work(conversation, queue):
+    emoji = conversation.handle(message("🔥🔥🙏"))
+    long = conversation.handle(message("a" * 5000))
+    assert emoji is not None and emoji.replies[0].text == translate("en", "input.empty")
+    assert long is not None and "5000" in long.replies[0].text
+    assert queue.requests == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("export", "export"), ("credits", "credits"), ("status", "status"), ("trim the silences", "edit")],
+)
+def test_text_is_routed_to_the_right_job(conversation, queue, text, kind):
+    conversation.handle(message(text))
+    assert [r.kind for r in queue.requests] == [kind]
+    assert queue.requests[0].text == (text if kind == "edit" else "")
+
+
+def test_hindi_is_detected_and_then_kept(conversation, redis):
+    conversation.handle(message("साइलेंस हटाओ और म्यूज़िक डालो"))
+    conversation.handle(message("make it shorter please and add music"))
+    assert SessionStore(redis).load(CHAT.key).lang == "hi"
+
+
+def test_telegram_language_is_only_a_hint(conversation, redis):
+    conversation.handle(message("ok", language_hint="en"))
+    conversation.handle(message("silence hata do aur music daalo", language_hint="en"))
+    assert SessionStore(redis).load(CHAT.key).lang == "hi"
+
+
+def test_language_button_switches_for_good(conversation, redis):
+    decision = conversation.handle(message(callback_data="lang:hi"))
+    conversation.handle(message("remove the silences and add music please"))
+    assert decision is not None and decision.replies[0].text == translate("hi", "language.set")
+    assert SessionStore(redis).load(CHAT.key).lang == "hi"
+
+
+def test_new_forgets_the_backend_session_but_keeps_the_identity(conversation, redis):
+    store = SessionStore(redis)
+    client_id = store.load(CHAT.key).client_id
+    store.update(CHAT.key, session_id="123", task_id="t")
+    conversation.handle(message(command="new"))
+    session = store.load(CHAT.key)
+    assert session.session_id is None and session.client_id == client_id
+
+
+def test_retry_button_queues_the_original_request_again(conversation, queue):
+    conversation.handle(message("add background music"))
+    original = queue.requests[0]
+    conversation.handle(message(callback_data=f"retry:{original.request_id}"))
+    assert len(queue.requests) == 2
+    again = queue.requests[1]
+    assert again.text == original.text and again.retry_of == original.request_id
+    assert again.request_id != original.request_id
+
+
+def test_a_link_is_uploaded_by_url(conversation, queue):
+    conversation.handle(message("https://example.com/clip.mp4"))
+    assert queue.requests[0].kind == "upload" and queue.requests[0].urls == ("https://example.com/clip.mp4",)
