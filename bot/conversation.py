@@ -71,13 +71,18 @@ class Conversation:
         decision = self._route(message, session)
         if decision.request is not None:
             self.requests.save(decision.request)
+            if any(reply.progress for reply in decision.replies):
+                # The job may start before the acknowledgement is sent: it waits for the message id.
+                self.requests.set(decision.request.request_id, "ack", "pending")
             self.enqueue(decision.request)
         self.redis.set(seen, 1, ex=self.settings.update_dedupe_ttl_s)
         return decision
 
-    def record_progress_message(self, request_id: str, message_id: int) -> None:
-        """Remember which message shows a request's progress, for the jobs to edit."""
-        self.requests.set(request_id, "progress_id", message_id)
+    def record_progress_message(self, request_id: str, message_id: int | None) -> None:
+        """Remember which message shows a request's progress (None: the acknowledgement was not sent)."""
+        if message_id is not None:
+            self.requests.set(request_id, "progress_id", message_id)
+        self.requests.set(request_id, "ack", "sent" if message_id is not None else "failed")
 
     @staticmethod
     def request_id(message: IncomingMessage) -> str:

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     job_monitoring_interval_s: int = 5
     maintenance_interval_s: int = 15
     update_dedupe_ttl_s: int = 7 * 24 * 3600
-    delivery_claim_ttl_s: int = 600
+    ack_wait_s: float = 5.0
 
     # --- Telegram rate limits, shared by every process through Redis --------------------------
     rate_per_chat_per_s: float = 1.0

@@ -8,6 +8,7 @@ itself never reaches the user (it may quote backend internals).
 from __future__ import annotations
 
 import logging
+import time
 
 from bot import keyboards
 from bot.i18n import translate
@@ -54,7 +55,7 @@ class Chat:
         requests, rid = self.ctx.requests, self.request.request_id
         if requests.get(rid, "progress_text") == text:
             return
-        message_id = requests.get(rid, "progress_id")
+        message_id = self._progress_message_id()
         try:
             if message_id is None:
                 new_id = self.outbox.send_text(self.request.chat, text, keyboard)
@@ -65,6 +66,14 @@ class Chat:
             return
         requests.set(rid, "progress_id", new_id)
         requests.set(rid, "progress_text", text)
+
+    def _progress_message_id(self) -> str | None:
+        """The acknowledgement's id; waits briefly while the bot is still sending it."""
+        requests, rid = self.ctx.requests, self.request.request_id
+        deadline = time.monotonic() + self.ctx.settings.ack_wait_s
+        while requests.get(rid, "ack") == "pending" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return requests.get(rid, "progress_id")
 
     def fail(self, exc: BaseException) -> None:
         """Tell the user what went wrong and what to do, for every error the profile names."""

@@ -3,7 +3,8 @@
 RQ notices a dead worker's job only when the job's heartbeat lease runs out, and that lease is the job
 monitoring interval plus a fixed 60 s; a dead worker's scheduler lock likewise lasts 61 s. `Worker` here
 shortens the lease to the monitoring interval plus a small grace, and a starting worker releases scheduler
-locks whose owner stopped sending heartbeats, so scheduled polls do not wait for the lock to expire.
+locks whose owner stopped sending heartbeats (at start-up and at every maintenance run), so scheduled polls
+do not wait a minute for the lock to expire.
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ LEASE_GRACE_S = 10
 
 
 class Worker(RQWorker):
-    """RQ's worker with a short job lease (see the module docstring)."""
+    """RQ's worker with a short job lease and stale-lock release (see the module docstring)."""
+
+    def run_maintenance_tasks(self) -> None:
+        release_stale_scheduler_locks(self.connection, self.queue_names())
+        super().run_maintenance_tasks()
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         if job.timeout and job.timeout > 0:
@@ -48,7 +53,7 @@ def build_worker(redis: Redis, settings: Settings, queue_names: Sequence[str]) -
 
 
 def release_stale_scheduler_locks(
-    redis: Redis, queue_names: Sequence[str], stale_after_s: float = 5.0
+    redis: Redis, queue_names: Sequence[str], stale_after_s: float = 3.0
 ) -> int:
     """Delete scheduler locks whose scheduler has not sent a heartbeat lately; returns how many."""
     released = 0

@@ -54,10 +54,10 @@ class Handlers:
 
     def _reply(self, message: IncomingMessage, decision: Decision) -> None:
         for reply in decision.replies:
+            message_id: int | None = None
             try:
                 message_id = self.outbox.send_text(message.chat, reply.text, reply.keyboard)
             except SendError as exc:
                 log.warning("reply to %s not sent: %s", message.chat.key, exc)
-                continue
             if reply.progress and decision.request is not None:
                 self.conversation.record_progress_message(decision.request.request_id, message_id)

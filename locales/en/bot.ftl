@@ -94,3 +94,11 @@ command-export = Get the edited MP4
 command-credits = Your credit balance
 command-status = Show the timeline
 command-language = Change the language
+
+## gui
+# The backend's agent writes as if a GUI existed; worker/guitext.py replaces its GUI instructions with these.
+gui-export_hint = Type "export" or tap the Export button below to get your video.
+gui-status_hint = Type "status" to see the timeline.
+gui-edit_hint = Just tell me in a message what to change.
+gui-upload_hint = Send the file to me here in the chat.
+gui-click_hint = Just reply "{ $action }" and I'll do it.

@@ -94,3 +94,11 @@ command-export = एडिट किया हुआ MP4 पाएँ
 command-credits = आपका क्रेडिट बैलेंस
 command-status = टाइमलाइन देखें
 command-language = भाषा बदलें
+
+## gui
+# बैकएंड का एजेंट ऐसे लिखता है जैसे स्क्रीन पर बटन हों; worker/guitext.py उसकी जगह ये बातें लिखता है।
+gui-export_hint = वीडियो पाने के लिए "export" लिखिए या नीचे एक्सपोर्ट बटन दबाइए।
+gui-status_hint = टाइमलाइन देखने के लिए "status" लिखिए।
+gui-edit_hint = क्या बदलना है, बस मैसेज में लिख दीजिए।
+gui-upload_hint = फ़ाइल यहीं चैट में भेज दीजिए।
+gui-click_hint = बस "{ $action }" लिखकर भेज दीजिए, बाकी मैं कर दूँगा।

@@ -27,12 +27,10 @@ _DEFAULT_NAMES = {
 }
 
 
-def safe_filename(media: MediaRef, index: int) -> str:
+def safe_filename(media: MediaRef) -> str:
     """A name for the backend: the user's base name without any path, or one made from the kind."""
     name = Path((media.file_name or "").replace("\\", "/")).name.strip(". ")
-    if not name:
-        name = _DEFAULT_NAMES.get(media.kind, "file.bin")
-    return f"{index}-{name}"[:120]
+    return (name or _DEFAULT_NAMES.get(media.kind, "file.bin"))[-120:]
 
 
 def upload_media(payload: dict[str, Any]) -> None:
@@ -64,7 +62,7 @@ def upload_media(payload: dict[str, Any]) -> None:
 def _upload_one(
     ctx: Context, backend: Backend, request: Request, media: MediaRef, index: int, workdir: Path
 ) -> UploadResult:
-    name = safe_filename(media, index)
-    local = ctx.outbox(request.chat.channel).fetch_media(media, workdir / name)
+    name = safe_filename(media)
+    local = ctx.outbox(request.chat.channel).fetch_media(media, workdir / str(index) / name)
     content_type = media.mime_type or mimetypes.guess_type(name)[0]
     return backend.call(lambda t, sid: ctx.nemo.upload_file(t, sid, local, name, content_type))

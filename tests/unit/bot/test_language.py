@@ -64,6 +64,7 @@ def test_hint_only_breaks_ties(text, hint, expected):
         ("can you remove the music", True),
         ("वीडियो भेजो", True),
         ("nahiii yaaar", True),
+        ("aaaaaaaaaa", False),
     ],
 )
 def test_is_decisive_only_with_real_evidence(text, decisive):

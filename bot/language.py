@@ -1,0 +1,133 @@
+"""Which language a user writes in: Hindi (Devanagari or romanized "Hinglish") or English.
+
+General-purpose detectors label Hinglish as English, because it is written in Latin letters and full of
+English nouns ("bhai background music hata do"). So this module scores *grammar*, not vocabulary: Hindi
+function words and verb forms from a curated list (`data/hinglish.txt`) against English function words
+(`data/english.txt`). Content words ("video", "music", "add") are typed by both and count for neither.
+Words that exist in both languages ("to", "do", "me", "main") count for Hindi only when the text already
+has unambiguous Hindi in it. Telegram's `language_code` is only a tie-breaker: many Indian users' phones
+say "en".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.models import Lang
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+_STRONG = 1.0
+_WEAK = 0.5
+_AMBIGUOUS = 0.5
+_ENGLISH = 1.0
+
+_LATIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
+# Devanagari letters and signs, without the danda punctuation (U+0964-5) and the digits (U+0966-F).
+_DEVANAGARI_WORD = re.compile(r"[\u0900-\u0963\u0970-\u097f]+")
+# Content rather than language: quoted text ('add the text "Chalo Goa!"') and runs of capitalized words
+# after the first word, the way titles are typed ("Use Tum Hi Ho as the background song").
+_CONTENT = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»|(?<=\S )[A-Z][a-z\']+(?: [A-Z][a-z\']+)+')
+_ELONGATED = re.compile(r"([a-z])\1{2,}")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Points for Hindi and for English found in one text."""
+
+    hindi: float
+    english: float
+
+
+def read_word_sections(path: Path) -> dict[str, frozenset[str]]:
+    """Parse a word-list file: `[section]` headers, one word per line, `#` comments."""
+    sections: dict[str, set[str]] = {}
+    current: set[str] | None = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], set())
+        elif current is None:
+            raise ValueError(f"{path.name}: word {line!r} before any [section]")
+        else:
+            current.add(line.lower())
+    return {name: frozenset(words) for name, words in sections.items()}
+
+
+@cache
+def _lexicon() -> dict[str, tuple[str, float]]:
+    """Each known word with its language ("hi", "en", "ambiguous") and weight; loaded once."""
+    hinglish = read_word_sections(DATA_DIR / "hinglish.txt")
+    english = read_word_sections(DATA_DIR / "english.txt")
+    lexicon: dict[str, tuple[str, float]] = {}
+    for word in english["grammar"]:
+        lexicon[word] = ("en", _ENGLISH)
+    for word in hinglish["ambiguous"]:
+        lexicon[word] = ("ambiguous", _AMBIGUOUS)
+    for word in hinglish["weak"]:
+        lexicon[word] = ("hi", _WEAK)
+    for word in hinglish["strong"]:
+        lexicon[word] = ("hi", _STRONG)
+    return lexicon
+
+
+def _lookup(word: str) -> tuple[str, float] | None:
+    """The lexicon entry of `word`, also trying chat elongations ("nahiii", "yaaar") squeezed."""
+    lexicon = _lexicon()
+    if word in lexicon:
+        return lexicon[word]
+    if len(set(word)) == 1:  # "aaaaa", "hmmm": a sound, not a word
+        return None
+    for squeezed in (_ELONGATED.sub(r"\1\1", word), _ELONGATED.sub(r"\1", word)):
+        if squeezed in lexicon:
+            return lexicon[squeezed]
+    return None
+
+
+def weigh(text: str) -> Evidence:
+    """Count the Hindi and English evidence in `text`, setting titles and quotes aside in English text."""
+    without_content = _count(_CONTENT.sub(" ", text))
+    return without_content if without_content.english > 0 else _count(text)
+
+
+def _count(text: str) -> Evidence:
+    lowered = text.lower().replace("’", "'")
+    hindi = float(len(_DEVANAGARI_WORD.findall(lowered)))
+    english = 0.0
+    ambiguous = 0.0
+    for word in _LATIN_WORD.findall(lowered):
+        entry = _lookup(word)
+        if entry is None:
+            continue
+        language, weight = entry
+        if language == "hi":
+            hindi += weight
+        elif language == "en":
+            english += weight
+        else:
+            ambiguous += weight
+    if hindi >= _STRONG:
+        hindi += ambiguous
+    return Evidence(hindi=hindi, english=english)
+
+
+def is_decisive(text: str) -> bool:
+    """Whether `text` says enough about its language to override a session's sticky language."""
+    evidence = weigh(text)
+    return evidence.hindi != evidence.english and max(evidence.hindi, evidence.english) >= 1.0
+
+
+def detect_language(text: str, hint: str | None = None) -> Lang:
+    """ "hi" or "en" for `text`; `hint` (Telegram's language_code) decides only when the text does not."""
+    evidence = weigh(text)
+    if evidence.hindi > evidence.english:
+        return "hi"
+    if evidence.english > evidence.hindi:
+        return "en"
+    primary = (hint or "").split("-")[0].lower()
+    return "hi" if primary == "hi" else "en"

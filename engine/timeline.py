@@ -1,0 +1,472 @@
+"""The draft (the profile's timeline) as frozen dataclasses, and the pure edits on it.
+
+The draft travels as a JSON-safe dict with the profile's short keys (`shared/nemo-protocol.md` §4): `d` total
+milliseconds, `m` canvas settings, `t` tracks (`tt` 0 video, 1 background music, 7 titles), each with `sg`
+segments. Every dataclass keeps the keys it does not know in `extra` and writes them back untouched, and
+tracks of other types pass through whole, because a draft may come from a newer engine or from NemoVideo.
+
+Time: `in`/`out` are positions in the source clip; `st`/`d` are on-screen positions after the global speed
+(`d = (out - in) / speed`). A segment with a transition (`tr`, the transition INTO it) starts `tr.d` before
+its predecessor ends — the two overlap — so the total is the sum of durations minus the transitions. Every
+edit returns a new Timeline with positions recomputed; music always spans the whole video (the renderer loops
+a shorter source) and titles are clipped to it.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, get_args
+
+from engine.media import MediaInfo
+
+Aspect = Literal["16:9", "9:16", "1:1"]
+Fit = Literal["blur", "crop"]
+TransitionKind = Literal["fade", "fadeblack", "dissolve", "wipeleft", "slideleft", "circleopen"]
+Position = Literal["top", "center", "bottom"]
+Json = dict[str, Any]
+
+VIDEO, MUSIC, TITLES = 0, 1, 7
+ASPECT_SIZES: dict[Aspect, tuple[int, int]] = {
+    "16:9": (1920, 1080),
+    "9:16": (1080, 1920),
+    "1:1": (1080, 1080),
+}
+BUILTIN_MUSIC: dict[str, str] = {"builtin:lofi": "Lo-fi", "builtin:upbeat": "Upbeat", "builtin:calm": "Calm"}
+IMAGE_MS = 3000  # how long an uploaded still stays on screen
+MIN_PIECE_MS = 40  # about one frame: shorter leftovers of a cut are dropped
+SPEED_RANGE = (0.25, 4.0)
+VOLUME_RANGE = (0.0, 4.0)
+_TRACK_TITLES: dict[int, Json] = {VIDEO: {"title": "Video"}, MUSIC: {}, TITLES: {}}
+
+
+def _extra(data: Mapping[str, Any], known: Sequence[str]) -> Json:
+    """The keys this model does not edit, deep-copied so the caller's dict and ours never share state."""
+    return {key: copy.deepcopy(value) for key, value in data.items() if key not in known}
+
+
+def _ms(value: Any, default: int = 0) -> int:
+    return round(float(value)) if value is not None else default
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """The output frame and the global mix: the draft's top-level `m`."""
+
+    width: int = 1920
+    height: int = 1080
+    aspect: Aspect = "16:9"
+    fit: Fit = "blur"
+    loudnorm: bool = True
+    mute: bool = False
+    volume: float = 1.0
+    speed: float = 1.0
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    _KEYS = ("width", "height", "aspect", "fit", "loudnorm", "mute", "volume", "speed")
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Canvas:
+        aspect = data.get("aspect", "16:9")
+        return cls(
+            width=int(data.get("width", 1920)),
+            height=int(data.get("height", 1080)),
+            aspect=aspect if aspect in get_args(Aspect) else "16:9",
+            fit="crop" if data.get("fit") == "crop" else "blur",
+            loudnorm=bool(data.get("loudnorm", True)),
+            mute=bool(data.get("mute", False)),
+            volume=float(data.get("volume", 1.0)),
+            speed=float(data.get("speed", 1.0)) or 1.0,
+            extra=_extra(data, cls._KEYS),
+        )
+
+    def to_json(self) -> Json:
+        known = {key: getattr(self, key) for key in self._KEYS}
+        return {**copy.deepcopy(dict(self.extra)), **known}
+
+
+@dataclass(frozen=True)
+class Transition:
+    """The transition INTO a segment from the one before it."""
+
+    type: TransitionKind = "fade"
+    d: int = 500
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Transition:
+        kind = data.get("type", "fade")
+        return cls(
+            type=kind if kind in get_args(TransitionKind) else "fade",
+            d=_ms(data.get("d"), 500),
+            extra=_extra(data, ("type", "d")),
+        )
+
+    def to_json(self) -> Json:
+        return {**copy.deepcopy(dict(self.extra)), "type": self.type, "d": self.d}
+
+
+@dataclass(frozen=True)
+class VideoSegment:
+    """A kept span `[in_ms, out_ms)` of an uploaded clip, placed at `st` for `d` on-screen milliseconds."""
+
+    src: str
+    in_ms: int
+    out_ms: int
+    st: int = 0
+    d: int = 0
+    tr: Transition | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> VideoSegment:
+        tr = data.get("tr")
+        return cls(
+            src=str(data.get("src", "")),
+            in_ms=_ms(data.get("in")),
+            out_ms=_ms(data.get("out")),
+            st=_ms(data.get("st")),
+            d=_ms(data.get("d")),
+            tr=Transition.from_json(tr) if isinstance(tr, Mapping) else None,
+            extra=_extra(data, ("src", "in", "out", "st", "d", "tr")),
+        )
+
+    def to_json(self) -> Json:
+        out = {**copy.deepcopy(dict(self.extra))}
+        out.update({"src": self.src, "in": self.in_ms, "out": self.out_ms, "st": self.st, "d": self.d})
+        if self.tr is not None:
+            out["tr"] = self.tr.to_json()
+        return out
+
+
+@dataclass(frozen=True)
+class MusicSegment:
+    """Background music: a built-in track (`builtin:…`) or an uploaded audio file id, ducked under speech."""
+
+    src: str
+    st: int = 0
+    d: int = 0
+    vol: float = 0.35
+    duck: bool = True
+    fi: int = 1000
+    fo: int = 2000
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MusicSegment:
+        return cls(
+            src=str(data.get("src", "")),
+            st=_ms(data.get("st")),
+            d=_ms(data.get("d")),
+            vol=float(data.get("vol", 0.35)),
+            duck=bool(data.get("duck", True)),
+            fi=_ms(data.get("fi"), 1000),
+            fo=_ms(data.get("fo"), 2000),
+            extra=_extra(data, ("src", "st", "d", "vol", "duck", "fi", "fo")),
+        )
+
+    def to_json(self) -> Json:
+        known = {"src": self.src, "st": self.st, "d": self.d, "vol": self.vol, "duck": self.duck}
+        return {**copy.deepcopy(dict(self.extra)), **known, "fi": self.fi, "fo": self.fo}
+
+
+@dataclass(frozen=True)
+class TitleSegment:
+    """A text overlay."""
+
+    text: str
+    st: int = 0
+    d: int = 3000
+    pos: Position = "center"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TitleSegment:
+        pos = data.get("pos", "center")
+        return cls(
+            text=str(data.get("text", "")),
+            st=_ms(data.get("st")),
+            d=_ms(data.get("d"), 3000),
+            pos=pos if pos in get_args(Position) else "center",
+            extra=_extra(data, ("text", "st", "d", "pos")),
+        )
+
+    def to_json(self) -> Json:
+        known = {"text": self.text, "st": self.st, "d": self.d, "pos": self.pos}
+        return {**copy.deepcopy(dict(self.extra)), **known}
+
+
+@dataclass(frozen=True)
+class Track:
+    """A track's own keys besides its segments; `opaque` holds the segments of a track type we do not edit."""
+
+    tt: int
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    opaque: tuple[Json, ...] | None = None
+
+    def to_json(self, segments: list[Json]) -> Json:
+        out = {**copy.deepcopy(dict(self.extra)), "tt": self.tt, "m": copy.deepcopy(dict(self.meta))}
+        out["sg"] = copy.deepcopy(list(self.opaque)) if self.opaque is not None else segments
+        return out
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The whole draft. Build with `from_draft`, edit with the methods (each returns a new Timeline)."""
+
+    canvas: Canvas = field(default_factory=Canvas)
+    video: tuple[VideoSegment, ...] = ()
+    music: tuple[MusicSegment, ...] = ()
+    titles: tuple[TitleSegment, ...] = ()
+    duration_ms: int = 0
+    tracks: tuple[Track, ...] = ()  # every track in draft order, so that to_draft writes them back in place
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    # ---- JSON in and out -------------------------------------------------------------------------------
+    @classmethod
+    def from_draft(cls, draft: Mapping[str, Any] | None) -> Timeline:
+        """Read a draft; an empty or missing draft is an empty timeline."""
+        draft = draft or {}
+        layout: list[Track] = []
+        segments: dict[int, list[Mapping[str, Any]]] = {}
+        for raw in draft.get("t") or []:
+            tt = int(raw.get("tt", -1))
+            meta = copy.deepcopy(dict(raw.get("m") or {}))
+            extra = _extra(raw, ("tt", "m", "sg"))
+            if tt in _TRACK_TITLES and tt not in segments:
+                segments[tt] = list(raw.get("sg") or [])
+                layout.append(Track(tt, meta, extra))
+            else:  # a second track of a kind we edit, or a kind we do not know: carried through whole
+                layout.append(Track(tt, meta, extra, tuple(copy.deepcopy(list(raw.get("sg") or [])))))
+        return cls(
+            canvas=Canvas.from_json(draft.get("m") or {}),
+            video=tuple(VideoSegment.from_json(s) for s in segments.get(VIDEO, [])),
+            music=tuple(MusicSegment.from_json(s) for s in segments.get(MUSIC, [])),
+            titles=tuple(TitleSegment.from_json(s) for s in segments.get(TITLES, [])),
+            duration_ms=_ms(draft.get("d")),
+            tracks=tuple(layout),
+            extra=_extra(draft, ("d", "m", "t")),
+        )
+
+    def to_draft(self) -> Json:
+        """The draft as the profile stores and returns it."""
+        tracks = [track.to_json(self._segments_json(track.tt)) for track in self.tracks]
+        return {
+            **copy.deepcopy(dict(self.extra)),
+            "d": self.duration_ms,
+            "m": self.canvas.to_json(),
+            "t": tracks,
+        }
+
+    def _segments_json(self, tt: int) -> list[Json]:
+        by_type: dict[int, Sequence[VideoSegment | MusicSegment | TitleSegment]] = {
+            VIDEO: self.video,
+            MUSIC: self.music,
+            TITLES: self.titles,
+        }
+        return [segment.to_json() for segment in by_type.get(tt, ())]
+
+    # ---- reading ---------------------------------------------------------------------------------------
+    @property
+    def sources(self) -> list[str]:
+        """The distinct clips on the video track, in first-use order."""
+        return list(dict.fromkeys(segment.src for segment in self.video))
+
+    @property
+    def transition(self) -> Transition | None:
+        """The transition style in use (the first one on the track), re-applied when cuts change."""
+        return next((segment.tr for segment in self.video if segment.tr is not None), None)
+
+    def track_title(self, tt: int) -> str:
+        """The `m.title` of the first track of that type, or ""."""
+        return next(
+            (str(t.meta.get("title", "")) for t in self.tracks if t.tt == tt and t.opaque is None), ""
+        )
+
+    def summary(self) -> str:
+        """The profile's one-line track summary, e.g. `Timeline (2 tracks): 1. Video: 2 clips (0-58s) ...`."""
+        parts: list[str] = []
+        if self.video:
+            name = self.track_title(VIDEO) or "Video"
+            clips = len(self.sources)
+            label = f"{clips} clips" if clips > 1 else name
+            parts.append(f"Video: {label} ({_span(0, self.duration_ms)})")
+        for music in self.music:
+            name = self.track_title(MUSIC) or BUILTIN_MUSIC.get(music.src, music.src)
+            parts.append(f"BGM: {name} ({_span(music.st, music.st + music.d)}, {round(music.vol * 100)}%)")
+        for title in self.titles:
+            parts.append(f'Title: "{title.text}" ({_span(title.st, title.st + title.d)})')
+        numbered = " ".join(f"{index}. {part}" for index, part in enumerate(parts, 1))
+        return f"Timeline ({len(parts)} tracks): {numbered}".rstrip()
+
+    # ---- edits -----------------------------------------------------------------------------------------
+    def append_clip(self, media: MediaInfo) -> Timeline:
+        """Add an uploaded video (whole) or image (a still) at the end; the first clip sets the frame."""
+        if media.kind == "audio":
+            raise ValueError("an audio file is music, not a clip")
+        out_ms = IMAGE_MS if media.kind == "image" else round(media.duration_s * 1000)
+        segment = VideoSegment(src=media.file_id, in_ms=0, out_ms=out_ms)
+        edited = replace(self, video=(*self.video, segment))
+        if not self.video and media.width and media.height:
+            edited = edited.set_aspect(_nearest_aspect(media.width, media.height), self.canvas.fit)
+        return edited._with_track(VIDEO)._resegmented(self.transition)
+
+    def keep_spans(self, spans: Mapping[str, Sequence[tuple[float, float]]]) -> Timeline:
+        """Keep only the given source spans (seconds, per file id) of the clips they name: silence removal."""
+        pieces: list[VideoSegment] = []
+        for segment in self.video:
+            if segment.src not in spans:
+                pieces.append(segment)
+                continue
+            for start_s, end_s in spans[segment.src]:
+                start, end = (
+                    max(segment.in_ms, round(start_s * 1000)),
+                    min(segment.out_ms, round(end_s * 1000)),
+                )
+                if end - start >= MIN_PIECE_MS:
+                    pieces.append(replace(segment, in_ms=start, out_ms=end, tr=None))
+        return replace(self, video=tuple(pieces))._resegmented(self.transition)
+
+    def cut_span(self, start_s: float, end_s: float) -> Timeline:
+        """Remove what plays on screen between two moments (seconds on the timeline)."""
+        cut_start, cut_end = round(start_s * 1000), round(end_s * 1000)
+        speed = self.canvas.speed
+        pieces: list[VideoSegment] = []
+        for segment in self.video:
+            lo, hi = max(cut_start, segment.st), min(cut_end, segment.st + segment.d)
+            if hi <= lo:
+                pieces.append(segment)
+                continue
+            source_lo = segment.in_ms + round((lo - segment.st) * speed)
+            source_hi = segment.in_ms + round((hi - segment.st) * speed)
+            for start, end in ((segment.in_ms, source_lo), (source_hi, segment.out_ms)):
+                if end - start >= MIN_PIECE_MS:
+                    pieces.append(replace(segment, in_ms=start, out_ms=end))
+        return replace(self, video=tuple(pieces))._resegmented(self.transition)
+
+    def keep_span(self, start_s: float, end_s: float) -> Timeline:
+        """Keep only what plays between two moments (seconds on the timeline)."""
+        total_s = self.duration_ms / 1000
+        return self.cut_span(max(end_s, 0.0), max(total_s, end_s)).cut_span(0.0, max(start_s, 0.0))
+
+    def fit_duration(self, seconds: float) -> Timeline:
+        """Shorten to at most `seconds` by trimming every segment's tail in proportion; never lengthens."""
+        target = round(seconds * 1000)
+        if not self.video or self.duration_ms <= target:
+            return self
+        overlap = sum(segment.tr.d for segment in self.video if segment.tr is not None)
+        content = self.duration_ms + overlap
+        ratio = max(target + overlap, 0) / content
+        speed = self.canvas.speed
+        trimmed = tuple(
+            replace(segment, out_ms=segment.in_ms + max(round(segment.d * ratio * speed), MIN_PIECE_MS))
+            for segment in self.video
+        )
+        edited = replace(self, video=trimmed)._retimed()
+        excess = edited.duration_ms - target  # rounding and transitions dropped on shorter neighbours
+        return (
+            edited.cut_span((edited.duration_ms - excess) / 1000, edited.duration_ms / 1000)
+            if excess > 0
+            else edited
+        )
+
+    def add_music(self, src: str, title: str, vol: float = 0.35, duck: bool = True) -> Timeline:
+        """Set the background music (replacing any), faded in and out and ducked under speech."""
+        music = MusicSegment(src=src, vol=min(max(vol, 0.0), 1.0), duck=duck)
+        return replace(self, music=(music,))._with_track(MUSIC, title=title)._retimed()
+
+    def remove_music(self) -> Timeline:
+        """Take the background music out (its empty track stays, as tracks do)."""
+        return replace(self, music=())
+
+    def set_transitions(self, kind: TransitionKind | None, d_ms: int = 500) -> Timeline:
+        """Put one kind of transition on every cut long enough to carry it (None: hard cuts everywhere)."""
+        style = Transition(kind, d_ms) if kind is not None else None
+        return self._resegmented(style)
+
+    def add_title(
+        self, text: str, pos: Position = "center", start_s: float = 0.0, d_ms: int = 3000
+    ) -> Timeline:
+        """Show a text overlay; a new title at the same moment and place replaces the old one."""
+        start = round(start_s * 1000)
+        kept = tuple(title for title in self.titles if (title.st, title.pos) != (start, pos))
+        title = TitleSegment(text=text.strip(), st=start, d=d_ms, pos=pos)
+        return replace(self, titles=(*kept, title))._with_track(TITLES)._retimed()
+
+    def set_aspect(self, aspect: Aspect, fit: Fit = "blur") -> Timeline:
+        """Change the frame shape; `fit`: other shapes are cropped, or shown over a blurred fill."""
+        width, height = ASPECT_SIZES[aspect]
+        return replace(self, canvas=replace(self.canvas, aspect=aspect, fit=fit, width=width, height=height))
+
+    def set_speed(self, speed: float) -> Timeline:
+        """Play everything faster or slower (clamped to 0.25x-4x)."""
+        clamped = min(max(speed, SPEED_RANGE[0]), SPEED_RANGE[1])
+        return replace(self, canvas=replace(self.canvas, speed=clamped))._retimed()
+
+    def set_volume(self, volume: float) -> Timeline:
+        """Set the clips' own sound level (1.0 = as recorded), clamped to 0-4; unmutes."""
+        clamped = min(max(volume, VOLUME_RANGE[0]), VOLUME_RANGE[1])
+        return replace(self, canvas=replace(self.canvas, volume=round(clamped, 2), mute=False))
+
+    def set_mute(self, mute: bool) -> Timeline:
+        """Silence (or restore) the clips' own sound; background music still plays."""
+        return replace(self, canvas=replace(self.canvas, mute=mute))
+
+    # ---- keeping positions true ------------------------------------------------------------------------
+    def _with_track(self, tt: int, **meta: Any) -> Timeline:
+        """Make sure the track is in the layout (a new one goes in order 0, 1, 7), with this meta."""
+        index = next((i for i, t in enumerate(self.tracks) if t.tt == tt and t.opaque is None), None)
+        if index is None:
+            track = Track(tt, {**_TRACK_TITLES[tt], **meta})
+            order = [t.tt if t.opaque is None else -1 for t in self.tracks]
+            at = next((i for i, other in enumerate(order) if other > tt), len(order))
+            return replace(self, tracks=(*self.tracks[:at], track, *self.tracks[at:]))
+        if not meta:
+            return self
+        tracks = list(self.tracks)
+        tracks[index] = replace(tracks[index], meta={**tracks[index].meta, **meta})
+        return replace(self, tracks=tuple(tracks))
+
+    def _resegmented(self, style: Transition | None) -> Timeline:
+        """After the cuts changed: the transition style on every cut, then positions recomputed."""
+        video = tuple(
+            replace(segment, tr=style if index else None) for index, segment in enumerate(self.video)
+        )
+        return replace(self, video=video)._retimed()
+
+    def _retimed(self) -> Timeline:
+        """Recompute every `st`/`d`, drop transitions a neighbour is too short for, fit music and titles."""
+        speed = self.canvas.speed
+        video: list[VideoSegment] = []
+        end = 0
+        for segment in self.video:
+            d = round((segment.out_ms - segment.in_ms) / speed)
+            tr = segment.tr if video and segment.tr and min(d, video[-1].d) >= 2 * segment.tr.d else None
+            start = end - tr.d if tr else end
+            video.append(replace(segment, st=start, d=d, tr=tr))
+            end = start + d
+        music = tuple(
+            replace(m, st=0, d=end, fi=min(m.fi, end // 2), fo=min(m.fo, end // 2)) for m in self.music
+        )
+        titles = self.titles
+        if video:  # before the first clip arrives there is nothing to clip titles to
+            titles = tuple(replace(t, d=min(t.d, end - t.st)) for t in titles if t.st < end)
+        return replace(self, video=tuple(video), music=music, titles=titles, duration_ms=end)
+
+
+def _nearest_aspect(width: int, height: int) -> Aspect:
+    """The supported frame shape closest to a clip's own."""
+    ratio = width / height
+    return min(
+        ASPECT_SIZES, key=lambda aspect: abs(ASPECT_SIZES[aspect][0] / ASPECT_SIZES[aspect][1] - ratio)
+    )
+
+
+def _span(start_ms: int, end_ms: int) -> str:
+    return f"{_seconds(start_ms)}-{_seconds(end_ms)}s"
+
+
+def _seconds(ms: int) -> str:
+    return f"{ms / 1000:.1f}".removesuffix(".0")

@@ -1,0 +1,186 @@
+"""One edit turn end to end, with a fake silence analysis: events, texts in the session language, drafts."""
+
+from pathlib import Path
+from typing import Any
+
+from fluent.syntax import FluentParser, ast
+from fluent.syntax.visitor import Visitor
+
+from engine.media import MediaInfo
+from engine.timeline import Timeline
+from engine.turn import Heartbeat, NewDraft, TextOut, ToolCall, ToolResult, TurnEvent, UndoRequest, run_turn
+from engine.words import CATALOG, LOCALES_DIR
+
+DATA = Path("/data")
+CLIP_A = MediaInfo(
+    "a",
+    "a.mp4",
+    "uploads/a.mp4",
+    "video",
+    "mp4",
+    1000,
+    duration_s=60,
+    width=1080,
+    height=1920,
+    has_video=True,
+    has_audio=True,
+)
+CLIP_B = MediaInfo(
+    "b",
+    "b.mp4",
+    "uploads/b.mp4",
+    "video",
+    "mp4",
+    1000,
+    duration_s=20,
+    width=1920,
+    height=1080,
+    has_video=True,
+    has_audio=True,
+)
+SONG = MediaInfo("s", "Tum Hi Ho.mp3", "uploads/s.mp3", "audio", "mp3", 500, duration_s=200, has_audio=True)
+PAUSES = {"a": [(0.0, 10.0), (12.0, 30.0), (33.0, 60.0)], "b": [(0.0, 20.0)]}
+
+
+class FakeAnalysis:
+    """Keep-spans per file, recording which files were analysed."""
+
+    def __init__(self) -> None:
+        self.paths: list[Path] = []
+
+    def __call__(self, path: Path) -> list[tuple[float, float]]:
+        self.paths.append(path)
+        return PAUSES[path.stem]
+
+
+def turn(
+    text: str, lang: str = "en", draft: dict[str, Any] | None = None, media: tuple[MediaInfo, ...] = (CLIP_A,)
+) -> tuple[list[TurnEvent], FakeAnalysis]:
+    analysis = FakeAnalysis()
+    events = list(run_turn(text, lang, draft or {}, media, DATA, analysis))
+    return events, analysis
+
+
+def texts(events: list[TurnEvent]) -> list[str]:
+    return [e.text for e in events if isinstance(e, TextOut)]
+
+
+def final_draft(events: list[TurnEvent]) -> Timeline:
+    drafts = [e.draft for e in events if isinstance(e, NewDraft)]
+    assert len(drafts) == 1 and isinstance(events[-1], NewDraft)
+    return Timeline.from_draft(drafts[0])
+
+
+def test_three_edits_in_hinglish_are_applied_and_reported_with_figures():
+    events, analysis = turn("silence hata do, background music daalo, transitions lagao")
+    assert [e.name for e in events if isinstance(e, ToolCall)] == [
+        "remove_silences",
+        "add_music",
+        "set_transitions",
+    ]
+    assert analysis.paths == [DATA / "uploads/a.mp4"]
+    assert events.index(Heartbeat()) < next(i for i, e in enumerate(events) if isinstance(e, ToolResult))
+    assert texts(events) == [
+        "Removed 2 pauses, 5 s shorter.",
+        "Added background music Lo-fi at 35 %.",
+        "Added crossfade transitions on 2 cuts.",
+    ]
+    timeline = final_draft(events)
+    assert timeline.duration_ms == 54000 and timeline.music[0].src == "builtin:lofi"
+
+
+def test_hindi_session_gets_hindi_texts():
+    events, _ = turn("साइलेंस हटाओ और म्यूज़िक डालो", lang="hi")
+    assert texts(events) == [
+        "2 ठहराव हटाए, वीडियो 5 सेकंड छोटा हो गया।",
+        "बैकग्राउंड म्यूज़िक लो-फ़ाई लगा दिया, आवाज़ 35% पर।",
+    ]
+
+
+def test_a_heartbeat_precedes_each_clip_analysis():
+    events, analysis = turn("remove the pauses", media=(CLIP_A, CLIP_B))
+    assert len(analysis.paths) == 2 and events.count(Heartbeat()) == 2
+    assert texts(events) == ["Removed 2 pauses, 5 s shorter."]
+    assert final_draft(events).sources == ["a", "b"]
+
+
+def test_cuts_count_from_the_end_of_the_current_draft():
+    draft = Timeline().append_clip(CLIP_A).to_draft()
+    events, _ = turn("last 10 sec hatao", draft=draft)
+    assert texts(events) == ["Cut 50–60 s. The video is now 50 s."]
+    assert final_draft(events).duration_ms == 50000
+
+
+def test_unknown_instruction_lists_what_the_engine_can_do_and_changes_nothing():
+    events, _ = turn("make it pop", lang="hi")
+    (text,) = texts(events)
+    assert text.startswith("«make it pop» — यह मैं समझ नहीं पाया।") and "म्यूज़िक" in text
+    assert not any(isinstance(e, NewDraft | ToolCall) for e in events)
+
+
+def test_undo_asks_the_store_and_defers_other_edits():
+    events, _ = turn("undo that and add music")
+    assert UndoRequest() in events and not any(isinstance(e, NewDraft) for e in events)
+    assert texts(events) == [
+        "Going back to the version before your last change.",
+        "I only undid your last change. Send the other edits again as a new message.",
+    ]
+
+
+def test_without_a_video_the_user_is_told_to_send_one():
+    events, _ = turn("add music", media=(SONG,))
+    assert texts(events) == ["Send me a video first, then tell me what to change."]
+    assert not any(isinstance(e, NewDraft) for e in events)
+
+
+def test_own_song_uses_the_last_audio_upload_or_asks_for_it():
+    events, _ = turn("use my song", media=(CLIP_A, SONG))
+    assert texts(events) == ["Added background music Tum Hi Ho at 35 %."]
+    assert final_draft(events).music[0].src == "s"
+    missing, _ = turn("use my song")
+    assert texts(missing) == [
+        'Send me your song as an audio file (mp3, m4a, wav) first, then say "use my song".'
+    ]
+    assert not any(isinstance(e, NewDraft) for e in missing)
+
+
+def test_title_in_quotes_reaches_the_draft_and_the_reply():
+    events, _ = turn("टाइटल डालो: मेरा सफ़र", lang="hi")
+    assert texts(events) == ["टाइटल «मेरा सफ़र» बीच में लगा दिया।"]
+    assert final_draft(events).titles[0].text == "मेरा सफ़र"
+
+
+def test_reel_volume_and_speed_change_the_canvas():
+    events, _ = turn("reel ke liye bana do aur crop karo, awaaz badhao, speed 2x")
+    canvas = final_draft(events).canvas
+    assert (canvas.aspect, canvas.fit, canvas.volume, canvas.speed) == ("9:16", "crop", 1.5, 2.0)
+    assert "Speed set to 2x. The video is now 30 s." in texts(events)
+
+
+class _Variables(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def visit_VariableReference(self, node):
+        self.names.add(node.id.name)
+        self.generic_visit(node)
+
+
+def catalog(lang) -> dict[str, set[str]]:
+    """Each message of a language's engine catalog with the variables it uses."""
+    resource = FluentParser().parse((LOCALES_DIR / lang / CATALOG).read_text(encoding="utf-8"))
+    assert not [entry for entry in resource.body if isinstance(entry, ast.Junk)]
+    found = {}
+    for entry in resource.body:
+        if isinstance(entry, ast.Message):
+            variables = _Variables()
+            variables.visit(entry)
+            found[entry.id.name] = variables.names
+    return found
+
+
+def test_every_key_exists_in_both_languages_with_the_same_variables():
+    english = catalog("en")
+    assert catalog("hi") == english
+    assert english["edit-silences"] == {"count", "seconds"}
