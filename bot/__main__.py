@@ -18,6 +18,11 @@ def main() -> None:
     settings = Settings()
     configure_logging(settings.log_level, settings.secrets())
     application = build_application(settings)
+    if settings.telegram_webhook_url:
+        from bot.telegram.webhook import run_webhook
+
+        run_webhook(application, settings)
+        return
     application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.telegram_poll_timeout_s)
 
 

@@ -28,6 +28,11 @@ VIDEO_KINDS = {"video", "video_note", "animation"}
 ACCEPTED_DOCUMENT_TYPES = ("video/", "audio/", "image/")
 _URL = re.compile(r"https?://\S+")
 _WORD = re.compile(r"\w", re.UNICODE)
+# Asking to switch language, in any language the user may be stuck in.
+_LANGUAGE_REQUEST = re.compile(
+    r"^\s*(language|भाषा|भाषा बदलो|bhasha|bhasha badlo|language (badlo|badal do|change( karo)?)|change language)\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,8 @@ class Conversation:
             return Decision([Reply(translate(lang, "input.too_long", length=len(text), limit=limit))])
         if not _WORD.search(text):
             return Decision([Reply(translate(lang, "input.empty"))])
+        if _LANGUAGE_REQUEST.match(text):
+            return Decision([Reply(translate(lang, "language.choose"), keyboards.language_picker())])
         urls = tuple(_URL.findall(text))
         if urls and not _WORD.search(_URL.sub("", text).replace("upload", "")):
             return self._ack(self._request(message, session, "upload", urls=urls))

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     telegram_local_file_limit_bytes: int = 2000 * MB
     telegram_poll_timeout_s: int = 30
     telegram_request_timeout_s: float = 60.0
+    telegram_webhook_url: str | None = None
+    telegram_webhook_listen: str = "0.0.0.0"
+    telegram_webhook_port: int = 8443
+    telegram_webhook_path: str = "/telegram/webhook"
+    telegram_webhook_secret: SecretStr | None = None
 
     # --- NemoVideo client --------------------------------------------------------------------
     nemo_topup_url: str | None = None
@@ -82,6 +87,7 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """The configured secret values, for the log redactor."""
         values = [self.telegram_bot_token.get_secret_value()]
-        if self.nemo_token is not None:
-            values.append(self.nemo_token.get_secret_value())
+        for secret in (self.nemo_token, self.telegram_webhook_secret):
+            if secret is not None:
+                values.append(secret.get_secret_value())
         return [v for v in values if v]

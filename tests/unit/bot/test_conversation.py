@@ -146,3 +146,11 @@ def test_retry_button_queues_the_original_request_again(conversation, queue):
 def test_a_link_is_uploaded_by_url(conversation, queue):
     conversation.handle(message("https://example.com/clip.mp4"))
     assert queue.requests[0].kind == "upload" and queue.requests[0].urls == ("https://example.com/clip.mp4",)
+
+
+@pytest.mark.parametrize("text", ["/language", "भाषा", "language badlo", "Change language"])
+def test_language_can_be_switched_by_command_or_words(conversation, queue, text):
+    fields = {"command": "language"} if text.startswith("/") else {"text": text}
+    decision = conversation.handle(message(**fields))
+    assert decision is not None and queue.requests == []
+    assert [b.data for row in decision.replies[0].keyboard for b in row] == ["lang:en", "lang:hi"]
