@@ -7,11 +7,11 @@ import os
 # Durations as timedelta (python-telegram-bot 23's behaviour), without a deprecation warning per update.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram import Update  # noqa: E402
+from telegram import Update
 
-from bot.logs import configure_logging  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.telegram.app import build_application  # noqa: E402
+from bot.logs import configure_logging
+from bot.settings import Settings
+from bot.telegram.app import build_application
 
 
 def main() -> None:

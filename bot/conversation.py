@@ -8,8 +8,8 @@ loses nothing and a redelivered update is answered once. It never calls the back
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from redis import Redis
 
@@ -30,7 +30,8 @@ _URL = re.compile(r"https?://\S+")
 _WORD = re.compile(r"\w", re.UNICODE)
 # Asking to switch language, in any language the user may be stuck in.
 _LANGUAGE_REQUEST = re.compile(
-    r"^\s*(language|भाषा|भाषा बदलो|bhasha|bhasha badlo|language (badlo|badal do|change( karo)?)|change language)\s*[.!?]*\s*$",
+    r"^\s*(language|भाषा( बदलो)?|bhasha( badlo)?|language (badlo|badal do|change( karo)?)|change language)"
+    r"\s*[.!?]*\s*$",
     re.IGNORECASE,
 )
 
@@ -49,37 +50,53 @@ class Decision:
     """What the adapter does with one incoming message."""
 
     replies: list[Reply] = field(default_factory=list)
-    request: Request | None = None
+    requests: list[Request] = field(default_factory=list)
+
+    @property
+    def request(self) -> Request | None:
+        """The request the acknowledgement is about (the last one queued)."""
+        return self.requests[-1] if self.requests else None
 
 
-Enqueue = Callable[[Request], object]
-Exists = Callable[[str], bool]
+class Jobs(Protocol):
+    """What the conversation needs from the queue (RQ in production, a list in unit tests)."""
+
+    def enqueue(self, request: Request) -> object: ...
+
+    def exists(self, request_id: str) -> bool: ...
+
+    def is_pending(self, request_id: str) -> bool: ...
+
+    def cancel(self, request_id: str) -> bool: ...
 
 
 class Conversation:
     """Routes a message: language, intent, bad input, and the job to queue."""
 
-    def __init__(self, redis: Redis, settings: Settings, enqueue: Enqueue, exists: Exists) -> None:
+    def __init__(self, redis: Redis, settings: Settings, jobs: Jobs) -> None:
         self.redis = redis
         self.settings = settings
         self.sessions = SessionStore(redis)
         self.requests = RequestStore(redis)
-        self.enqueue = enqueue
-        self.exists = exists
+        self.jobs = jobs
 
     def handle(self, message: IncomingMessage) -> Decision | None:
         """Decide what to do; None when the update was already handled (a redelivery)."""
         seen = keys.update_seen_key(message.chat.channel, message.update_id)
-        if self.redis.exists(seen) or self.exists(self.request_id(message)):
+        if self.redis.exists(seen) or self.jobs.exists(self.request_id(message)):
             return None
-        session = self._update_language(message)
-        decision = self._route(message, session)
-        if decision.request is not None:
-            self.requests.save(decision.request)
-            if any(reply.progress for reply in decision.replies):
+        if message.addressed:
+            session = self._update_language(message)
+            decision = self._route(message, session)
+        else:
+            decision = Decision()  # group chatter not meant for the bot
+        for request in decision.requests:
+            self.requests.save(request)
+            if request is decision.request and any(reply.progress for reply in decision.replies):
                 # The job may start before the acknowledgement is sent: it waits for the message id.
-                self.requests.set(decision.request.request_id, "ack", "pending")
-            self.enqueue(decision.request)
+                self.requests.set(request.request_id, "ack", "pending")
+            self.redis.hset(keys.inflight_key(request.chat.key), request.request_id, request.user_id)
+            self.jobs.enqueue(request)
         self.redis.set(seen, 1, ex=self.settings.update_dedupe_ttl_s)
         return decision
 
@@ -113,6 +130,8 @@ class Conversation:
             return self._button(message, session)
         if message.media is not None:
             return self._media(message, session, message.media)
+        if message.reply_media is not None and message.command == "edit":
+            return self._media(message, session, message.reply_media)
         if message.command is not None:
             return self._command(message, session)
         return self._text(message, session, message.text)
@@ -128,6 +147,14 @@ class Conversation:
             return Decision([Reply(translate(lang, "session.new"))])
         if command == "language":
             return Decision([Reply(translate(lang, "language.choose"), keyboards.language_picker())])
+        if command == "cancel":
+            return self._cancel(message, session, None)
+        if command == "settings":
+            if not message.chat.is_group:
+                return Decision([Reply(translate(lang, "help.text"))])
+            if not message.is_admin:
+                return Decision([Reply(translate(lang, "group.not_admin"))])
+            return Decision([Reply(translate(lang, "group.settings"), keyboards.spend_picker(lang))])
         if command == "upload" and not message.text:
             return Decision([Reply(translate(lang, "upload.how"))])
         intent = command_intent(command)
@@ -152,6 +179,15 @@ class Conversation:
             chosen: Lang = "hi" if data.removeprefix(keyboards.LANG_PREFIX) == "hi" else "en"
             self.sessions.update(message.chat.key, lang=chosen, lang_source="chosen")
             return Decision([Reply(translate(chosen, "language.set"))])
+        if data.startswith(keyboards.CANCEL_PREFIX):
+            return self._cancel(message, session, data.removeprefix(keyboards.CANCEL_PREFIX))
+        if data.startswith(keyboards.SPEND_PREFIX):
+            if not message.is_admin:
+                return Decision([Reply(translate(lang, "group.not_admin"))])
+            who = "admins" if data.endswith("admins") else "all"
+            self.redis.hset(keys.group_settings_key(message.chat.key), "spend", who)
+            label = translate(lang, "group.admins" if who == "admins" else "group.everyone")
+            return Decision([Reply(translate(lang, "group.settings_saved", who=label))])
         if data.startswith(keyboards.RETRY_PREFIX):
             original = self.requests.load(data.removeprefix(keyboards.RETRY_PREFIX))
             if original is not None and original.chat.key == message.chat.key:
@@ -186,6 +222,26 @@ class Conversation:
         return self._queue(message, session, intent, text)
 
     def _media(self, message: IncomingMessage, session: Session, media: MediaRef) -> Decision:
+        if (refusal := self._refuse_media(session, media)) is not None:
+            return refusal
+        if media.media_group_id is not None:
+            # An album arrives as one update per file: gather them into a single upload.
+            album = keys.album_key(message.chat.key, media.media_group_id)
+            first = self.redis.rpush(album, media.model_dump_json()) == 1
+            self.redis.expire(album, keys.REQUEST_TTL_S)
+            if not first:
+                return Decision()
+            return self._ack(self._request(message, session, "upload", album_id=media.media_group_id))
+        upload = self._request(message, session, "upload", media=(media,))
+        if message.command is not None or message.text:
+            # A caption that is an instruction ("/edit trim it" on a video): upload, then edit.
+            edit = self._text(message, session, message.text)
+            if edit.request is not None and edit.request.kind == "edit":
+                upload = upload.model_copy(update={"request_id": upload.request_id + ":file"})
+                return Decision(edit.replies, [upload, *edit.requests])
+        return self._ack(upload)
+
+    def _refuse_media(self, session: Session, media: MediaRef) -> Decision | None:
         lang = session.lang
         if not _is_accepted(media):
             return Decision([Reply(translate(lang, "upload.unsupported"))])
@@ -194,7 +250,7 @@ class Conversation:
             size_mb = round(media.file_size / MB)
             text = translate(lang, "upload.too_big_for_telegram", size_mb=size_mb, limit_mb=limit // MB)
             return Decision([Reply(text)])
-        return self._ack(self._request(message, session, "upload", media=(media,)))
+        return None
 
     def _queue(self, message: IncomingMessage, session: Session, kind: str, text: str = "") -> Decision:
         return self._ack(self._request(message, session, _as_kind(kind), text=text))
@@ -208,8 +264,11 @@ class Conversation:
         text: str = "",
         media: tuple[MediaRef, ...] = (),
         urls: tuple[str, ...] = (),
+        album_id: str | None = None,
     ) -> Request:
         return Request(
+            album_id=album_id,
+            by_admin=message.is_admin,
             request_id=self.request_id(message),
             kind=kind,
             chat=message.chat,
@@ -222,9 +281,58 @@ class Conversation:
         )
 
     def _ack(self, request: Request) -> Decision:
+        lang = request.lang
+        if (refusal := self._refuse_request(request)) is not None:
+            return refusal
         key = {"upload": "ack.upload", "export": "ack.export", "edit": "ack.edit"}.get(request.kind)
-        replies = [Reply(translate(request.lang, key), progress=True)] if key else []
-        return Decision(replies, request)
+        if key is None:
+            return Decision([], [request])
+        text = translate(lang, key)
+        if request.chat.is_group:
+            text = translate(lang, "group.by", name=request.user_name, text=text)
+        keyboard = keyboards.cancel(lang, request.request_id)
+        return Decision([Reply(text, keyboard, progress=True)], [request])
+
+    def _refuse_request(self, request: Request) -> Decision | None:
+        """Group permissions and the per-user limit on requests in flight."""
+        lang, chat = request.lang, request.chat
+        if chat.is_group and request.kind in ("edit", "export") and not request.by_admin:
+            spend = self.redis.hget(keys.group_settings_key(chat.key), "spend")
+            if spend == b"admins":
+                return Decision([Reply(translate(lang, "group.spend_admins_only"))])
+        mine = self._inflight(chat.key, user_id=request.user_id)
+        if len(mine) >= self.settings.max_requests_in_flight_per_user:
+            return Decision([Reply(translate(lang, "limit.in_flight", count=len(mine)))])
+        return None
+
+    def _inflight(self, chat_key: str, user_id: int | None = None) -> dict[str, int]:
+        """The chat's unfinished requests (request id → user id), forgetting finished ones."""
+        key = keys.inflight_key(chat_key)
+        pending: dict[str, int] = {}
+        for raw_id, raw_user in self.redis.hgetall(key).items():
+            request_id, owner = raw_id.decode(), int(raw_user)
+            if not self.jobs.is_pending(request_id):
+                self.redis.hdel(key, request_id)
+            elif user_id is None or owner == user_id:
+                pending[request_id] = owner
+        return pending
+
+    def _cancel(self, message: IncomingMessage, session: Session, request_id: str | None) -> Decision:
+        """Stop the sender's work (an admin: anyone's); one request when a Cancel button names it."""
+        lang = session.lang
+        inflight = self._inflight(message.chat.key)
+        targets = [request_id] if request_id is not None else list(inflight)
+        allowed = [
+            r for r in targets if r in inflight and (message.is_admin or inflight[r] == message.user_id)
+        ]
+        if request_id is not None and request_id in inflight and not allowed:
+            return Decision([Reply(translate(lang, "cancel.not_yours"))])
+        cancelled = sum(1 for r in allowed if self.jobs.cancel(r))
+        for r in allowed:
+            self.redis.hdel(keys.inflight_key(message.chat.key), r)
+        if not cancelled:
+            return Decision([Reply(translate(lang, "cancel.nothing"))])
+        return Decision([Reply(translate(lang, "cancel.done", count=cancelled))])
 
     def _download_limit(self) -> int:
         if self.settings.telegram_local_mode:

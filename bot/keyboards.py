@@ -56,3 +56,22 @@ def link(lang: str, label_key: str, url: str) -> Keyboard:
 def language_picker() -> Keyboard:
     """Each language named in itself."""
     return ((Button("English", LANG_PREFIX + "en"), Button("हिंदी", LANG_PREFIX + "hi")),)
+
+
+CANCEL_PREFIX = "cancel:"
+SPEND_PREFIX = "spend:"
+
+
+def cancel(lang: str, request_id: str) -> Keyboard:
+    """[Cancel] on a progress message."""
+    return ((Button(translate(lang, "button.cancel"), CANCEL_PREFIX + request_id),),)
+
+
+def spend_picker(lang: str) -> Keyboard:
+    """Who may export and spend a group's credits."""
+    return (
+        (
+            Button(translate(lang, "group.everyone"), SPEND_PREFIX + "all"),
+            Button(translate(lang, "group.admins"), SPEND_PREFIX + "admins"),
+        ),
+    )

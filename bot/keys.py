@@ -68,3 +68,18 @@ def rate_key(scope: str, window: int) -> str:
 def console_outbox_key(chat_id: int) -> str:
     """List of what the playground's console channel shows the user."""
     return f"{PREFIX}:console:{chat_id}"
+
+
+def group_settings_key(chat_key: str) -> str:
+    """Hash: a group's settings (`spend`: who may export and spend credits, `all` or `admins`)."""
+    return f"{PREFIX}:group:{chat_key}"
+
+
+def inflight_key(chat_key: str) -> str:
+    """Hash: the chat's requests not yet finished, request id → user id (for /cancel and per-user limits)."""
+    return f"{PREFIX}:inflight:{chat_key}"
+
+
+def album_key(chat_key: str, media_group_id: str) -> str:
+    """List: the files of one album (a media group), gathered into a single upload."""
+    return f"{PREFIX}:album:{chat_key}:{media_group_id}"

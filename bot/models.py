@@ -52,7 +52,12 @@ class MediaRef(Record):
 
 
 class IncomingMessage(Record):
-    """One user action: text, a command, a file, or a button press."""
+    """One user action: text, a command, a file, or a button press.
+
+    In groups, `addressed` says whether the message is meant for the bot (a command, a reply to it, a
+    mention); `is_admin` is the channel's answer for the sender; `reply_media` is the file of the message
+    a command replied to ("/edit trim it" in reply to a video).
+    """
 
     update_id: int
     chat: ChatRef
@@ -64,6 +69,9 @@ class IncomingMessage(Record):
     media: MediaRef | None = None
     language_hint: str | None = None
     callback_data: str | None = None
+    addressed: bool = True
+    is_admin: bool = False
+    reply_media: MediaRef | None = None
 
 
 RequestKind = Literal["upload", "edit", "export", "credits", "status"]
@@ -83,3 +91,5 @@ class Request(Record):
     urls: tuple[str, ...] = ()
     retry_of: str | None = None
     attempt: int = 0
+    album_id: str | None = None
+    by_admin: bool = False

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     rate_global_per_s: int = 30
 
     max_instruction_chars: int = 2000
+    max_requests_in_flight_per_user: int = 3
+    album_wait_s: float = 2.0
     log_level: str = "INFO"
 
     def topup_url(self) -> str:

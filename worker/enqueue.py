@@ -11,7 +11,9 @@ from datetime import timedelta
 
 from redis import Redis
 from rq import Callback, Queue, Retry
-from rq.job import Dependency, Job
+from rq.command import send_stop_job_command
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
+from rq.job import Dependency, Job, JobStatus
 from rq.serializers import JSONSerializer
 
 from bot import keys
@@ -30,6 +32,16 @@ _JOBS = {
     "credits": ("worker.jobs.info.show_credits", QUICK),
     "status": ("worker.jobs.info.show_status", QUICK),
 }
+
+
+_ENDED = {None, JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED}
+
+
+def _status(redis: Redis, job_id: str) -> JobStatus | None:
+    try:
+        return Job.fetch(job_id, connection=redis, serializer=JSONSerializer).get_status()
+    except NoSuchJobError:
+        return None
 
 
 def queue(redis: Redis, name: str) -> Queue:
@@ -57,7 +69,9 @@ def enqueue_request(redis: Redis, settings: Settings, request: Request) -> str:
     }[queue_name]
     tail_key = keys.chat_tail_key(request.chat.key)
     previous = redis.get(tail_key)
-    depends_on = Dependency(jobs=[previous.decode()], allow_failure=True) if previous else None
+    depends_on = None
+    if previous is not None and _status(redis, previous.decode()) not in _ENDED:
+        depends_on = Dependency(jobs=[previous.decode()], allow_failure=True)
     # An edit turn is never retried: re-sending a message to the backend duplicates the work and charges
     # twice. A turn whose worker died is recovered from the backend's state instead (on_turn_failed).
     retry = None if request.kind == "edit" else Retry(max=settings.job_retries, interval=[2, 10, 30])
@@ -153,3 +167,46 @@ def schedule_rate_limited_retry(
         failure_ttl=keys.REQUEST_TTL_S,
     )
     return job_id
+
+
+class RQJobs:
+    """The conversation's view of the queue: enqueue, look up and cancel a chat's requests."""
+
+    def __init__(self, redis: Redis, settings: Settings) -> None:
+        self.redis = redis
+        self.settings = settings
+
+    def enqueue(self, request: Request) -> str:
+        """Queue the request behind the chat's previous one."""
+        return enqueue_request(self.redis, self.settings, request)
+
+    def exists(self, request_id: str) -> bool:
+        """Whether the request was already queued (a redelivered update)."""
+        return request_exists(self.redis, request_id)
+
+    def is_pending(self, request_id: str) -> bool:
+        """Still queued or running, or (an export) its render still being followed."""
+        render = self.redis.get(keys.export_key(request_id))
+        if render is not None and self.redis.sismember(keys.active_renders_key(), render):
+            return True
+        return _status(self.redis, request_job_id(request_id)) not in _ENDED
+
+    def cancel(self, request_id: str) -> bool:
+        """Stop a request wherever it is: queued, running, or its render being followed."""
+        job_id = request_job_id(request_id)
+        status = _status(self.redis, job_id)
+        cancelled = False
+        if status == JobStatus.STARTED:
+            send_stop_job_command(self.redis, job_id, serializer=JSONSerializer)
+            cancelled = True
+        elif status not in _ENDED:
+            try:
+                job = Job.fetch(job_id, connection=self.redis, serializer=JSONSerializer)
+                job.cancel(enqueue_dependents=True)
+                cancelled = True
+            except (NoSuchJobError, InvalidJobOperation):
+                pass
+        render = self.redis.get(keys.export_key(request_id))
+        if render is not None and self.redis.srem(keys.active_renders_key(), render):
+            cancelled = True
+        return cancelled

@@ -28,6 +28,25 @@ def describe_video(path: Path, thumbnail: Path | None) -> VideoFile:
     return VideoFile(path, width, height, duration, thumbnail)
 
 
+class DamagedMediaError(Exception):
+    """A file that is empty, cut short, or not the kind of media it claims to be."""
+
+
+def check_media(path: Path, kind: str) -> None:
+    """Refuse a file before it goes to the backend if it cannot be what the user meant to send."""
+    if path.stat().st_size == 0:
+        raise DamagedMediaError("empty file")
+    try:
+        with av.open(str(path)) as container:
+            has_video = bool(container.streams.video)
+            has_audio = bool(container.streams.audio)
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise DamagedMediaError(type(exc).__name__) from None
+    wanted_video = kind in ("video", "video_note", "animation", "photo")
+    if (wanted_video and not has_video) or (kind in ("audio", "voice") and not has_audio):
+        raise DamagedMediaError(f"no {'video' if wanted_video else 'audio'} stream")
+
+
 def make_thumbnail(video: Path, dest: Path) -> Path | None:
     """A JPEG of an early frame, at most 320 px on its long side (Telegram's rule); None if it fails."""
     scale = f"scale='if(gt(iw,ih),{THUMB_MAX_PX},-2)':'if(gt(iw,ih),-2,{THUMB_MAX_PX})'"

@@ -31,7 +31,7 @@ class Worker(RQWorker):
 
     def run_maintenance_tasks(self) -> None:
         release_stale_scheduler_locks(self.connection, self.queue_names())
-        super().run_maintenance_tasks()
+        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         if job.timeout and job.timeout > 0:

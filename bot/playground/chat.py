@@ -20,7 +20,7 @@ from bot import keys
 from bot.conversation import Conversation
 from bot.models import ChatRef, IncomingMessage, MediaKind, MediaRef
 from bot.settings import Settings
-from worker.enqueue import enqueue_request, request_exists, request_job_id
+from worker.enqueue import RQJobs, request_job_id
 
 CHAT = ChatRef(channel="console", chat_id=1)
 _DONE = {JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED}
@@ -43,12 +43,7 @@ class PlaygroundChat:
         self.redis = redis
         self.settings = settings
         self.show = show
-        self.conversation = Conversation(
-            redis,
-            settings,
-            enqueue=lambda request: enqueue_request(redis, settings, request),
-            exists=lambda request_id: request_exists(redis, request_id),
-        )
+        self.conversation = Conversation(redis, settings, RQJobs(redis, settings))
         self._updates = itertools.count(int(time.time() * 1000))
         self.videos: list[Path] = []
 

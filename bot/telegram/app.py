@@ -15,9 +15,9 @@ from bot.ratelimit import RateLimiter
 from bot.settings import Settings
 from bot.telegram.handlers import Handlers
 from bot.telegram.sender import TelegramOutbox
-from worker.enqueue import enqueue_request, request_exists
+from worker.enqueue import RQJobs
 
-COMMANDS = ("start", "help", "new", "export", "credits", "status", "language")
+COMMANDS = ("start", "help", "new", "export", "credits", "status", "cancel", "language", "settings")
 MEDIA = (
     filters.VIDEO
     | filters.Document.ALL
@@ -40,12 +40,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         global_per_s=settings.rate_global_per_s,
     )
     outbox = TelegramOutbox(settings, limiter)
-    conversation = Conversation(
-        redis,
-        settings,
-        enqueue=lambda request: enqueue_request(redis, settings, request),
-        exists=lambda request_id: request_exists(redis, request_id),
-    )
+    conversation = Conversation(redis, settings, RQJobs(redis, settings))
     handlers = Handlers(conversation, outbox)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]

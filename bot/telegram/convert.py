@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Message, Update
 from telegram.constants import ChatType
 
 from bot.models import ChatRef, IncomingMessage, MediaRef
 
 
-def incoming_from_update(update: Update) -> IncomingMessage | None:
+def incoming_from_update(update: Update, bot_username: str = "", bot_id: int = 0) -> IncomingMessage | None:
     """The user action in an update, or None for updates that carry none (edits, joins, …)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
@@ -27,8 +29,11 @@ def incoming_from_update(update: Update) -> IncomingMessage | None:
         is_group=chat.type in (ChatType.GROUP, ChatType.SUPERGROUP),
     )
     # Anonymous group admins post as the group itself (sender_chat); they get the chat's id as user id.
-    user_id = user.id if user is not None else chat.id
-    user_name = user.first_name if user is not None else (chat.title or "")
+    anonymous_admin = (
+        isinstance(message, Message) and message.sender_chat is not None and message.sender_chat.id == chat.id
+    )
+    user_id = chat.id if anonymous_admin or user is None else user.id
+    user_name = (chat.title or "") if anonymous_admin or user is None else user.first_name
     base = IncomingMessage(
         update_id=update.update_id,
         chat=ref,
@@ -40,17 +45,37 @@ def incoming_from_update(update: Update) -> IncomingMessage | None:
     if query is not None:
         return base.model_copy(update={"callback_data": query.data or ""})
     assert isinstance(message, Message)
-    command, text = split_command(message.text or message.caption or "")
-    return base.model_copy(update={"text": text, "command": command, "media": media_from_message(message)})
+    raw = message.text or message.caption or ""
+    command, text = split_command(raw, bot_username)
+    mention = f"@{bot_username}" if bot_username else ""
+    mentioned = bool(mention) and mention.lower() in raw.lower()
+    if mentioned and command is None:
+        text = re.sub(re.escape(mention), "", text, flags=re.IGNORECASE).strip()
+    replied = message.reply_to_message
+    to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
+    return base.model_copy(
+        update={
+            "text": text,
+            "command": command,
+            "media": media_from_message(message),
+            "addressed": not ref.is_group or command is not None or mentioned or to_bot,
+            "is_admin": anonymous_admin,
+            "reply_media": media_from_message(replied)
+            if replied is not None and command is not None
+            else None,
+        }
+    )
 
 
-def split_command(text: str) -> tuple[str | None, str]:
-    """`/edit@MyBot trim it` → (`edit`, `trim it`); plain text → (None, text)."""
+def split_command(text: str, bot_username: str = "") -> tuple[str | None, str]:
+    """`/edit@MyBot trim it` → (`edit`, `trim it`); plain text, or another bot's command → (None, text)."""
     if not text.startswith("/"):
         return None, text
     head, _, rest = text.partition(" ")
-    name = head[1:].split("@", 1)[0].lower()
-    return (name or None), rest.strip()
+    name, _, addressee = head[1:].partition("@")
+    if addressee and bot_username and addressee.lower() != bot_username.lower():
+        return None, text
+    return (name.lower() or None), rest.strip()
 
 
 def media_from_message(message: Message) -> MediaRef | None:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from telegram import Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.conversation import Conversation, Decision
@@ -19,6 +22,7 @@ from bot.outbox import Outbox, SendError
 from bot.telegram.convert import incoming_from_update
 
 log = logging.getLogger(__name__)
+ADMIN_CACHE_S = 300.0
 
 
 class Handlers:
@@ -27,21 +31,41 @@ class Handlers:
     def __init__(self, conversation: Conversation, outbox: Outbox) -> None:
         self.conversation = conversation
         self.outbox = outbox
+        self._admins: dict[tuple[int, int], tuple[bool, float]] = {}
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command, a text or a file."""
-        message = incoming_from_update(update)
+        message = incoming_from_update(update, context.bot.username, context.bot.id)
         if message is not None:
-            await self._handle(message)
+            await self._handle(await self._with_admin(message, context))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An inline button press: answered at once so the button stops spinning."""
         query = update.callback_query
-        message = incoming_from_update(update)
+        message = incoming_from_update(update, context.bot.username, context.bot.id)
         if query is not None:
             await query.answer()
         if message is not None:
-            await self._handle(message)
+            await self._handle(await self._with_admin(message, context))
+
+    async def _with_admin(
+        self, message: IncomingMessage, context: ContextTypes.DEFAULT_TYPE
+    ) -> IncomingMessage:
+        """In groups, whether the sender is an admin (cached for a few minutes: one API call per member)."""
+        if not message.chat.is_group or message.is_admin or not message.addressed:
+            return message
+        key = (message.chat.chat_id, message.user_id)
+        cached = self._admins.get(key)
+        if cached is None or cached[1] < time.monotonic():
+            try:
+                member = await context.bot.get_chat_member(message.chat.chat_id, message.user_id)
+                is_admin = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+            except TelegramError as exc:
+                log.info("admin check failed: %s", type(exc).__name__)
+                is_admin = False
+            cached = (is_admin, time.monotonic() + ADMIN_CACHE_S)
+            self._admins[key] = cached
+        return message.model_copy(update={"is_admin": cached[0]})
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log (tokens masked by the log filter) and keep going."""

@@ -102,3 +102,20 @@ gui-status_hint = Type "status" to see the timeline.
 gui-edit_hint = Just tell me in a message what to change.
 gui-upload_hint = Send the file to me here in the chat.
 gui-click_hint = Just reply "{ $action }" and I'll do it.
+
+## groups, cancel and limits
+group-by = { $name }: { $text }
+group-not_admin = Only group admins can do that.
+group-spend_admins_only = In this group only admins can export and spend credits. Ask an admin, or an admin can change it with /settings.
+group-settings = Who may export and spend this group's credits?
+group-settings_saved = Saved: { $who } may export and spend credits.
+group-everyone = Everyone
+group-admins = Admins only
+limit-in_flight = You already have { $count } requests in progress. Wait for one to finish, or /cancel.
+cancel-done = Cancelled ({ $count }).
+cancel-nothing = There's nothing of yours to cancel.
+cancel-not_yours = Only the person who asked, or a group admin, can cancel this.
+button-cancel = Cancel
+upload-damaged = This file looks empty or damaged, so I can't open it. Please send it again (as a video, not a link to a preview).
+command-cancel = Stop what I'm working on
+command-settings = Group settings (admins)

@@ -16,12 +16,20 @@ MB = 1024 * 1024
 class Recorder:
     def __init__(self) -> None:
         self.requests: list[Request] = []
+        self.cancelled: list[str] = []
 
     def enqueue(self, request: Request) -> None:
         self.requests.append(request)
 
     def exists(self, request_id: str) -> bool:
         return any(r.request_id == request_id for r in self.requests)
+
+    def is_pending(self, request_id: str) -> bool:
+        return self.exists(request_id) and request_id not in self.cancelled
+
+    def cancel(self, request_id: str) -> bool:
+        self.cancelled.append(request_id)
+        return True
 
 
 @pytest.fixture
@@ -31,7 +39,7 @@ def queue() -> Recorder:
 
 @pytest.fixture
 def conversation(redis, settings, queue) -> Conversation:
-    return Conversation(redis, settings, enqueue=queue.enqueue, exists=queue.exists)
+    return Conversation(redis, settings, queue)
 
 
 _next_update = iter(range(1000, 100000))
@@ -69,7 +77,7 @@ def test_a_video_over_the_download_limit_is_refused_before_download(conversation
 
 def test_local_bot_api_mode_accepts_large_files(redis, settings, queue):
     local = settings.model_copy(update={"telegram_local_mode": True})
-    conversation = Conversation(redis, local, enqueue=queue.enqueue, exists=queue.exists)
+    conversation = Conversation(redis, local, queue)
     decision = conversation.handle(message(media=video(file_size=25 * MB)))
     assert decision is not None and decision.request is not None
 
@@ -154,3 +162,63 @@ def test_language_can_be_switched_by_command_or_words(conversation, queue, text)
     decision = conversation.handle(message(**fields))
     assert decision is not None and queue.requests == []
     assert [b.data for row in decision.replies[0].keyboard for b in row] == ["lang:en", "lang:hi"]
+
+
+GROUP = ChatRef(chat_id=-100500, is_group=True)
+
+
+def group_message(text: str = "", *, user_id: int = 7, **fields) -> IncomingMessage:
+    base = {"update_id": next(_next_update), "chat": GROUP, "user_id": user_id, "user_name": f"user{user_id}"}
+    return IncomingMessage(**(base | {"text": text} | fields))
+
+
+def test_group_chatter_not_addressed_to_the_bot_is_ignored(conversation, queue):
+    decision = conversation.handle(group_message("lunch at 2?", addressed=False))
+    assert decision is not None and decision.replies == [] and queue.requests == []
+
+
+def test_group_acknowledgements_say_who_asked_and_offer_cancel(conversation, queue):
+    decision = conversation.handle(group_message("add background music", user_id=8))
+    assert decision is not None and decision.replies[0].text.startswith("user8: ")
+    assert decision.replies[0].keyboard[0][0].data == f"cancel:{queue.requests[0].request_id}"
+
+
+def test_only_admins_change_group_settings_and_then_only_admins_spend(conversation, queue):
+    refused = conversation.handle(group_message(callback_data="spend:admins"))
+    assert refused is not None and refused.replies[0].text == translate("en", "group.not_admin")
+    conversation.handle(group_message(callback_data="spend:admins", is_admin=True))
+    member = conversation.handle(group_message("export"))
+    admin = conversation.handle(group_message("export", is_admin=True))
+    assert member is not None and member.replies[0].text == translate("en", "group.spend_admins_only")
+    assert admin is not None and [r.kind for r in queue.requests] == ["export"]
+
+
+def test_cancel_by_a_member_who_did_not_ask_is_refused_and_an_admin_may(conversation, queue):
+    conversation.handle(group_message("add background music", user_id=8))
+    request_id = queue.requests[0].request_id
+    refused = conversation.handle(group_message(callback_data=f"cancel:{request_id}", user_id=9))
+    assert refused is not None and refused.replies[0].text == translate("en", "cancel.not_yours")
+    assert queue.cancelled == []
+    done = conversation.handle(group_message(callback_data=f"cancel:{request_id}", user_id=9, is_admin=True))
+    assert done is not None and queue.cancelled == [request_id]
+
+
+def test_one_member_cannot_flood_the_team_queue(conversation, queue, settings):
+    for n in range(settings.max_requests_in_flight_per_user):
+        conversation.handle(group_message(f"add title number {n}", user_id=8))
+    refused = conversation.handle(group_message("add another title", user_id=8))
+    other = conversation.handle(group_message("add background music", user_id=9))
+    assert refused is not None and "in progress" in refused.replies[0].text
+    assert other is not None and len(queue.requests) == settings.max_requests_in_flight_per_user + 1
+
+
+def test_an_album_becomes_one_upload(conversation, queue):
+    for n in range(3):
+        conversation.handle(message(media=video(file_id=f"F{n}", media_group_id="album-1")))
+    assert [(r.kind, r.album_id) for r in queue.requests] == [("upload", "album-1")]
+
+
+def test_edit_command_in_reply_to_a_video_uploads_it_then_edits(conversation, queue):
+    conversation.handle(group_message("trim the silences", command="edit", reply_media=video()))
+    assert [r.kind for r in queue.requests] == ["upload", "edit"]
+    assert queue.requests[1].text == "trim the silences"
