@@ -1,0 +1,60 @@
+"""`python -m engine [--with-worker]`: the engine's HTTP server (and, for a one-process setup, a worker)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import subprocess
+import sys
+from functools import partial
+from types import FrameType
+
+import uvicorn
+from redis import Redis
+from rq import Queue
+from rq.serializers import JSONSerializer
+
+from engine.analysis import keep_spans
+from engine.app import create_app
+from engine.jobs import enqueue_render
+from engine.settings import EngineSettings
+from engine.store import Store
+from engine.turn import run_turn
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve until stopped; with --with-worker, run `python -m engine.worker` beside the server."""
+    parser = argparse.ArgumentParser(prog="python -m engine", description=__doc__)
+    parser.add_argument("--with-worker", action="store_true", help="also start a render worker process")
+    args = parser.parse_args(argv)
+    settings = EngineSettings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    connection = Redis.from_url(settings.redis_url)
+    queue = Queue(settings.render_queue, connection=connection, serializer=JSONSerializer)
+    app = create_app(
+        settings,
+        Store(connection),
+        partial(run_turn, keep_spans_fn=keep_spans),
+        partial(enqueue_render, queue, data_dir=settings.data_dir, timeout_s=settings.render_timeout_s),
+    )
+    worker = subprocess.Popen([sys.executable, "-m", "engine.worker"]) if args.with_worker else None
+    # uvicorn shuts down gracefully on SIGTERM, then raises it again under the handler that was in place
+    # before; without this one the process would die there and leave the worker running.
+    signal.signal(signal.SIGTERM, _exit)
+    try:
+        uvicorn.run(
+            app, host=settings.host, port=settings.port, ws="none", log_level=settings.log_level.lower()
+        )
+    finally:
+        if worker is not None:
+            worker.terminate()  # a warm shutdown: the current render finishes first
+            worker.wait()
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+if __name__ == "__main__":
+    main()

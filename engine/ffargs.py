@@ -1,0 +1,371 @@
+"""Pure builders: a timeline and its media become FFmpeg argv lists (without the binary), one per pass.
+
+Why pieces: one filter graph chaining every cut and xfade holds frames for each branch and takes gigabytes on
+a one-minute clip. Instead the output timeline is cut into *pieces* — the body of a segment, or the overlap
+where one segment crosses into the next — and each piece is its own short FFmpeg run writing an H.264 file and
+a PCM WAV of exactly the same length (whole frames; 48 kHz samples per frame are whole at 24, 25 and 30 fps),
+so audio and video stay in sync by construction. The pieces are joined by the concat demuxer with stream copy
+in the final pass, which also mixes the music (ducked under the voice), normalizes loudness (two-pass
+loudnorm: `measure_args`, then `final_args` with the measured values) and writes a faststart MP4. Memory is
+that of one short run, whatever the clip's length or number of cuts.
+
+Hard cuts get a 10 ms fade on both sides so that a cut never clicks; transitions use xfade and acrossfade over
+the overlap only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import RenderError
+from engine.media import MediaInfo
+from engine.timeline import Fit, MusicSegment, Timeline, TitleSegment, VideoSegment
+
+SAMPLE_RATE = 48000
+FPS_CHOICES = (30, 25, 24)
+CLICK_GUARD_S = 0.01
+LOUDNESS = "I=-14:TP=-2:LRA=11"  # TP with 0.5 dB headroom for the AAC encoder's overshoot
+_SOURCE_SLACK_S = 0.2  # read a little past a piece's end; trim makes the length exact
+
+
+@dataclass(frozen=True)
+class Output:
+    """The rendered frame and the encoder's settings."""
+
+    width: int
+    height: int
+    fps: int
+    fit: Fit = "blur"
+    speed: float = 1.0
+    preset: str = "veryfast"
+    crf: int = 21
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where a piece reads one source: from `start_s` in that file."""
+
+    src: str
+    start_s: float
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of output frames: one source (`b` is None), or `a` crossing into `b` with a transition."""
+
+    start_frame: int
+    frames: int
+    a: Cut
+    b: Cut | None = None
+    transition: str = ""
+    guard_in: bool = False
+    guard_out: bool = False
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """The first loudnorm pass's measurements, fed to the second."""
+
+    input_i: float
+    input_tp: float
+    input_lra: float
+    input_thresh: float
+    target_offset: float
+
+
+def pick_fps(source_fps: float) -> int:
+    """An output rate that divides the source's evenly (60 -> 30, 50 -> 25, 23.976 -> 24), else 30."""
+    for fps in FPS_CHOICES:
+        ratio = source_fps / fps
+        if round(ratio) >= 1 and abs(ratio - round(ratio)) < 0.01:
+            return fps
+    return 30
+
+
+def _frame(ms: float, fps: int) -> int:
+    return round(ms * fps / 1000)
+
+
+def _cut(segment: VideoSegment, frame: int, fps: int, speed: float) -> Cut:
+    offset_ms = max(0.0, frame * 1000 / fps - segment.st)
+    return Cut(segment.src, round((segment.in_ms + offset_ms * speed) / 1000, 4))
+
+
+def plan_pieces(timeline: Timeline, fps: int) -> list[Piece]:
+    """The output timeline as consecutive pieces of whole frames (describe step, no FFmpeg)."""
+    speed = timeline.canvas.speed
+    segments = timeline.video
+    pieces: list[Piece] = []
+    for index, segment in enumerate(segments):
+        start = _frame(segment.st, fps)
+        if index and segment.tr is not None:
+            before = segments[index - 1]
+            overlap_end = _frame(before.st + before.d, fps)
+            a, b = _cut(before, start, fps, speed), _cut(segment, start, fps, speed)
+            pieces.append(Piece(start, overlap_end - start, a, b, segment.tr.type))
+            start = overlap_end
+        after = segments[index + 1] if index + 1 < len(segments) else None
+        end = _frame(after.st if after is not None else segment.st + segment.d, fps)
+        guard_in = index == 0 or segment.tr is None
+        guard_out = after is None or after.tr is None
+        pieces.append(
+            Piece(start, end - start, _cut(segment, start, fps, speed), None, "", guard_in, guard_out)
+        )
+    return [piece for piece in pieces if piece.frames > 0]
+
+
+def escape_value(value: str) -> str:
+    """Escape an option value inside a filtergraph: first for the option parser, then for the graph parser."""
+    option_level = re.sub(r"([\\':])", r"\\\1", value)
+    return re.sub(r"([\\'\[\],;])", r"\\\1", option_level)
+
+
+def _fit_chain(label: str, out: str, info: MediaInfo, o: Output) -> str:
+    """Fill the output frame: crop, or the whole picture over a blurred, enlarged copy of itself."""
+    w, h = o.width, o.height
+    cover = f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1"
+    same_shape = info.width and info.height and abs(info.width / info.height - w / h) < 0.01
+    if o.fit == "crop" or same_shape or not (info.width and info.height):
+        return f"[{label}]{cover}[{out}]"
+    sw, sh = w // 4 // 2 * 2, h // 4 // 2 * 2  # blur a quarter-size copy: same look, a sixteenth of the work
+    return (
+        f"[{label}]split=2[{out}bg][{out}fg];"
+        f"[{out}bg]scale={sw}:{sh}:force_original_aspect_ratio=increase,crop={sw}:{sh},gblur=sigma=6,"
+        f"scale={w}:{h},setsar=1[{out}bb];"
+        f"[{out}fg]scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,setsar=1[{out}ff];"
+        f"[{out}bb][{out}ff]overlay=(W-w)/2:(H-h)/2[{out}]"
+    )
+
+
+def _atempo(speed: float) -> str:
+    """atempo takes 0.5-100 per instance; slower speeds chain two."""
+    if speed == 1.0:
+        return ""
+    if speed < 0.5:
+        return f",atempo=0.5,atempo={speed / 0.5:.6g}"
+    return f",atempo={speed:.6g}"
+
+
+def _source_inputs(cut: Cut, info: MediaInfo, data_dir: Path, seconds: float, fps: int) -> list[str]:
+    path = str(info.absolute(data_dir))
+    if info.kind == "image":
+        return ["-loop", "1", "-framerate", str(fps), "-t", f"{seconds:.4f}", "-i", path]
+    return ["-ss", f"{cut.start_s:.4f}", "-t", f"{seconds:.4f}", "-i", path]
+
+
+def _title_filter(title: TitleSegment, font: Path, offset_s: float, o: Output) -> str:
+    size = min(round(min(o.width, o.height) / 13), round(o.width * 0.9 / max(len(title.text), 1) / 0.55))
+    y = {"top": "h*0.08", "center": "(h-text_h)/2", "bottom": "h*0.92-text_h"}[title.pos]
+    start, end = title.st / 1000 - offset_s, (title.st + title.d) / 1000 - offset_s
+    options = {
+        "fontfile": str(font),
+        "text": title.text,
+        "expansion": "none",
+        "text_shaping": "1",
+        "fontsize": str(size),
+        "fontcolor": "white",
+        "borderw": str(max(2, size // 16)),
+        "bordercolor": "black@0.7",
+        "x": "(w-text_w)/2",
+        "y": y,
+        "enable": f"between(t,{start:.3f},{end:.3f})",
+    }
+    return "drawtext=" + ":".join(f"{key}={escape_value(value)}" for key, value in options.items())
+
+
+def _titles_for(piece: Piece, titles: Sequence[tuple[TitleSegment, Path]], o: Output) -> list[str]:
+    start_s, end_s = piece.start_frame / o.fps, (piece.start_frame + piece.frames) / o.fps
+    return [
+        _title_filter(title, font, start_s, o)
+        for title, font in titles
+        if title.st / 1000 < end_s and (title.st + title.d) / 1000 > start_s
+    ]
+
+
+def piece_args(
+    piece: Piece,
+    media: Mapping[str, MediaInfo],
+    data_dir: Path,
+    o: Output,
+    titles: Sequence[tuple[TitleSegment, Path]],
+    video_out: Path,
+    audio_out: Path,
+) -> list[str]:
+    """One piece -> an H.264 file of exactly `frames` frames and a WAV of exactly the matching samples."""
+    seconds = piece.frames / o.fps
+    samples = piece.frames * SAMPLE_RATE // o.fps
+    read_s = seconds * o.speed + _SOURCE_SLACK_S
+    inputs: list[str] = []
+    graph: list[str] = []
+    streams: list[tuple[str, str]] = []
+    for name, cut in (("a", piece.a), ("b", piece.b)):
+        if cut is None:
+            continue
+        info = media[cut.src]
+        video_index = inputs.count("-i")
+        inputs += _source_inputs(cut, info, data_dir, read_s, o.fps)
+        audio_ref = f"{video_index}:a"
+        if not (info.kind == "video" and info.has_audio):
+            audio_ref = f"{video_index + 1}:a"
+            inputs += ["-f", "lavfi", "-t", f"{seconds:.4f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
+        speed = 1.0 if info.kind == "image" else o.speed
+        graph.append(f"[{video_index}:v]setpts=(PTS-STARTPTS)/{speed:.6g},fps={o.fps}[{name}raw]")
+        graph.append(_fit_chain(f"{name}raw", f"{name}fit", info, o))
+        graph.append(
+            f"[{name}fit]format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame={piece.frames}[{name}v]"
+        )
+        graph.append(
+            f"[{audio_ref}]asetpts=PTS-STARTPTS{_atempo(speed)},aresample={SAMPLE_RATE},"
+            f"aformat=sample_fmts=fltp:channel_layouts=stereo,"
+            f"apad=whole_len={samples},atrim=end_sample={samples}[{name}a]"
+        )
+        streams.append((f"{name}v", f"{name}a"))
+    overlays = _titles_for(piece, titles, o)
+    if piece.b is not None:
+        video = f"[av][bv]xfade=transition={piece.transition}:duration={seconds:.6f}:offset=0"
+        audio = f"[aa][ba]acrossfade=ns={samples}:c1=tri:c2=tri"
+    else:
+        video, audio = "[av]null", "[aa]anull"
+        if piece.guard_in:
+            audio += f",afade=t=in:d={CLICK_GUARD_S}"
+        if piece.guard_out:
+            audio += f",afade=t=out:st={max(seconds - CLICK_GUARD_S, 0):.6f}:d={CLICK_GUARD_S}"
+    graph.append(",".join([video, *overlays]) + "[vout]")
+    graph.append(audio + "[aout]")
+    return [
+        "-loglevel", "error", "-y", *inputs,
+        "-filter_complex", ";".join(graph),
+        "-map", "[vout]", "-an", "-c:v", "libx264", "-preset", o.preset, "-crf", str(o.crf),
+        "-pix_fmt", "yuv420p", "-video_track_timescale", "90000", str(video_out),
+        "-map", "[aout]", "-vn", "-c:a", "pcm_s16le", str(audio_out),
+    ]  # fmt: skip
+
+
+def concat_list(paths: Sequence[Path]) -> str:
+    """A concat-demuxer list file's text naming `paths` in order."""
+    quoted = (str(path).replace("'", "'\\''") for path in paths)
+    return "".join(f"file '{path}'\n" for path in quoted)
+
+
+def _music_chain(index: int, segment: MusicSegment, input_index: int) -> str:
+    d = segment.d / 1000
+    fade_out_at = max(d - segment.fo / 1000, 0)
+    return (
+        f"[{input_index}:a]aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
+        f"atrim=end_sample={round(d * SAMPLE_RATE)},asetpts=PTS-STARTPTS,volume={segment.vol:.4g},"
+        f"afade=t=in:d={segment.fi / 1000:.3f},afade=t=out:st={fade_out_at:.3f}:d={segment.fo / 1000:.3f},"
+        f"adelay={segment.st}:all=1[m{index}]"
+    )
+
+
+def _mix(
+    timeline: Timeline,
+    music: Sequence[tuple[MusicSegment, Path]],
+    audio_list: Path,
+    total_samples: int,
+    first: int,
+) -> tuple[list[str], list[str]]:
+    """Inputs and graph lines ending in `[mix]`: the voice at its volume plus the music, ducked under it."""
+    canvas = timeline.canvas
+    inputs: list[str] = []
+    graph: list[str] = []
+    if canvas.mute:
+        graph.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=end_sample={total_samples}[voice]")
+    else:
+        inputs += ["-f", "concat", "-safe", "0", "-i", str(audio_list)]
+        graph.append(f"[{first}:a]volume={canvas.volume:.4g}[voice]")
+        first += 1
+    ducked = [i for i, (segment, _) in enumerate(music) if segment.duck and not canvas.mute]
+    if ducked:
+        keys = "".join(f"[key{i}]" for i in ducked)
+        graph.append(f"[voice]asplit={len(ducked) + 1}[voicemix]{keys}")
+    else:
+        graph.append("[voice]anull[voicemix]")
+    layers = ["[voicemix]"]
+    for i, (segment, path) in enumerate(music):
+        inputs += ["-stream_loop", "-1", "-i", str(path)]
+        graph.append(_music_chain(i, segment, first + i))
+        if i in ducked:
+            graph.append(
+                f"[m{i}][key{i}]sidechaincompress=threshold=0.02:ratio=12:attack=15:release=350[m{i}d]"
+            )
+            layers.append(f"[m{i}d]")
+        else:
+            layers.append(f"[m{i}]")
+    if len(layers) > 1:
+        graph.append(f"{''.join(layers)}amix=inputs={len(layers)}:duration=first:normalize=0[mix]")
+    else:
+        graph.append("[voicemix]anull[mix]")
+    return inputs, graph
+
+
+def measure_args(
+    timeline: Timeline, music: Sequence[tuple[MusicSegment, Path]], audio_list: Path, total_samples: int
+) -> list[str]:
+    """First loudnorm pass: the final mix measured, printed as JSON on stderr (`parse_loudness`)."""
+    inputs, graph = _mix(timeline, music, audio_list, total_samples, 0)
+    graph.append(f"[mix]loudnorm={LOUDNESS}:print_format=json[out]")
+    return [
+        "-loglevel",
+        "info",
+        "-y",
+        *inputs,
+        "-filter_complex",
+        ";".join(graph),
+        "-map",
+        "[out]",
+        "-f",
+        "null",
+        "-",
+    ]
+
+
+def parse_loudness(stderr: str) -> Loudness | None:
+    """The measurements from loudnorm's JSON; None when the mix is silent (nothing to normalize)."""
+    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
+    if match is None:
+        raise RenderError("loudness measurement printed no result")
+    values = json.loads(match.group(0))
+    if values["input_i"] in ("-inf", "inf") or float(values["input_i"]) < -70:
+        return None
+    return Loudness(
+        input_i=float(values["input_i"]),
+        input_tp=float(values["input_tp"]),
+        input_lra=float(values["input_lra"]),
+        input_thresh=float(values["input_thresh"]),
+        target_offset=float(values["target_offset"]),
+    )
+
+
+def final_args(
+    timeline: Timeline,
+    music: Sequence[tuple[MusicSegment, Path]],
+    video_list: Path,
+    audio_list: Path,
+    total_samples: int,
+    loudness: Loudness | None,
+    out_path: Path,
+) -> list[str]:
+    """Final pass: the video pieces copied, the mix normalized (if measured) and encoded, moov first."""
+    inputs, graph = _mix(timeline, music, audio_list, total_samples, 1)
+    if loudness is not None and timeline.canvas.loudnorm:
+        graph.append(
+            f"[mix]loudnorm={LOUDNESS}:measured_I={loudness.input_i}:measured_TP={loudness.input_tp}"
+            f":measured_LRA={loudness.input_lra}:measured_thresh={loudness.input_thresh}"
+            f":offset={loudness.target_offset}:linear=true,aresample={SAMPLE_RATE}[normed]"
+        )
+    else:
+        graph.append("[mix]anull[normed]")
+    # loudnorm leaves a hole in its output timestamps (not in its samples) and pads its last 100 ms block:
+    # renumber the samples contiguously and cut to the video's length.
+    graph.append(f"[normed]asetpts=N/SR/TB,atrim=end_sample={total_samples}[aout]")
+    return [
+        "-loglevel", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(video_list), *inputs,
+        "-filter_complex", ";".join(graph),
+        "-map", "0:v", "-map", "[aout]", "-c:v", "copy",
+        "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE), "-movflags", "+faststart", str(out_path),
+    ]  # fmt: skip

@@ -1,0 +1,78 @@
+"""Which font file draws a title: the first preferred font whose character map covers the whole text.
+
+drawtext renders with one font file and no fallback, so a Hindi title needs a font with Devanagari (Debian:
+`fonts-noto-core` gives Noto Sans Devanagari) and a Latin title a Latin font. Coverage is read from the font's
+own `cmap` table rather than assumed from its name, so a broader font installed later (one with Devanagari
+*and* Latin letters, for Hinglish titles) is picked up by putting it first in `PREFERRED`.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from engine.errors import RenderError
+
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+PREFERRED = (
+    "NotoSansDevanagari-Bold.ttf",
+    "NotoSans-Bold.ttf",
+    "DejaVuSans-Bold.ttf",
+    "NotoSansDevanagari-Regular.ttf",
+    "NotoSans-Regular.ttf",
+    "DejaVuSans.ttf",
+)
+
+
+def _cmap_ranges(data: bytes, offset: int) -> list[tuple[int, int]]:
+    """Code point ranges of one cmap subtable (formats 4 and 12, the Unicode ones)."""
+    fmt = struct.unpack_from(">H", data, offset)[0]
+    if fmt == 12:
+        groups = struct.unpack_from(">I", data, offset + 12)[0]
+        return [struct.unpack_from(">II", data, offset + 16 + 12 * i) for i in range(groups)]
+    if fmt == 4:
+        segments = struct.unpack_from(">H", data, offset + 6)[0] // 2
+        ends = struct.unpack_from(f">{segments}H", data, offset + 14)
+        starts = struct.unpack_from(f">{segments}H", data, offset + 16 + 2 * segments)
+        return [(s, e) for s, e in zip(starts, ends, strict=True) if s != 0xFFFF]
+    return []
+
+
+@cache
+def font_coverage(path: Path) -> tuple[tuple[int, int], ...]:
+    """The Unicode code point ranges a TrueType/OpenType font maps (empty if unreadable)."""
+    try:
+        data = path.read_bytes()
+        tables = struct.unpack_from(">H", data, 4)[0]
+        records = {data[12 + 16 * i : 16 + 16 * i]: 12 + 16 * i for i in range(tables)}
+        cmap = struct.unpack_from(">I", data, records[b"cmap"] + 8)[0]
+        count = struct.unpack_from(">H", data, cmap + 2)[0]
+        best: list[tuple[int, int]] = []
+        for i in range(count):
+            platform, encoding, sub = struct.unpack_from(">HHI", data, cmap + 4 + 8 * i)
+            if (platform, encoding) in ((3, 1), (3, 10), (0, 3), (0, 4)):
+                ranges = _cmap_ranges(data, cmap + sub)
+                best = ranges if len(ranges) > len(best) else best
+        return tuple(best)
+    except (OSError, KeyError, struct.error):
+        return ()
+
+
+def _covered(text: str, ranges: Sequence[tuple[int, int]]) -> int:
+    return sum(any(lo <= ord(ch) <= hi for lo, hi in ranges) for ch in text if not ch.isspace())
+
+
+@cache
+def _installed(dirs: tuple[Path, ...]) -> tuple[Path, ...]:
+    found = {p.name: p for d in dirs if d.is_dir() for p in sorted(d.rglob("*.ttf"))}
+    return tuple(found[name] for name in PREFERRED if name in found)
+
+
+def find_font(text: str, dirs: tuple[Path, ...] = FONT_DIRS) -> Path:
+    """The preferred font covering every character of `text`, else the one covering the most."""
+    fonts = _installed(dirs)
+    if not fonts:
+        raise RenderError("no usable font is installed (install fonts-noto-core)")
+    return max(fonts, key=lambda font: _covered(text, font_coverage(font)))

@@ -1,0 +1,196 @@
+"""Render a draft: describe (timeline -> pieces) -> compile (`engine.ffargs`) -> run (`engine.ffrun`).
+
+Progress 0-100 spans every pass, weighted by the seconds each one writes (the pieces do nearly all the work;
+the two audio passes are cheap). Intermediates live in a temporary folder that is always removed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import av
+
+from engine import ffargs
+from engine.errors import RenderError
+from engine.ffrun import run_ffmpeg
+from engine.fonts import find_font
+from engine.media import MediaInfo
+from engine.music import builtin_name, builtin_track
+from engine.timeline import MusicSegment, Timeline
+
+_AUDIO_PASS_WEIGHT = 0.05  # an audio-only pass costs about this much of a video pass of the same length
+_MAX_SIDE = 4096
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What was written to `out_path`."""
+
+    duration_s: float
+    size: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Encoder speed/quality and the per-pass time limit (seconds per second of output, plus a floor)."""
+
+    preset: str = "veryfast"
+    crf: int = 21
+    timeout_floor_s: float = 120.0
+    timeout_per_output_s: float = 20.0
+
+
+class _Progress:
+    """Turns (pass, seconds done) into a monotonic whole percentage across all passes."""
+
+    def __init__(self, weights: list[float], on_progress: Callable[[int], None]) -> None:
+        self._weights = weights
+        self._total = sum(weights) or 1.0
+        self._done = 0.0
+        self._last = -1
+        self._on_progress = on_progress
+        self._emit(0.0)
+
+    def report(self, seconds: float, pass_weight: float, pass_seconds: float) -> None:
+        part = min(seconds / pass_seconds, 1.0) * pass_weight if pass_seconds > 0 else 0.0
+        self._emit(self._done + part)
+
+    def finish_pass(self, pass_weight: float) -> None:
+        self._done += pass_weight
+        self._emit(self._done)
+
+    def complete(self) -> None:
+        self._emit(self._total)
+
+    def _emit(self, work: float) -> None:
+        percent = min(int(100 * work / self._total), 100)
+        if percent > self._last:
+            self._last = percent
+            self._on_progress(percent)
+
+
+def _output(timeline: Timeline, media: Mapping[str, MediaInfo], options: RenderOptions) -> ffargs.Output:
+    canvas = timeline.canvas
+    if not (0 < canvas.width <= _MAX_SIDE and 0 < canvas.height <= _MAX_SIDE):
+        raise RenderError(f"unsupported frame size {canvas.width}x{canvas.height}")
+    first_video = next((media[s].fps for s in timeline.sources if media[s].kind == "video"), 30.0)
+    return ffargs.Output(
+        width=canvas.width // 2 * 2,
+        height=canvas.height // 2 * 2,
+        fps=ffargs.pick_fps(first_video),
+        fit=canvas.fit,
+        speed=canvas.speed,
+        preset=options.preset,
+        crf=options.crf,
+    )
+
+
+def _check_media(timeline: Timeline, media: Mapping[str, MediaInfo]) -> None:
+    if not timeline.video:
+        raise RenderError("the draft has no video segments")
+    for src in timeline.sources:
+        if src not in media or media[src].kind == "audio":
+            raise RenderError(f"video segment source {src!r} is not an uploaded video or image")
+    for segment in timeline.music:
+        if builtin_name(segment.src) is None and segment.src not in media:
+            raise RenderError(f"music source {segment.src!r} is not an uploaded file")
+
+
+def _music(
+    timeline: Timeline, media: Mapping[str, MediaInfo], data_dir: Path
+) -> list[tuple[MusicSegment, Path]]:
+    tracks: list[tuple[MusicSegment, Path]] = []
+    for segment in timeline.music:
+        if segment.d <= 0:
+            continue
+        name = builtin_name(segment.src)
+        path = (
+            builtin_track(name, data_dir / "cache" / "music")
+            if name
+            else media[segment.src].absolute(data_dir)
+        )
+        tracks.append((segment, path))
+    return tracks
+
+
+def _probe(path: Path) -> RenderResult:
+    with av.open(str(path)) as container:
+        video = container.streams.video[0].codec_context
+        return RenderResult(
+            duration_s=round(float(container.duration or 0) / av.time_base, 3),
+            size=path.stat().st_size,
+            width=video.width,
+            height=video.height,
+        )
+
+
+def render_draft(
+    draft: Mapping[str, Any],
+    media: Mapping[str, MediaInfo],
+    data_dir: Path,
+    out_path: Path,
+    on_progress: Callable[[int], None],
+    work_dir: Path | None = None,
+    options: RenderOptions | None = None,
+) -> RenderResult:
+    """Render a profile draft to an H.264/AAC faststart MP4 at `out_path`, reporting progress 0-100."""
+    options = options or RenderOptions()
+    timeline = Timeline.from_draft(draft)
+    _check_media(timeline, media)
+    output = _output(timeline, media, options)
+    pieces = ffargs.plan_pieces(timeline, output.fps)
+    if not pieces:
+        raise RenderError("the draft's video track is empty")
+    total_frames = sum(piece.frames for piece in pieces)
+    total_s = total_frames / output.fps
+    total_samples = total_frames * ffargs.SAMPLE_RATE // output.fps
+    titles = [(t, find_font(t.text)) for t in timeline.titles if t.text.strip() and t.d > 0]
+    music = _music(timeline, media, data_dir)
+
+    weights = [piece.frames / output.fps for piece in pieces] + [total_s * _AUDIO_PASS_WEIGHT] * 2
+    progress = _Progress(weights, on_progress)
+
+    def run(args: list[str], weight: float, seconds: float) -> str:
+        stderr = run_ffmpeg(
+            args,
+            timeout_s=options.timeout_floor_s + options.timeout_per_output_s * seconds,
+            on_progress=lambda done: progress.report(done, weight, seconds),
+        )
+        progress.finish_pass(weight)
+        return stderr
+
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="render-", dir=work_dir) as tmp:
+        work = Path(tmp)
+        videos, audios = [], []
+        for index, piece in enumerate(pieces):
+            video, audio = work / f"piece{index:05d}.mp4", work / f"piece{index:05d}.wav"
+            args = ffargs.piece_args(piece, media, data_dir, output, titles, video, audio)
+            run(args, weights[index], piece.frames / output.fps)
+            videos.append(video)
+            audios.append(audio)
+        video_list, audio_list = work / "video.txt", work / "audio.txt"
+        video_list.write_text(ffargs.concat_list(videos), encoding="utf-8")
+        audio_list.write_text(ffargs.concat_list(audios), encoding="utf-8")
+        loudness = None
+        if timeline.canvas.loudnorm:
+            measured = run(
+                ffargs.measure_args(timeline, music, audio_list, total_samples), weights[-2], total_s
+            )
+            loudness = ffargs.parse_loudness(measured)
+        partial = work / "out.mp4"
+        run(
+            ffargs.final_args(timeline, music, video_list, audio_list, total_samples, loudness, partial),
+            weights[-1],
+            total_s,
+        )
+        shutil.move(partial, out_path)  # work_dir may be on another file system
+    progress.complete()
+    return _probe(out_path)

@@ -1,0 +1,323 @@
+"""Everything the engine remembers, in Redis: accounts, credits, sessions, renders, claim tokens.
+
+Every key is built by one of the `*_key` functions below, under one prefix, with its TTL beside it. Values are
+small hashes or one JSON document; a session is one document changed under WATCH (optimistic locking), so two
+writers (an upload, a turn) never interleave inside one change.
+The connection must return bytes (`decode_responses=False`), as RQ needs the same connection.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, cast
+
+import redis
+
+from engine.media import MediaInfo
+
+PREFIX = "engine"
+USER_TTL_S = 365 * 24 * 3600  # a client id keeps its user (and its credits) for a year
+SESSION_TTL_S = 30 * 24 * 3600  # refreshed on every change
+RENDER_TTL_S = 7 * 24 * 3600
+CLAIM_TTL_S = 7 * 24 * 3600
+HISTORY_DEPTH = 20  # drafts kept for undo
+
+
+def client_user_key(client_id: str) -> str:
+    """The user id a client id belongs to (string)."""
+    return f"{PREFIX}:client:{client_id}:user"
+
+
+def client_token_key(client_id: str) -> str:
+    """The client's live token (string; expires with the token)."""
+    return f"{PREFIX}:client:{client_id}:token"
+
+
+def token_key(token: str) -> str:
+    """A token's account (hash: user_id, expires_at)."""
+    return f"{PREFIX}:token:{token}"
+
+
+def credits_key(user_id: str) -> str:
+    """A user's credits (hash: available, frozen)."""
+    return f"{PREFIX}:credits:{user_id}"
+
+
+def session_key(session_id: str) -> str:
+    """One session (JSON document)."""
+    return f"{PREFIX}:session:{session_id}"
+
+
+def render_key(render_id: str) -> str:
+    """One render (hash)."""
+    return f"{PREFIX}:render:{render_id}"
+
+
+def claim_key(claim_token: str) -> str:
+    """What a claim token opens (JSON document)."""
+    return f"{PREFIX}:claim:{claim_token}"
+
+
+Json = dict[str, Any]
+RenderStatus = Literal["pending", "processing", "completed", "failed"]
+
+
+@dataclass(frozen=True)
+class Account:
+    """An anonymous account as its token sees it."""
+
+    token: str
+    user_id: str
+    expires_at: float  # unix time
+
+
+@dataclass(frozen=True)
+class Credits:
+    """A balance; `frozen` holds the cost of turns in progress."""
+
+    available: int
+    frozen: int
+
+    @property
+    def total(self) -> int:
+        return self.available + self.frozen
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One editing session: its draft, the drafts before it (for undo) and its uploads by file id."""
+
+    session_id: str
+    task_id: str
+    user_id: str
+    language: str
+    draft: Json = field(default_factory=dict)
+    history: tuple[Json, ...] = ()
+    media: dict[str, MediaInfo] = field(default_factory=dict)
+
+    def with_draft(self, draft: Json) -> SessionRecord:
+        """The session after an edit; the current draft becomes the newest undo step."""
+        history = (*self.history, self.draft)[-HISTORY_DEPTH:]
+        return replace(self, draft=draft, history=history)
+
+    def undone(self) -> SessionRecord | None:
+        """The session one edit back, or None when there is nothing to undo."""
+        if not self.history:
+            return None
+        return replace(self, draft=self.history[-1], history=self.history[:-1])
+
+    def to_json(self) -> Json:
+        return {
+            "session_id": self.session_id,
+            "task_id": self.task_id,
+            "user_id": self.user_id,
+            "language": self.language,
+            "draft": self.draft,
+            "history": list(self.history),
+            "media": {file_id: info.to_json() for file_id, info in self.media.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Json) -> SessionRecord:
+        return cls(
+            session_id=data["session_id"],
+            task_id=data["task_id"],
+            user_id=data["user_id"],
+            language=data["language"],
+            draft=data.get("draft") or {},
+            history=tuple(data.get("history") or ()),
+            media={k: MediaInfo.from_json(v) for k, v in (data.get("media") or {}).items()},
+        )
+
+
+@dataclass(frozen=True)
+class RenderRecord:
+    """One export: what to render, how far it got, and where the result is (relative to the data folder)."""
+
+    render_id: str
+    user_id: str
+    session_id: str
+    draft: Json
+    output_path: str
+    status: RenderStatus = "pending"
+    progress: int = 0
+    duration_s: float = 0.0
+    size: int = 0
+    width: int = 0
+    height: int = 0
+    error: str = ""
+
+    def to_hash(self) -> Mapping[Any, str | int | float]:
+        return {
+            "render_id": self.render_id,
+            "user_id": self.user_id,
+            "session_id": self.session_id,
+            "draft": json.dumps(self.draft),
+            "output_path": self.output_path,
+            "status": self.status,
+            "progress": self.progress,
+            "duration_s": self.duration_s,
+            "size": self.size,
+            "width": self.width,
+            "height": self.height,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_hash(cls, raw: dict[bytes, bytes]) -> RenderRecord:
+        data = {k.decode(): v.decode() for k, v in raw.items()}
+        return cls(
+            render_id=data["render_id"],
+            user_id=data["user_id"],
+            session_id=data["session_id"],
+            draft=json.loads(data["draft"]),
+            output_path=data["output_path"],
+            status=cast(RenderStatus, data["status"]),
+            progress=int(data["progress"]),
+            duration_s=float(data["duration_s"]),
+            size=int(data["size"]),
+            width=int(data["width"]),
+            height=int(data["height"]),
+            error=data["error"],
+        )
+
+
+class SessionNotFoundError(LookupError):
+    """The session expired or never existed while it was being changed."""
+
+
+class Store:
+    """The engine's Redis state. One instance per process, over a bytes-returning connection."""
+
+    def __init__(self, connection: redis.Redis) -> None:
+        self.redis = connection
+
+    # ---- accounts -------------------------------------------------------------------------------
+    def issue_token(self, client_id: str, *, free_credits: int, ttl_s: int) -> Account:
+        """The client's live token, or a new one for the same user; a new user gets the free credits."""
+        r = self.redis
+        user_id = f"anon_{secrets.token_hex(12)}"
+        if not r.set(client_user_key(client_id), user_id, nx=True, ex=USER_TTL_S):
+            user_id = self._text(r.get(client_user_key(client_id)))
+        r.hsetnx(credits_key(user_id), "available", free_credits)
+        r.hsetnx(credits_key(user_id), "frozen", 0)
+        r.expire(credits_key(user_id), USER_TTL_S)
+        token = f"nmv_usr_{secrets.token_urlsafe(32)}"
+        if not r.set(client_token_key(client_id), token, nx=True, ex=ttl_s):
+            existing = self.account(self._text(r.get(client_token_key(client_id))))
+            if existing is not None:
+                return existing
+            r.set(client_token_key(client_id), token, ex=ttl_s)
+        expires_at = time.time() + ttl_s
+        r.hset(token_key(token), mapping={"user_id": user_id, "expires_at": expires_at})
+        r.expire(token_key(token), ttl_s)
+        return Account(token=token, user_id=user_id, expires_at=expires_at)
+
+    def account(self, token: str) -> Account | None:
+        """The account behind a bearer token, or None when it is unknown or expired."""
+        raw = cast(dict[bytes, bytes], self.redis.hgetall(token_key(token)))
+        if not raw:
+            return None
+        return Account(token=token, user_id=raw[b"user_id"].decode(), expires_at=float(raw[b"expires_at"]))
+
+    # ---- credits --------------------------------------------------------------------------------
+    def credits(self, user_id: str) -> Credits:
+        """The user's balance."""
+        raw = cast(list[bytes | None], self.redis.hmget(credits_key(user_id), ["available", "frozen"]))
+        return Credits(available=int(raw[0] or 0), frozen=int(raw[1] or 0))
+
+    def freeze(self, user_id: str, amount: int) -> bool:
+        """Hold `amount` for a turn; False (nothing held) when the balance is short."""
+
+        def hold(pipe: redis.client.Pipeline) -> None:
+            available = int(cast(bytes | None, pipe.hget(credits_key(user_id), "available")) or 0)
+            pipe.multi()
+            if available >= amount:
+                pipe.hincrby(credits_key(user_id), "available", -amount)
+                pipe.hincrby(credits_key(user_id), "frozen", amount)
+
+        results = self.redis.transaction(hold, credits_key(user_id))
+        return bool(results)
+
+    def settle(self, user_id: str, amount: int, *, charge: bool) -> None:
+        """Release a held amount: spent when `charge`, else back to available."""
+        pipe = self.redis.pipeline()
+        pipe.hincrby(credits_key(user_id), "frozen", -amount)
+        if not charge:
+            pipe.hincrby(credits_key(user_id), "available", amount)
+        pipe.execute()
+
+    # ---- sessions -------------------------------------------------------------------------------
+    def create_session(self, user_id: str, language: str, draft: Json) -> SessionRecord:
+        """A new session with a fresh numeric session id."""
+        while True:
+            session_id = str(10**14 + secrets.randbelow(9 * 10**14))
+            record = SessionRecord(
+                session_id=session_id,
+                task_id=f"task_{secrets.token_hex(8)}",
+                user_id=user_id,
+                language=language,
+                draft=draft,
+            )
+            payload = json.dumps(record.to_json())
+            if self.redis.set(session_key(session_id), payload, nx=True, ex=SESSION_TTL_S):
+                return record
+
+    def session(self, session_id: str) -> SessionRecord | None:
+        """The session, or None when unknown or expired."""
+        raw = self.redis.get(session_key(session_id))
+        return SessionRecord.from_json(json.loads(cast(bytes, raw))) if raw else None
+
+    def update_session(
+        self, session_id: str, change: Callable[[SessionRecord], SessionRecord]
+    ) -> SessionRecord:
+        """Apply `change` to the stored session atomically (retried if another writer got there first)."""
+        key = session_key(session_id)
+        updated: list[SessionRecord] = []
+
+        def apply(pipe: redis.client.Pipeline) -> None:
+            raw = pipe.get(key)
+            if not raw:
+                raise SessionNotFoundError(session_id)
+            updated[:] = [change(SessionRecord.from_json(json.loads(cast(bytes, raw))))]
+            pipe.multi()
+            pipe.set(key, json.dumps(updated[0].to_json()), ex=SESSION_TTL_S)
+
+        self.redis.transaction(apply, key)
+        return updated[0]
+
+    # ---- renders --------------------------------------------------------------------------------
+    def create_render(self, record: RenderRecord) -> bool:
+        """Record a new render; False when the id is already taken."""
+        key = render_key(record.render_id)
+        if not self.redis.hsetnx(key, "render_id", record.render_id):
+            return False
+        self.redis.hset(key, mapping=record.to_hash())
+        self.redis.expire(key, RENDER_TTL_S)
+        return True
+
+    def render(self, render_id: str) -> RenderRecord | None:
+        """The render, or None when unknown or expired."""
+        raw = cast(dict[bytes, bytes], self.redis.hgetall(render_key(render_id)))
+        return RenderRecord.from_hash(raw) if b"status" in raw else None
+
+    def update_render(self, render_id: str, **fields: str | int | float) -> None:
+        """Change some fields of a render (status, progress, results, error)."""
+        mapping: Mapping[Any, str | int | float] = fields
+        self.redis.hset(render_key(render_id), mapping=mapping)
+
+    # ---- claim tokens ---------------------------------------------------------------------------
+    def create_claim(self, session: SessionRecord) -> str:
+        """A claim token that names the session (`clm_…`, 7 days)."""
+        claim = f"clm_{secrets.token_urlsafe(24)}"
+        target = {"task_id": session.task_id, "session_id": session.session_id, "user_id": session.user_id}
+        self.redis.set(claim_key(claim), json.dumps(target), ex=CLAIM_TTL_S)
+        return claim
+
+    @staticmethod
+    def _text(value: Any) -> str:
+        return value.decode() if isinstance(value, bytes) else str(value)

@@ -1,0 +1,305 @@
+"""The engine as operators run it: `python -m engine --with-worker` on a private redis-server, over HTTP.
+
+Real uploads of clips made here, the real probe, turns and renders by the real worker. The credit limit is on
+(100 free credits, 50 per edit), so every test signs in with its own client id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import av
+import httpx
+import pytest
+import redis
+from starlette.applications import Starlette
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from tests.fakes.servers import ServerThread
+from tests.media import make_tone_clip
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+ATTRIBUTION = {"X-Skill-Source": "tests", "X-Skill-Version": "1", "X-Skill-Platform": "unknown"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout_s} s")
+        time.sleep(0.05)
+
+
+def _answers(check: Callable[[], object]) -> bool:
+    try:
+        check()
+    except (OSError, redis.ConnectionError, httpx.HTTPError):
+        return False
+    return True
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM a process we started (in its own group), as an operator would, and wait until it and
+    everything it started are gone; SIGKILL what is left after the deadline."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+        _wait_for(lambda: not _group_alive(process.pid), 15, "children to exit")
+    except (subprocess.TimeoutExpired, AssertionError):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is not installed")
+    port, folder = _free_port(), tmp_path_factory.mktemp("redis")
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    server = subprocess.Popen(
+        [*command, "--dir", str(folder)], stdout=subprocess.DEVNULL, start_new_session=True
+    )
+    client = redis.Redis(port=port)
+    try:
+        _wait_for(lambda: _answers(client.ping), 10, "redis-server start")
+        yield f"redis://127.0.0.1:{port}/1"
+    finally:
+        client.close()
+        _stop(server)
+
+
+@dataclass(frozen=True)
+class RunningEngine:
+    url: str
+    data_dir: Path
+
+
+@pytest.fixture(scope="module")
+def running(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningEngine]:
+    port, data_dir = _free_port(), tmp_path_factory.mktemp("engine") / "data"
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "ENGINE_HOST": "127.0.0.1",
+        "ENGINE_PORT": str(port),
+        "ENGINE_PUBLIC_BASE_URL": url,
+        "ENGINE_REDIS_URL": redis_url,
+        "ENGINE_DATA_DIR": str(data_dir),
+        "ENGINE_URL_FETCH_ALLOW_PRIVATE": "true",  # the test's own file server is on loopback
+        "ENGINE_CREDIT_LIMIT": "true",
+        "ENGINE_LOG_LEVEL": "WARNING",
+    }
+    engine = subprocess.Popen(
+        [sys.executable, "-m", "engine", "--with-worker"], cwd=ROOT, env=env, start_new_session=True
+    )
+    try:
+        _wait_for(
+            lambda: engine.poll() is None and _answers(lambda: httpx.get(f"{url}/health")), 30, "engine"
+        )
+        yield RunningEngine(url, data_dir)
+    finally:
+        _stop(engine)
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tone_clip(tmp_path_factory.mktemp("media") / "trip.mp4", duration_s=3.0, width=160, height=90)
+
+
+class Client:
+    """What a NemoVideo client does, in plain httpx, for one anonymous user."""
+
+    def __init__(self, running: RunningEngine, client_id: str) -> None:
+        self.http = httpx.Client(
+            base_url=running.url, timeout=60, limits=httpx.Limits(max_keepalive_connections=0)
+        )
+        token = self.call("POST", "/api/auth/anonymous-token", headers={"X-Client-Id": client_id})["token"]
+        self.http.headers.update({"Authorization": f"Bearer {token}", **ATTRIBUTION})
+        self.sid = str(
+            self.call("POST", "/api/tasks/me/with-session/nemo_agent", json={"language": "en"})["session_id"]
+        )
+
+    def call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """A call that must succeed: its `data`."""
+        reply = self.http.request(method, path, **kwargs).json()
+        assert reply["code"] == 0, reply
+        return dict(reply["data"])
+
+    def upload(self, *paths: Path) -> dict[str, Any]:
+        files = [("files", (path.name, path.read_bytes(), "application/octet-stream")) for path in paths]
+        return dict(self.http.post(f"/api/upload-video/nemo_agent/me/{self.sid}", files=files).json())
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        body = {
+            "app_name": "nemo_agent",
+            "user_id": "me",
+            "session_id": self.sid,
+            "new_message": {"parts": [{"text": text}]},
+        }
+        with self.http.stream(
+            "POST", "/run_sse", json=body, headers={"Accept": "text/event-stream"}
+        ) as reply:
+            if not reply.headers["content-type"].startswith("text/event-stream"):
+                return [json.loads(reply.read())]
+            return [json.loads(line[6:]) for line in reply.iter_lines() if line.startswith("data: ")]
+
+    def state(self) -> dict[str, Any]:
+        return dict(self.call("GET", f"/api/state/nemo_agent/me/{self.sid}/latest")["state"])
+
+    def export(self, render_id: str, draft: dict[str, Any]) -> dict[str, Any]:
+        """Submit, then poll until the render ends; the last poll reply."""
+        body = {
+            "id": render_id,
+            "sessionId": self.sid,
+            "draft": draft,
+            "output": {"format": "mp4", "quality": "high"},
+        }
+        self.call("POST", "/api/render/proxy/lambda", json=body)
+        polls: list[dict[str, Any]] = []
+
+        def ended() -> bool:
+            polls.append(self.http.get(f"/api/render/proxy/lambda/{render_id}").json())
+            return polls[-1]["status"] in ("completed", "failed")
+
+        _wait_for(ended, 90, "render")
+        progress = [poll["progress"] for poll in polls]
+        assert progress == sorted(progress)
+        return polls[-1]
+
+
+@pytest.fixture
+def client(running: RunningEngine, request: pytest.FixtureRequest) -> Iterator[Client]:
+    user = Client(running, client_id=request.node.name[:64])
+    yield user
+    user.http.close()
+
+
+@pytest.mark.media
+def test_upload_edit_export_and_download_round_trip(client: Client, clip: Path, tmp_path: Path) -> None:
+    (file,) = client.upload(clip)["data"]["files"]
+    assert (file["file_type"], file["width"], file["height"]) == ("video", 160, 90)
+
+    events = client.say("make it 2 seconds")
+
+    assert any(event.get("type") == "text" for event in events)
+    draft = client.state()["draft"]
+    assert draft["d"] == 2000
+    assert client.call("GET", "/api/credits/balance/simple") == {"available": 50, "frozen": 0, "total": 50}
+
+    small = {**draft, "m": {**draft["m"], "width": 320, "height": 180}}  # keep the render quick
+    done = client.export("render_trip", small)
+
+    assert done["status"] == "completed" and done["progress"] == 100
+    video = tmp_path / "out.mp4"
+    video.write_bytes(httpx.get(done["output"]["url"]).content)
+    assert video.stat().st_size == done["output"]["size"]
+    with av.open(str(video)) as container:
+        assert float(container.duration or 0) / av.time_base == pytest.approx(2.0, abs=0.15)
+        assert (container.streams.video[0].width, container.streams.video[0].height) == (320, 180)
+        assert container.streams.audio
+    fallback = client.http.get("/api/render/proxy/render_trip/download")
+    assert fallback.content == video.read_bytes()
+
+
+def test_a_render_that_cannot_be_made_fails_with_a_reason(client: Client) -> None:
+    draft = {
+        "d": 1000,
+        "m": {"width": 320, "height": 180},
+        "t": [{"tt": 0, "sg": [{"src": "nope", "in": 0, "out": 1000}]}],
+    }
+    done = client.export("render_bad", draft)
+    assert done["status"] == "failed"
+    assert "nope" in done["error"]
+
+
+def _unusable(kind: str, clip: Path) -> bytes:
+    """The content of a file named clip.mp4 that is no usable media."""
+    playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nhttp://127.0.0.1:9/seg.ts\n#EXT-X-ENDLIST\n"
+    return {
+        "pdf": b"%PDF-1.5\n1 0 obj << /Type /Catalog >> endobj\n" * 50,
+        "hls-playlist": playlist.encode(),
+        "empty": b"",
+        "truncated": clip.read_bytes()[:20000],
+    }[kind]
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("pdf", "not supported"),
+        ("hls-playlist", "not supported"),
+        ("empty", "empty"),
+        ("truncated", "incomplete"),
+    ],
+)
+def test_files_that_are_not_usable_media_are_refused(
+    client: Client, clip: Path, tmp_path: Path, kind: str, reason: str
+) -> None:
+    bad = tmp_path / "clip.mp4"
+    bad.write_bytes(_unusable(kind, clip))
+    reply = client.upload(bad)
+    assert reply["code"] == 4001
+    assert reason in reply["msg"]
+    assert client.state()["video_infos"] == []
+
+
+def test_a_clip_can_be_uploaded_by_url_through_a_redirect(client: Client, clip: Path) -> None:
+    async def serve(request: Any) -> Response:
+        return FileResponse(clip)
+
+    async def moved(request: Any) -> Response:
+        return RedirectResponse("/media/trip.mp4", status_code=302)
+
+    app = Starlette(routes=[Route("/media/trip.mp4", serve), Route("/share/abc", moved)])
+    with ServerThread(app) as files:
+        reply = client.http.post(
+            f"/api/upload-video/nemo_agent/me/{client.sid}",
+            json={"urls": [f"{files.url}/share/abc"], "source_type": "url"},
+        ).json()
+
+    assert reply["code"] == 0, reply
+    (file,) = reply["data"]["files"]
+    assert (file["filename"], file["file_type"]) == ("trip.mp4", "video")
+    assert file["duration"] == pytest.approx(3.0, abs=0.1)
+
+
+def test_edits_stop_at_2001_when_the_free_credits_are_spent(client: Client, clip: Path) -> None:
+    client.upload(clip)
+    client.say("make it 2 seconds")
+    client.say("make it 1 second")
+
+    (refusal,) = client.say("make it half a second")
+
+    assert refusal["code"] == 2001
+    assert client.call("GET", "/api/credits/balance/simple")["available"] == 0
+    assert client.state()["draft"]["d"] == 1000

@@ -1,0 +1,180 @@
+"""Real renders of tiny generated clips, checked by measurement: what a viewer would see and hear."""
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.analysis import keep_spans
+from engine.media import MediaInfo
+from engine.render import RenderOptions, render_draft
+from engine.timeline import Aspect, Timeline
+from tests import media as m
+
+pytestmark = pytest.mark.media
+FAST = RenderOptions(preset="ultrafast")
+
+
+def probed(path: Path, file_id: str, kind: str = "video") -> MediaInfo:
+    """What the probe would record for a clip the test made."""
+    if kind == "audio":
+        return MediaInfo(file_id, path.name, path.name, "audio", path.suffix, path.stat().st_size, 3.0)
+    info = m.video_stream_info(path)
+    return MediaInfo(file_id, path.name, path.name, "video", "mp4", path.stat().st_size, info.duration_s,
+                     info.width, info.height, 25.0, True, True)  # fmt: skip
+
+
+def render(
+    tmp: Path, timeline: Timeline, media: dict[str, MediaInfo], size: tuple[int, int] | None = (320, 180)
+) -> Path:
+    """Render at `size` (None: the size the timeline chose), checking that progress ran 0 to 100 in order."""
+    draft = timeline.to_draft()
+    if size:
+        draft["m"].update(width=size[0], height=size[1])
+    progress: list[int] = []
+    out = tmp / "out.mp4"
+    render_draft(draft, media, tmp, out, progress.append, options=FAST)
+    assert progress[0] == 0 and progress[-1] == 100 and progress == sorted(progress)
+    return out
+
+
+def speech_seconds(path: Path) -> float:
+    """How long someone is audibly speaking: windows within 20 dB of the loudest."""
+    envelope = m.rms_envelope(path, 0.02)
+    return float((envelope > envelope.max() * 0.1).sum() * 0.02)
+
+
+@pytest.fixture(scope="module")
+def cut_speech(tmp_path_factory):
+    """English speech with 1.2 s pauses, silences removed, fades between the kept parts."""
+    tmp = tmp_path_factory.mktemp("cut")
+    clip = m.make_speech_clip(tmp / "talk.mp4", "en", pause_s=1.2)
+    info = probed(clip, "talk")
+    timeline = (
+        Timeline().append_clip(info).keep_spans({"talk": keep_spans(clip)}).set_transitions("fade", 150)
+    )
+    return clip, render(tmp, timeline, {"talk": info})
+
+
+def test_silence_removal_shortens_by_about_the_pauses(cut_speech):
+    source, out = cut_speech
+    removed = m.video_stream_info(source).duration_s - m.video_stream_info(out).duration_s
+    # 4.1 s of silence (0.5 s lead, three 1.2 s pauses, the last one trailing) minus 0.2 s margins on
+    # both sides of the three phrases, plus the two 0.15 s fade overlaps
+    assert 4.1 - 6 * 0.2 < removed < 4.1 + 2 * 0.15
+
+
+def test_no_word_is_clipped_at_the_cuts(cut_speech):
+    source, out = cut_speech
+    assert speech_seconds(out) == pytest.approx(speech_seconds(source), rel=0.05)
+
+
+def test_loudness_is_normalized_for_social_platforms(cut_speech):
+    integrated, true_peak = m.loudness(cut_speech[1])
+    assert -15.0 <= integrated <= -13.0
+    assert true_peak <= -1.5
+
+
+def test_output_is_h264_yuv420p_aac_with_moov_first(cut_speech):
+    out = cut_speech[1]
+    info = m.video_stream_info(out)
+    assert (info.vcodec, info.pix_fmt, info.acodec, info.sample_rate) == ("h264", "yuv420p", "aac", 48000)
+    head = out.read_bytes()[:200_000]
+    assert 0 <= head.find(b"moov") < head.find(b"mdat")
+
+
+def test_beeps_stay_on_their_flashes_after_cuts_and_transitions(tmp_path):
+    beeps = [0.52, 2.0, 3.6]  # frame boundaries at 25 fps, 1.2 s+ of silence between
+    clip = m.make_sync_clip(tmp_path / "sync.mp4", beeps, duration_s=4.4)
+    info = probed(clip, "sync")
+    timeline = (
+        Timeline().append_clip(info).keep_spans({"sync": keep_spans(clip)}).set_transitions("dissolve", 120)
+    )
+    out = render(tmp_path, timeline, {"sync": info})
+    heard, seen = m.beep_times(out), m.flash_times(out)
+    assert len(heard) == len(seen) == 3
+    assert heard[-1] < 4.4 - 2 * 0.8  # the pauses really went
+    assert np.abs(np.array(heard) - np.array(seen)).max() <= 0.045  # within one frame
+
+
+def test_music_is_ducked_under_speech(tmp_path):
+    spans = m.synth_speech(tmp_path / "talk.wav", "hi", pause_s=1.5)
+    clip = m.make_video_for_audio(tmp_path / "talk.wav", tmp_path / "talk.mp4")
+    song = m.make_audio_file(
+        tmp_path / "song.m4a", duration_s=3.0, freq=55
+    )  # below the voice, easy to isolate
+    media = {"talk": probed(clip, "talk"), "song": probed(song, "song", "audio")}
+    timeline = Timeline().append_clip(media["talk"]).add_music("song", "Song", vol=0.5)
+    out = render(tmp_path, timeline, media)
+    samples, rate, window = m.mono_samples(out, 8000), 8000, 800
+    frames = samples[: len(samples) // window * window].reshape(-1, window)
+    spectrum = np.abs(np.fft.rfft(frames * np.hanning(window), axis=1))
+    music = spectrum[:, 5:7].sum(axis=1)  # 50-70 Hz at 10 Hz per bin
+    t = np.arange(len(music)) * window / rate + 0.05
+
+    def inside(start: float, end: float) -> np.ndarray:
+        return (t > start + 0.3) & (t < end - 0.3)
+
+    during = music[np.any([inside(s, e) for s, e in spans], axis=0)].mean()
+    pauses = [(end, start) for (_, end), (start, _) in itertools.pairwise(spans)]
+    between = music[np.any([inside(s, e) for s, e in pauses], axis=0)].mean()
+    assert between > 0  # the looped 3 s song still plays in the later pauses
+    assert during < between / 2  # at least 6 dB quieter while someone speaks
+
+
+@pytest.mark.parametrize(
+    ("aspect", "size"), [("16:9", (1920, 1080)), ("9:16", (1080, 1920)), ("1:1", (1080, 1080))]
+)
+def test_each_aspect_renders_at_its_social_size_with_builtin_music(tmp_path, aspect: Aspect, size):
+    clip = m.make_tone_clip(tmp_path / "clip.mp4", duration_s=3.0, width=320, height=240)
+    info = probed(clip, "clip")
+    timeline = (
+        Timeline().append_clip(info).set_aspect(aspect).set_mute(True).add_music("builtin:upbeat", "Upbeat")
+    )
+    out = render(tmp_path, timeline, {"clip": info}, size=None)
+    got = m.video_stream_info(out)
+    assert (got.width, got.height) == size
+    assert got.duration_s == pytest.approx(3.0, abs=0.05)
+    assert m.loudness(out)[0] == pytest.approx(-14.0, abs=1.0)  # the music alone, normalized
+
+
+def _ink(gray: np.ndarray, shape=(48, 240)) -> np.ndarray:
+    """The text's bounding box resampled to a fixed size, so renderings at different sizes compare."""
+    ys, xs = np.nonzero(gray > 100)
+    crop = gray[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(float)
+    rows = (np.arange(shape[0]) * crop.shape[0] / shape[0]).astype(int)
+    cols = (np.arange(shape[1]) * crop.shape[1] / shape[1]).astype(int)
+    return crop[np.ix_(rows, cols)]
+
+
+def _similarity(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.corrcoef(_ink(a).ravel(), _ink(b).ravel())[0, 1])
+
+
+def _libass_title(tmp: Path, text: str, shaping: str) -> np.ndarray:
+    """The reference: the same text and font rendered by libass (a different renderer than drawtext)."""
+    ass = tmp / f"{shaping}.ass"
+    ass.write_text(
+        "[Script Info]\nScriptType: v4.00+\nPlayResX: 640\nPlayResY: 160\n\n[V4+ Styles]\n"
+        "Format: Name, Fontname, Fontsize, PrimaryColour, Bold, Outline, Shadow, Alignment\n"
+        "Style: T,Noto Sans Devanagari,64,&H00FFFFFF,1,0,0,5\n\n[Events]\n"
+        "Format: Layer, Start, End, Style, Text\n"
+        f"Dialogue: 0,0:00:00.00,0:00:10.00,T,{text}\n",
+        encoding="utf-8",
+    )
+    png = tmp / f"{shaping}.png"
+    subtitles = f"ass={ass}:fontsdir=/usr/share/fonts/truetype/noto:shaping={shaping}"
+    m._ffmpeg("-f", "lavfi", "-i", "color=black:s=640x160", "-vf", subtitles, "-frames:v", "1", str(png))
+    return m.frame_gray(png, 0.0)
+
+
+def test_devanagari_title_is_shaped_like_a_reference_renderer(tmp_path):
+    text = "हिन्दी किताब"  # an i-matra drawn before its consonant and a conjunct: wrong without shaping
+    clip = m.make_sync_clip(tmp_path / "black.mp4", [], duration_s=1.0, width=640, height=360)
+    info = probed(clip, "black")
+    timeline = Timeline().append_clip(info).add_title(text, "center", 0.0, 1000)
+    frame = m.frame_gray(render(tmp_path, timeline, {"black": info}, size=(640, 360)), 0.5)
+    shaped, unshaped = _libass_title(tmp_path, text, "complex"), _libass_title(tmp_path, text, "simple")
+    assert _similarity(frame, shaped) > 0.85
+    assert _similarity(frame, unshaped) < _similarity(frame, shaped) - 0.3

@@ -1,0 +1,259 @@
+"""Test media made at test time (never committed), and the measurements the media tests take.
+
+Makers: `synth_speech` (espeak-ng phrases with known pauses, Hindi or English), `make_speech_clip`,
+`make_tone_clip`, `make_sync_clip` (beeps with white flashes at the same instants), `make_image`,
+`make_audio_file`. Everything is small (320x180 by default, a few seconds) so tests stay fast on 2 cores.
+
+Measurements: `video_stream_info`, `loudness`, `mono_samples`, `rms_envelope`, `beep_times`, `flash_times`,
+`frame_gray`.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import wave
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import imageio_ffmpeg
+import numpy as np
+
+ESPEAK_RATE = 22050
+DEFAULT_PHRASES = {
+    "en": ["hello friends welcome back", "today we travel to the mountains", "thank you for watching"],
+    "hi": ["नमस्ते दोस्तों", "आज हम पहाड़ों पर चलेंगे", "देखने के लिए धन्यवाद"],
+}
+
+
+def ffmpeg_exe() -> str:
+    """The same FFmpeg binary the engine uses."""
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def _ffmpeg(*args: str) -> str:
+    done = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {done.stderr[-2000:]}")
+    return done.stderr
+
+
+def _read_wav(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as w:
+        return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+
+
+def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.astype(np.int16).tobytes())
+
+
+def _speak(text: str, lang: str, work: Path) -> np.ndarray:
+    """One phrase from espeak-ng with its own leading and trailing silence trimmed."""
+    wav = work / "phrase.wav"
+    subprocess.run(["espeak-ng", "-v", lang, "-s", "160", "-w", str(wav), text], check=True)
+    samples = _read_wav(wav)
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 300)
+    return samples[loud[0] : loud[-1] + 1]
+
+
+def synth_speech(
+    path: Path,
+    lang: str = "en",
+    phrases: Sequence[str] | None = None,
+    *,
+    pause_s: float = 1.0,
+    lead_s: float = 0.5,
+) -> list[tuple[float, float]]:
+    """Write a mono WAV of phrases separated by `pause_s` of digital silence; return the speech spans (s)."""
+    parts: list[np.ndarray] = [np.zeros(int(lead_s * ESPEAK_RATE), np.int16)]
+    spans: list[tuple[float, float]] = []
+    cursor = len(parts[0])
+    for text in phrases or DEFAULT_PHRASES[lang]:
+        speech = _speak(text, lang, path.parent)
+        spans.append((cursor / ESPEAK_RATE, (cursor + len(speech)) / ESPEAK_RATE))
+        gap = np.zeros(int(pause_s * ESPEAK_RATE), np.int16)
+        parts += [speech, gap]
+        cursor += len(speech) + len(gap)
+    _write_wav(path, np.concatenate(parts), ESPEAK_RATE)
+    return spans
+
+
+def _duration(path: Path) -> float:
+    with av.open(str(path)) as container:
+        return float(container.duration or 0) / av.time_base
+
+
+def make_video_for_audio(
+    audio: Path, path: Path, *, width: int = 320, height: int = 180, fps: int = 25
+) -> Path:
+    """Mux `audio` with a moving test pattern of the same length into an H.264/AAC mp4."""
+    _ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}",
+        "-i", str(audio), "-t", f"{_duration(audio):.3f}",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ar", "48000",
+        str(path),
+    )  # fmt: skip
+    return path
+
+
+def make_speech_clip(
+    path: Path,
+    lang: str = "en",
+    phrases: Sequence[str] | None = None,
+    pause_s: float = 1.0,
+    width: int = 320,
+    height: int = 180,
+    fps: int = 25,
+    lead_s: float = 0.5,
+) -> Path:
+    """A clip of spoken phrases (espeak-ng) with `pause_s` of silence between them."""
+    wav = path.with_suffix(".speech.wav")
+    synth_speech(wav, lang, phrases, pause_s=pause_s, lead_s=lead_s)
+    return make_video_for_audio(wav, path, width=width, height=height, fps=fps)
+
+
+def make_tone_clip(
+    path: Path, duration_s: float = 3.0, freq: int = 440, width: int = 320, height: int = 180, fps: int = 25
+) -> Path:
+    """A test pattern with a continuous sine tone."""
+    _ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}:duration={duration_s}",
+        "-f", "lavfi", "-i", f"sine=frequency={freq}:sample_rate=48000:duration={duration_s}",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(path),
+    )  # fmt: skip
+    return path
+
+
+def make_sync_clip(
+    path: Path,
+    beeps: Sequence[float],
+    duration_s: float,
+    beep_s: float = 0.3,
+    width: int = 160,
+    height: int = 90,
+    fps: int = 25,
+) -> Path:
+    """Black video with a white flash and a 1 kHz beep starting together at each time in `beeps`."""
+    on = "+".join(f"between(t,{b},{b + beep_s})" for b in beeps) or "0"
+    _ffmpeg(
+        "-f", "lavfi", "-i", f"color=black:size={width}x{height}:rate={fps}:duration={duration_s}",
+        "-f", "lavfi", "-i", f"aevalsrc='0.5*sin(2*PI*1000*t)*gt({on},0)':s=48000:d={duration_s}",
+        "-vf", f"drawbox=color=white:t=fill:enable='gt({on},0)'",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(path),
+    )  # fmt: skip
+    return path
+
+
+def make_image(path: Path, width: int = 320, height: int = 240) -> Path:
+    """A still test pattern (PNG or JPEG by suffix)."""
+    _ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={width}x{height}", "-frames:v", "1", str(path))
+    return path
+
+
+def make_audio_file(path: Path, duration_s: float = 3.0, freq: int = 330) -> Path:
+    """An audio-only file (e.g. an uploaded music track), format by suffix."""
+    _ffmpeg("-f", "lavfi", "-i", f"sine=frequency={freq}:sample_rate=44100:duration={duration_s}", str(path))
+    return path
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    """What a viewer's player would see of a rendered file."""
+
+    width: int
+    height: int
+    vcodec: str
+    pix_fmt: str
+    acodec: str
+    sample_rate: int
+    duration_s: float
+
+
+def video_stream_info(path: Path) -> StreamInfo:
+    """Codecs, size and duration of a rendered file."""
+    with av.open(str(path)) as c:
+        v = c.streams.video[0]
+        a = c.streams.audio[0]
+        return StreamInfo(
+            width=v.codec_context.width,
+            height=v.codec_context.height,
+            vcodec=v.codec_context.name,
+            pix_fmt=str(v.codec_context.pix_fmt),
+            acodec=a.codec_context.name,
+            sample_rate=a.codec_context.sample_rate,
+            duration_s=float(c.duration or 0) / av.time_base,
+        )
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP), measured by FFmpeg's ebur128 filter."""
+    log = _ffmpeg("-i", str(path), "-vn", "-af", "ebur128=peak=true", "-f", "null", "-")
+    summary = log[log.rindex("Summary:") :]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))  # type: ignore[union-attr]
+    return integrated, peak
+
+
+def mono_samples(path: Path, rate: int = 8000) -> np.ndarray:
+    """The first audio stream decoded as mono float samples at `rate`."""
+    chunks: list[np.ndarray] = []
+    with av.open(str(path)) as c:
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
+        for frame in c.decode(audio=0):
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+    return np.concatenate(chunks)
+
+
+def rms_envelope(path: Path, window_s: float = 0.05, rate: int = 8000) -> np.ndarray:
+    """RMS level (linear, 0..1) of the mono mix per `window_s` window."""
+    samples = mono_samples(path, rate)
+    n = int(window_s * rate)
+    usable = samples[: len(samples) // n * n].reshape(-1, n)
+    envelope: np.ndarray = np.sqrt(np.mean(usable**2, axis=1))
+    return envelope
+
+
+def _onsets(values: np.ndarray, step_s: float, threshold: float) -> list[float]:
+    above = values > threshold
+    starts = np.flatnonzero(above[1:] & ~above[:-1]) + 1
+    if above[0]:
+        starts = np.concatenate([[0], starts])
+    return [float(i * step_s) for i in starts]
+
+
+def beep_times(path: Path, threshold: float = 0.05) -> list[float]:
+    """Start times (s) of loud bursts in the audio, to 5 ms."""
+    return _onsets(rms_envelope(path, window_s=0.005), 0.005, threshold)
+
+
+def flash_times(path: Path) -> list[float]:
+    """Start times (s) of bright frames in the video."""
+    means: list[float] = []
+    times: list[float] = []
+    with av.open(str(path)) as c:
+        for frame in c.decode(video=0):
+            means.append(float(frame.to_ndarray(format="gray").mean()))
+            times.append(float(frame.time or 0.0))
+    bright = np.array(means) > 128
+    starts = np.flatnonzero(bright[1:] & ~bright[:-1]) + 1
+    if bright[0]:
+        starts = np.concatenate([[0], starts])
+    return [times[i] for i in starts]
+
+
+def frame_gray(path: Path, at_s: float) -> np.ndarray:
+    """The grayscale frame shown at `at_s` (uint8, height x width)."""
+    with av.open(str(path)) as c:
+        for frame in c.decode(video=0):
+            if float(frame.time or 0.0) + 1e-6 >= at_s:
+                return frame.to_ndarray(format="gray")
+    raise ValueError(f"no frame at {at_s}s in {path.name}")

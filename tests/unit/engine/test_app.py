@@ -1,0 +1,528 @@
+"""The engine's routes over fakeredis, with a scripted stand-in for the turn and a recorder for the queue.
+
+The app is served by uvicorn on a loopback port (not Starlette's TestClient, which buffers a whole response
+and so cannot show heartbeats arriving while a turn works).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import fakeredis
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from engine.app import create_app
+from engine.errors import EngineError
+from engine.settings import EngineSettings
+from engine.store import Store
+from engine.turn import NewDraft, TextOut, ToolCall, ToolResult, UndoRequest
+from tests.fakes.servers import ServerThread
+from tests.media import make_audio_file, make_image, make_tone_clip
+
+ATTRIBUTION = {"X-Skill-Source": "tests", "X-Skill-Version": "1", "X-Skill-Platform": "unknown"}
+
+
+class ScriptedTurn:
+    """Stand-in for `engine.turn.run_turn`: what it does depends on the message."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.seen: list[tuple[str, str, dict[str, Any], list[str]]] = []
+
+    def __call__(self, text, lang, draft, media, data_dir) -> Iterator[Any]:
+        self.seen.append((text, lang, draft, [info.file_id for info in media]))
+        if text == "hello":
+            yield TextOut("hi there")
+        elif text.startswith("title "):
+            yield ToolCall("add_title", {"text": text[6:]})
+            yield NewDraft({**draft, "title": text[6:]})
+            yield ToolResult("add_title", {"ok": True})
+            yield TextOut("Title added")
+        elif text == "undo":
+            yield UndoRequest()
+            yield TextOut("Undone")
+        elif text == "slow":
+            if not self.release.wait(timeout=30):
+                raise AssertionError("the test never released the turn")
+            yield NewDraft({**draft, "slow": True})
+            yield TextOut("done at last")
+        elif text == "refuse":
+            raise EngineError("there is no video to cut yet")
+        elif text == "crash":
+            raise RuntimeError("internal detail that must stay in the log")
+
+
+@dataclass
+class Engine:
+    client: httpx.Client
+    store: Store
+    settings: EngineSettings
+    turn: ScriptedTurn
+    queued: list[str] = field(default_factory=list)
+
+    def sign_in(self, client_id: str = "client-1") -> dict[str, str]:
+        reply = self.client.post("/api/auth/anonymous-token", headers={"X-Client-Id": client_id}).json()
+        return {"Authorization": f"Bearer {reply['data']['token']}", **ATTRIBUTION}
+
+    def new_session(self, auth: dict[str, str], language: str = "en") -> str:
+        body = {"task_name": "project", "language": language}
+        reply = self.client.post("/api/tasks/me/with-session/nemo_agent", json=body, headers=auth).json()
+        return str(reply["data"]["session_id"])
+
+    def say(self, auth: dict[str, str], sid: str, text: str) -> httpx.Response:
+        return self.client.post("/run_sse", json=_message(sid, text), headers=auth)
+
+    def state(self, auth: dict[str, str], sid: str) -> dict[str, Any]:
+        reply = self.client.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=auth).json()
+        return dict(reply["data"]["state"])
+
+    def balance(self, auth: dict[str, str]) -> tuple[int, int, int]:
+        data = self.client.get("/api/credits/balance/simple", headers=auth).json()["data"]
+        return data["available"], data["frozen"], data["total"]
+
+    def upload(self, auth: dict[str, str], sid: str, *paths: Path) -> dict[str, Any]:
+        files = [("files", (path.name, path.read_bytes(), "application/octet-stream")) for path in paths]
+        reply = self.client.post(f"/api/upload-video/nemo_agent/me/{sid}", files=files, headers=auth)
+        return dict(reply.json())
+
+
+def _message(sid: str, text: str) -> dict[str, Any]:
+    return {
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": sid,
+        "new_message": {"parts": [{"text": text}]},
+    }
+
+
+def _events(body: str) -> list[dict[str, Any]]:
+    return [json.loads(line[6:]) for line in body.splitlines() if line.startswith("data: ")]
+
+
+class _Switch:
+    """One uvicorn for the whole module (starting and stopping one costs ~0.2 s); each test plugs in its
+    own freshly built app, with its own fakeredis and data folder."""
+
+    def __init__(self) -> None:
+        self.app: Any = Starlette()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[_Switch, str]]:
+    switch = _Switch()
+    with ServerThread(switch) as running:
+        yield switch, running.url
+
+
+@pytest.fixture
+def make_engine(tmp_path: Path, server: tuple[_Switch, str]) -> Iterator[Callable[..., Engine]]:
+    switch, url = server
+    # No keep-alive: a reused loopback connection to uvicorn costs ~40 ms per request here.
+    with httpx.Client(base_url=url, timeout=30, limits=httpx.Limits(max_keepalive_connections=0)) as client:
+
+        def make(**overrides: Any) -> Engine:
+            values = {"data_dir": tmp_path / "data", "heartbeat_interval_s": 0.05, **overrides}
+            settings = EngineSettings(_env_file=None, **values)  # type: ignore[call-arg]
+            store, turn, queued = Store(fakeredis.FakeRedis()), ScriptedTurn(), list[str]()
+            switch.app = create_app(settings, store, turn, queued.append)
+            return Engine(client, store, settings, turn, queued)
+
+        yield make
+
+
+@pytest.fixture
+def engine(make_engine: Callable[..., Engine]) -> Engine:
+    return make_engine()
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("app-media")
+    make_tone_clip(folder / "clip.mp4", duration_s=1.0, width=160, height=90)
+    make_image(folder / "still.png", width=64, height=48)
+    make_audio_file(folder / "song.mp3", duration_s=1.0)
+    (folder / "report.mp4").write_bytes(b"%PDF-1.4\n" + b"0" * 2000)
+    return folder
+
+
+# ---- accounts -------------------------------------------------------------------------------------------
+def test_an_anonymous_token_needs_a_client_id(engine: Engine) -> None:
+    reply = engine.client.post("/api/auth/anonymous-token")
+    assert reply.status_code == 400
+
+
+def test_an_anonymous_token_comes_with_free_credits_and_a_week_of_life(engine: Engine) -> None:
+    reply = engine.client.post("/api/auth/anonymous-token", headers={"X-Client-Id": "c1"}).json()
+    data = reply["data"]
+    assert reply["code"] == 0
+    assert data["token"].startswith("nmv_usr_") and data["user_id"].startswith("anon_")
+    assert data["credits"] == 100
+    expires = datetime.fromisoformat(data["expires_at"])
+    assert abs(expires - datetime.now(UTC) - timedelta(days=7)) < timedelta(minutes=1)
+    again = engine.client.post("/api/auth/anonymous-token", headers={"X-Client-Id": "c1"}).json()
+    assert again["data"]["token"] == data["token"]
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer nmv_usr_made_up", "Basic abc"])
+def test_calls_without_a_valid_token_get_1001_without_the_token_echoed(engine: Engine, authorization) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    reply = engine.client.get("/api/credits/balance/simple", headers=headers)
+    assert reply.status_code == 200
+    assert reply.json()["code"] == 1001
+    assert "made_up" not in reply.text
+
+
+def test_the_balance_has_the_profile_shape(engine: Engine) -> None:
+    assert engine.balance(engine.sign_in()) == (100, 0, 100)
+
+
+# ---- sessions -------------------------------------------------------------------------------------------
+def test_a_new_session_has_a_numeric_string_id_and_an_empty_state(engine: Engine) -> None:
+    auth = engine.sign_in()
+    body = {"task_name": "project", "language": "hi"}
+    data = engine.client.post("/api/tasks/me/with-session/nemo_agent", json=body, headers=auth).json()["data"]
+    assert isinstance(data["session_id"], str) and data["session_id"].isdigit()
+    assert data["task_id"] and data["user_id"].startswith("anon_")
+    state = engine.state(auth, data["session_id"])
+    assert state == {
+        "draft": {},
+        "video_infos": [],
+        "generated_media": [],
+        "canvas_config": {},
+        "video_analyses": [],
+    }
+
+
+def test_a_session_language_must_look_like_a_language_code(engine: Engine) -> None:
+    body = {"task_name": "project", "language": "en; drop"}
+    reply = engine.client.post("/api/tasks/me/with-session/nemo_agent", json=body, headers=engine.sign_in())
+    assert reply.json()["code"] == 4000
+
+
+def test_another_users_session_is_not_found(engine: Engine, media: Path) -> None:
+    owner, stranger = engine.sign_in("owner"), engine.sign_in("stranger")
+    sid = engine.new_session(owner)
+    assert (
+        engine.client.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=stranger).json()["code"] == 1002
+    )
+    assert engine.say(stranger, sid, "hello").json()["code"] == 1002
+    assert engine.upload(stranger, sid, media / "clip.mp4")["code"] == 1002
+    assert engine.upload(owner, "12345", media / "clip.mp4")["code"] == 1002
+
+
+def test_a_body_that_is_not_json_is_a_bad_request(engine: Engine) -> None:
+    auth = engine.sign_in()
+    reply = engine.client.post("/api/tasks/me/with-session/nemo_agent", content=b"{nope", headers=auth)
+    assert reply.json()["code"] == 4000
+
+
+def test_a_claim_token_is_given_for_the_users_own_session(engine: Engine) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    task_id = engine.store.session(sid).task_id  # type: ignore[union-attr]
+    claim = engine.client.post(
+        "/api/auth/claim-token", json={"task_id": task_id, "session_id": sid}, headers=auth
+    )
+    assert claim.json()["data"]["claim_token"].startswith("clm_")
+    wrong = engine.client.post(
+        "/api/auth/claim-token", json={"task_id": "task_x", "session_id": sid}, headers=auth
+    )
+    assert wrong.json()["code"] == 1002
+
+
+# ---- uploads --------------------------------------------------------------------------------------------
+def test_an_uploaded_clip_is_described_served_and_put_on_the_timeline(engine: Engine, media: Path) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+
+    reply = engine.upload(auth, sid, media / "clip.mp4")
+
+    assert reply["code"] == 0 and reply["data"]["session_state_applied"] is True
+    (file,) = reply["data"]["files"]
+    assert (file["filename"], file["file_type"], file["width"], file["height"]) == (
+        "clip.mp4",
+        "video",
+        160,
+        90,
+    )
+    assert file["duration"] == pytest.approx(1.0, abs=0.1)
+    served = engine.client.get(file["cdn_url"].removeprefix(engine.settings.public_base_url))
+    assert served.content == (media / "clip.mp4").read_bytes()
+    state = engine.state(auth, sid)
+    (video,) = [track for track in state["draft"]["t"] if track["tt"] == 0]
+    assert [segment["src"] for segment in video["sg"]] == [file["file_id"]]
+    assert state["video_infos"] == [file]
+
+
+def test_several_files_in_one_upload_go_on_in_order_and_sound_waits_as_music(
+    engine: Engine, media: Path
+) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+
+    files = engine.upload(auth, sid, media / "clip.mp4", media / "still.png", media / "song.mp3")["data"][
+        "files"
+    ]
+
+    assert [f["file_type"] for f in files] == ["video", "image", "audio"]
+    draft = engine.state(auth, sid)["draft"]
+    (video,) = [track for track in draft["t"] if track["tt"] == 0]
+    assert [segment["src"] for segment in video["sg"]] == [files[0]["file_id"], files[1]["file_id"]]
+    assert len(engine.state(auth, sid)["video_infos"]) == 3
+
+
+def test_a_client_file_name_cannot_name_a_folder(engine: Engine, media: Path) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    files = [("files", ("../../etc/cron.d/clip.mp4", (media / "clip.mp4").read_bytes(), "video/mp4"))]
+    reply = engine.client.post(f"/api/upload-video/nemo_agent/me/{sid}", files=files, headers=auth).json()
+    (file,) = reply["data"]["files"]
+    assert file["filename"] == "clip.mp4"
+    assert "etc" not in file["cdn_url"] and file["cdn_url"].endswith(".mp4")
+
+
+def test_a_file_that_is_not_media_is_refused_and_nothing_is_kept(engine: Engine, media: Path) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+
+    reply = engine.upload(auth, sid, media / "clip.mp4", media / "report.mp4")
+
+    assert reply["code"] == 4001
+    assert "report.mp4" in reply["msg"] and "not supported" in reply["msg"]
+    assert engine.state(auth, sid)["draft"] == {}
+    assert not list((engine.settings.data_dir / "files").rglob("*.*"))
+    assert not list((engine.settings.data_dir / "tmp").iterdir())
+
+
+def test_a_file_over_the_size_limit_is_refused(make_engine: Callable[..., Engine], media: Path) -> None:
+    engine = make_engine(upload_max_bytes=4000)
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    reply = engine.upload(auth, sid, media / "clip.mp4")
+    assert reply["code"] == 4002
+    assert engine.state(auth, sid)["video_infos"] == []
+
+
+def test_an_upload_without_files_is_a_bad_request(engine: Engine) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    reply = engine.client.post(
+        f"/api/upload-video/nemo_agent/me/{sid}", data={"note": "hi"}, files={}, headers=auth
+    )
+    assert reply.json()["code"] == 4000
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://example.com/clip.mp4",
+        "http://127.0.0.1:9/clip.mp4",
+        "http://localhost/clip.mp4",
+        "http://10.0.0.7/clip.mp4",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/clip.mp4",
+    ],
+)
+def test_url_uploads_cannot_reach_local_or_private_addresses(engine: Engine, url: str) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    body = {"urls": [url], "source_type": "url"}
+    reply = engine.client.post(f"/api/upload-video/nemo_agent/me/{sid}", json=body, headers=auth)
+    assert reply.json()["code"] == 4003
+
+
+# ---- the editing turn -----------------------------------------------------------------------------------
+def test_a_turn_streams_typed_events_and_saves_its_edit(engine: Engine) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth, language="hi")
+
+    reply = engine.say(auth, sid, "title Summer")
+
+    assert reply.headers["content-type"].startswith("text/event-stream")
+    assert _events(reply.text) == [
+        {"type": "tool_call", "name": "add_title", "args": {"text": "Summer"}},
+        {"type": "tool_result", "name": "add_title", "result": {"ok": True}},
+        {"type": "text", "content": "Title added"},
+    ]
+    assert engine.turn.seen[-1][:2] == ("title Summer", "hi")
+    assert engine.state(auth, sid)["draft"] == {"title": "Summer"}
+    assert engine.balance(auth) == (100, 0, 100)  # the credit limit is off by default
+
+
+def test_undo_restores_the_draft_before_the_last_edit(engine: Engine) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    engine.say(auth, sid, "title One")
+    engine.say(auth, sid, "title Two")
+
+    assert _events(engine.say(auth, sid, "undo").text) == [{"type": "text", "content": "Undone"}]
+    assert engine.state(auth, sid)["draft"] == {"title": "One"}
+
+
+def test_an_engine_refusal_reaches_the_user_and_a_crash_stays_in_the_log(engine: Engine) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    assert _events(engine.say(auth, sid, "refuse").text) == [{"error": "there is no video to cut yet"}]
+    crashed = engine.say(auth, sid, "crash").text
+    assert _events(crashed) == [{"error": "the engine failed on this turn"}]
+    assert "internal detail" not in crashed
+
+
+def test_a_message_without_text_is_a_bad_request(engine: Engine) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    assert engine.say(auth, sid, "   ").json()["code"] == 4000
+
+
+def test_with_the_credit_limit_edits_cost_credits_until_they_run_out(
+    make_engine: Callable[..., Engine],
+) -> None:
+    engine = make_engine(
+        credit_limit=True, free_credits=100, turn_cost=50, register_url="http://web/register"
+    )
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+
+    engine.say(auth, sid, "hello")  # talk without an edit is free
+    assert engine.balance(auth) == (100, 0, 100)
+    engine.say(auth, sid, "refuse")  # so is a turn that failed
+    assert engine.balance(auth) == (100, 0, 100)
+    engine.say(auth, sid, "title A")
+    engine.say(auth, sid, "title B")
+    assert engine.balance(auth) == (0, 0, 0)
+
+    refused = engine.say(auth, sid, "title C")
+    assert refused.status_code == 200
+    assert refused.json()["code"] == 2001 and "http://web/register" in refused.json()["msg"]
+    assert engine.state(auth, sid)["draft"] == {"title": "B"}
+
+
+# ---- renders --------------------------------------------------------------------------------------------
+def _exportable(engine: Engine, media: Path) -> tuple[dict[str, str], str]:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    engine.upload(auth, sid, media / "still.png")
+    return auth, sid
+
+
+def _submit(engine: Engine, auth: dict[str, str], sid: str, render_id: str, **body: Any) -> httpx.Response:
+    payload = {"id": render_id, "sessionId": sid, "output": {"format": "mp4", "quality": "high"}, **body}
+    return engine.client.post("/api/render/proxy/lambda", json=payload, headers=auth)
+
+
+def test_export_needs_the_attribution_headers(engine: Engine, media: Path) -> None:
+    auth, sid = _exportable(engine, media)
+    bare = {"Authorization": auth["Authorization"]}
+    reply = engine.client.post(
+        "/api/render/proxy/lambda", json={"id": "render_1", "sessionId": sid}, headers=bare
+    )
+    assert reply.status_code == 402
+    assert engine.queued == []
+
+
+def test_an_empty_timeline_cannot_be_exported(engine: Engine) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    assert _submit(engine, auth, sid, "render_1").json()["code"] == 4000
+    assert engine.queued == []
+
+
+def test_a_render_is_queued_once_per_id_and_polls_as_pending(engine: Engine, media: Path) -> None:
+    auth, sid = _exportable(engine, media)
+
+    assert _submit(engine, auth, sid, "render_1").json()["code"] == 0
+    assert _submit(engine, auth, sid, "render_1").json()["code"] == 4009
+    assert _submit(engine, auth, sid, "../../etc").json()["code"] == 4000
+
+    assert engine.queued == ["render_1"]
+    poll = engine.client.get("/api/render/proxy/lambda/render_1", headers=auth).json()
+    assert poll == {"id": "render_1", "status": "pending", "progress": 0}
+    assert engine.store.render("render_1").draft == engine.state(auth, sid)["draft"]  # type: ignore[union-attr]
+
+
+def test_a_draft_sent_with_the_export_is_the_one_rendered(engine: Engine, media: Path) -> None:
+    auth, sid = _exportable(engine, media)
+    sent = {"t": [{"tt": 0, "sg": [{"src": "x", "in": 0, "out": 1000}]}], "custom": 1}
+    _submit(engine, auth, sid, "render_2", draft=sent)
+    assert engine.store.render("render_2").draft == sent  # type: ignore[union-attr]
+
+
+def test_a_finished_render_has_its_url_and_can_be_downloaded(engine: Engine, media: Path) -> None:
+    auth, sid = _exportable(engine, media)
+    _submit(engine, auth, sid, "render_1")
+    record = engine.store.render("render_1")
+    assert record is not None
+    output = engine.settings.data_dir / record.output_path
+    output.parent.mkdir(parents=True)
+    output.write_bytes(b"the rendered video")  # what the job would leave behind
+    engine.store.update_render("render_1", status="completed", progress=100, duration_s=3.0, size=18)
+
+    poll = engine.client.get("/api/render/proxy/lambda/render_1", headers=auth).json()
+
+    assert (poll["status"], poll["progress"]) == ("completed", 100)
+    assert poll["output"]["duration"] == 3.0 and poll["output"]["size"] == 18
+    url_path = poll["output"]["url"].removeprefix(engine.settings.public_base_url)
+    assert engine.client.get(url_path).content == b"the rendered video"
+    download = engine.client.get("/api/render/proxy/render_1/download", headers=auth)
+    assert download.content == b"the rendered video"
+
+
+def test_a_failed_render_says_why_and_someone_elses_render_is_not_found(engine: Engine, media: Path) -> None:
+    auth, sid = _exportable(engine, media)
+    _submit(engine, auth, sid, "render_1")
+    engine.store.update_render("render_1", status="failed", error="the draft has no video segments")
+
+    poll = engine.client.get("/api/render/proxy/lambda/render_1", headers=auth).json()
+    assert (poll["status"], poll["error"]) == ("failed", "the draft has no video segments")
+    assert engine.client.get("/api/render/proxy/render_1/download", headers=auth).json()["code"] == 4004
+    stranger = engine.sign_in("stranger")
+    assert engine.client.get("/api/render/proxy/lambda/render_1", headers=stranger).json()["code"] == 4004
+
+
+# ---- the stream as it happens ---------------------------------------------------------------------------
+def _wait_for(condition, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.01)
+
+
+def test_heartbeats_flow_while_the_turn_works(engine: Engine) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    seen: list[dict[str, Any]] = []
+
+    with engine.client.stream("POST", "/run_sse", json=_message(sid, "slow"), headers=auth) as reply:
+        for line in reply.iter_lines():
+            if line.startswith("data: "):
+                seen.append(json.loads(line[6:]))
+            if len(seen) == 2:  # two heartbeats while the turn is still blocked
+                engine.turn.release.set()
+
+    assert seen[:2] == [{"type": "heartbeat"}, {"type": "heartbeat"}]
+    assert seen[-1] == {"type": "text", "content": "done at last"}
+
+
+def test_a_turn_finishes_and_saves_even_if_the_client_hangs_up(engine: Engine) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+
+    with engine.client.stream("POST", "/run_sse", json=_message(sid, "slow"), headers=auth) as reply:
+        next(line for line in reply.iter_lines() if line.startswith("data: "))
+    engine.turn.release.set()
+
+    _wait_for(lambda: engine.state(auth, sid)["draft"] == {"slow": True})

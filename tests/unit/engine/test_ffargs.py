@@ -1,0 +1,213 @@
+"""Golden argv: what the renderer asks FFmpeg to do, pinned exactly (real renders: tests/integration)."""
+
+from pathlib import Path
+
+import pytest
+
+from engine import ffargs
+from engine.errors import RenderError
+from engine.ffargs import Cut, Loudness, Output, Piece
+from engine.media import MediaInfo
+from engine.timeline import Timeline
+
+CLIP = MediaInfo("v1", "talk.mp4", "files/v1.mp4", "video", "mp4", 1000, 4.0, 1280, 720, 25.0, True, True)
+PHOTO = MediaInfo("i1", "photo.jpg", "files/i1.jpg", "image", "jpeg", 100, 0.0, 800, 600, 0.0, True, False)
+MEDIA = {"v1": CLIP, "i1": PHOTO}
+FONT = Path("/fonts/Deva.ttf")
+OUT = Output(1920, 1080, 25)
+TITLE = (
+    "drawtext=fontfile=/fonts/Deva.ttf:text=मेरा सफ़र:expansion=none:text_shaping=1:fontsize=83:fontcolor=white"
+    ":borderw=5:bordercolor=black@0.7:x=(w-text_w)/2:y=h*0.92-text_h:enable=between(t\\,{}\\,{})"
+)
+MUSIC_GRAPH = [
+    "[{v}:a]volume=1[voice]",
+    "[voice]asplit=2[voicemix][key0]",
+    "[{m}:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=end_sample=316800,"
+    "asetpts=PTS-STARTPTS,volume=0.35,afade=t=in:d=1.000,afade=t=out:st=4.600:d=2.000,adelay=0:all=1[m0]",
+    "[m0][key0]sidechaincompress=threshold=0.02:ratio=12:attack=15:release=350[m0d]",
+    "[voicemix][m0d]amix=inputs=2:duration=first:normalize=0[mix]",
+]
+
+
+@pytest.fixture
+def timeline() -> Timeline:
+    """A 4 s 16:9 clip wiping into a 4:3 photo, a Hindi title at 3.5 s, lo-fi music."""
+    return (
+        Timeline()
+        .append_clip(CLIP)
+        .append_clip(PHOTO)
+        .set_transitions("wipeleft", 400)
+        .add_title("मेरा सफ़र", "bottom", 3.5, 2000)
+        .add_music("builtin:lofi", "Lo-fi")
+    )
+
+
+def test_pieces_cover_every_frame_once_with_the_overlap_as_its_own_piece(timeline):
+    assert ffargs.plan_pieces(timeline, 25) == [
+        Piece(0, 90, Cut("v1", 0.0), guard_in=True),
+        Piece(90, 10, Cut("v1", 3.6), Cut("i1", 0.0), "wipeleft"),
+        Piece(100, 65, Cut("i1", 0.4), guard_out=True),
+    ]
+
+
+def test_hard_cuts_are_guarded_and_speed_scales_source_positions():
+    cut = Timeline().append_clip(CLIP).keep_spans({"v1": [(0.0, 1.0), (2.0, 3.0)]}).set_speed(2.0)
+    assert ffargs.plan_pieces(cut, 30) == [
+        Piece(0, 15, Cut("v1", 0.0), guard_in=True, guard_out=True),
+        Piece(15, 15, Cut("v1", 2.0), guard_in=True, guard_out=True),
+    ]
+
+
+def test_body_piece_argv(timeline):
+    piece = ffargs.plan_pieces(timeline, 25)[0]
+    args = ffargs.piece_args(
+        piece, MEDIA, Path("/data"), OUT, [(timeline.titles[0], FONT)], Path("/w/0.mp4"), Path("/w/0.wav")
+    )
+    graph = ";".join([
+        "[0:v]setpts=(PTS-STARTPTS)/1,fps=25[araw]",
+        "[araw]scale=1920:1080:force_original_aspect_ratio=increase,crop=1920:1080,setsar=1[afit]",
+        "[afit]format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame=90[av]",
+        "[0:a]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"
+        "apad=whole_len=172800,atrim=end_sample=172800[aa]",
+        "[av]null," + TITLE.format("3.500", "5.500") + "[vout]",
+        "[aa]anull,afade=t=in:d=0.01[aout]",
+    ])  # fmt: skip
+    assert args == [
+        "-loglevel", "error", "-y", "-ss", "0.0000", "-t", "3.8000", "-i", "/data/files/v1.mp4",
+        "-filter_complex", graph,
+        "-map", "[vout]", "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "21",
+        "-pix_fmt", "yuv420p", "-video_track_timescale", "90000", "/w/0.mp4",
+        "-map", "[aout]", "-vn", "-c:a", "pcm_s16le", "/w/0.wav",
+    ]  # fmt: skip
+
+
+def test_transition_piece_argv_blurs_the_photo_and_gives_it_silence(timeline):
+    piece = ffargs.plan_pieces(timeline, 25)[1]
+    args = ffargs.piece_args(
+        piece, MEDIA, Path("/data"), OUT, [(timeline.titles[0], FONT)], Path("/w/1.mp4"), Path("/w/1.wav")
+    )
+    graph = ";".join([
+        "[0:v]setpts=(PTS-STARTPTS)/1,fps=25[araw]",
+        "[araw]scale=1920:1080:force_original_aspect_ratio=increase,crop=1920:1080,setsar=1[afit]",
+        "[afit]format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame=10[av]",
+        "[0:a]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"
+        "apad=whole_len=19200,atrim=end_sample=19200[aa]",
+        "[1:v]setpts=(PTS-STARTPTS)/1,fps=25[braw]",
+        "[braw]split=2[bfitbg][bfitfg]",
+        "[bfitbg]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,gblur=sigma=6,"
+        "scale=1920:1080,setsar=1[bfitbb]",
+        "[bfitfg]scale=1920:1080:force_original_aspect_ratio=decrease:force_divisible_by=2,setsar=1[bfitff]",
+        "[bfitbb][bfitff]overlay=(W-w)/2:(H-h)/2[bfit]",
+        "[bfit]format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame=10[bv]",
+        "[2:a]asetpts=PTS-STARTPTS,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,"
+        "apad=whole_len=19200,atrim=end_sample=19200[ba]",
+        "[av][bv]xfade=transition=wipeleft:duration=0.400000:offset=0,"
+        + TITLE.format("-0.100", "1.900") + "[vout]",
+        "[aa][ba]acrossfade=ns=19200:c1=tri:c2=tri[aout]",
+    ])  # fmt: skip
+    assert args[:19] == [
+        "-loglevel", "error", "-y",
+        "-ss", "3.6000", "-t", "0.6000", "-i", "/data/files/v1.mp4",
+        "-loop", "1", "-framerate", "25", "-t", "0.6000", "-i", "/data/files/i1.jpg",
+        "-f", "lavfi",
+    ]  # fmt: skip
+    assert args[19:24] == ["-t", "0.4000", "-i", "anullsrc=r=48000:cl=stereo", "-filter_complex"]
+    assert args[24] == graph
+
+
+def test_final_pass_copies_video_ducks_music_and_applies_measured_loudness(timeline):
+    music = [(timeline.music[0], Path("/cache/lofi.flac"))]
+    loudness = Loudness(-20.5, -5.25, 3.1, -30.6, 0.4)
+    args = ffargs.final_args(
+        timeline, music, Path("/w/v.txt"), Path("/w/a.txt"), 316800, loudness, Path("/w/out.mp4")
+    )
+    graph = ";".join([
+        *(line.format(v=1, m=2) for line in MUSIC_GRAPH),
+        "[mix]loudnorm=I=-14:TP=-2:LRA=11:measured_I=-20.5:measured_TP=-5.25:measured_LRA=3.1"
+        ":measured_thresh=-30.6:offset=0.4:linear=true,aresample=48000[normed]",
+        "[normed]asetpts=N/SR/TB,atrim=end_sample=316800[aout]",
+    ])  # fmt: skip
+    assert args == [
+        "-loglevel", "error", "-y", "-f", "concat", "-safe", "0", "-i", "/w/v.txt",
+        "-f", "concat", "-safe", "0", "-i", "/w/a.txt", "-stream_loop", "-1", "-i", "/cache/lofi.flac",
+        "-filter_complex", graph, "-map", "0:v", "-map", "[aout]", "-c:v", "copy",
+        "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-movflags", "+faststart", "/w/out.mp4",
+    ]  # fmt: skip
+
+
+def test_measure_pass_prints_loudnorm_json(timeline):
+    music = [(timeline.music[0], Path("/cache/lofi.flac"))]
+    args = ffargs.measure_args(timeline, music, Path("/w/a.txt"), 316800)
+    graph = ";".join([*(line.format(v=0, m=1) for line in MUSIC_GRAPH),
+                      "[mix]loudnorm=I=-14:TP=-2:LRA=11:print_format=json[out]"])  # fmt: skip
+    assert args == [
+        "-loglevel", "info", "-y", "-f", "concat", "-safe", "0", "-i", "/w/a.txt",
+        "-stream_loop", "-1", "-i", "/cache/lofi.flac",
+        "-filter_complex", graph, "-map", "[out]", "-f", "null", "-",
+    ]  # fmt: skip
+
+
+def test_muted_clip_keeps_music_without_ducking_and_skips_loudnorm_when_not_measured(timeline):
+    muted = timeline.set_mute(True)
+    args = ffargs.final_args(
+        muted, [(muted.music[0], Path("/m.flac"))], Path("/v"), Path("/a"), 480, None, Path("/o.mp4")
+    )
+    graph = args[args.index("-filter_complex") + 1].split(";")
+    assert args[9:14] == ["-stream_loop", "-1", "-i", "/m.flac", "-filter_complex"]
+    assert graph[0] == "anullsrc=r=48000:cl=stereo,atrim=end_sample=480[voice]"
+    assert graph[1] == "[voice]anull[voicemix]"
+    assert graph[-3:] == [
+        "[voicemix][m0]amix=inputs=2:duration=first:normalize=0[mix]",
+        "[mix]anull[normed]",
+        "[normed]asetpts=N/SR/TB,atrim=end_sample=480[aout]",
+    ]
+
+
+def test_slow_speed_chains_atempo_within_its_range():
+    slow = Timeline().append_clip(CLIP).set_speed(0.25)
+    piece = ffargs.plan_pieces(slow, 25)[0]
+    slow_output = Output(1920, 1080, 25, speed=0.25)
+    args = ffargs.piece_args(piece, MEDIA, Path("/d"), slow_output, [], Path("/v.mp4"), Path("/a.wav"))
+    graph = args[args.index("-filter_complex") + 1]
+    assert "setpts=(PTS-STARTPTS)/0.25,fps=25" in graph
+    assert "[0:a]asetpts=PTS-STARTPTS,atempo=0.5,atempo=0.5,aresample=48000" in graph
+    assert args[3:7] == ["-ss", "0.0000", "-t", "4.2000"]  # 4 s of source become 16 s
+
+
+def test_escape_value_follows_ffmpeg_filtergraph_escaping():
+    text = "this is a 'string': may contain one, or more, special characters"
+    assert ffargs.escape_value(text) == (
+        "this is a \\\\\\'string\\\\\\'\\\\: may contain one\\, or more\\, special characters"
+    )
+    assert ffargs.escape_value("[a];b\\c") == "\\[a\\]\\;b\\\\\\\\c"
+
+
+@pytest.mark.parametrize(
+    ("source", "fps"), [(60, 30), (59.94, 30), (50, 25), (25, 25), (23.976, 24), (48, 24), (15, 30)]
+)
+def test_pick_fps_divides_the_source_rate(source, fps):
+    assert ffargs.pick_fps(source) == fps
+
+
+def test_parse_loudness_reads_loudnorm_json_and_treats_silence_as_nothing_to_do():
+    printed = """[Parsed_loudnorm_0 @ 0x1]
+{
+	"input_i" : "-23.61",
+	"input_tp" : "-6.30",
+	"input_lra" : "2.10",
+	"input_thresh" : "-34.02",
+	"output_i" : "-14.0",
+	"target_offset" : "0.12"
+}
+[out#0/null @ 0x2] video:0KiB"""
+    assert ffargs.parse_loudness(printed) == Loudness(-23.61, -6.3, 2.1, -34.02, 0.12)
+    assert ffargs.parse_loudness(printed.replace('"-23.61"', '"-inf"')) is None
+    with pytest.raises(RenderError):
+        ffargs.parse_loudness("no json here")
+
+
+def test_concat_list_quotes_paths():
+    assert (
+        ffargs.concat_list([Path("/w/a.mp4"), Path("/w/it's.mp4")])
+        == "file '/w/a.mp4'\nfile '/w/it'\\''s.mp4'\n"
+    )
