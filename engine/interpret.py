@@ -489,3 +489,13 @@ def interpret(text: str) -> list[Operation]:
 def _is_filler(text: str) -> bool:
     """Nothing left once politeness and glue words are taken out ("please", "bhai", "isko")."""
     return not _table().pattern("fillers").sub(" ", text).strip(" .,!?")
+
+
+_DEVANAGARI = re.compile("[\u0900-\u097f]")
+
+
+def speaks_hindi(text: str) -> bool:
+    """Whether an instruction is Hindi (Devanagari, or Hinglish marker words), to answer in kind."""
+    if _DEVANAGARI.search(text):
+        return True
+    return _table().has(normalize(text), "hindi_markers")

@@ -31,6 +31,7 @@ from engine.interpret import (
     Undo,
     Unknown,
     interpret,
+    speaks_hindi,
 )
 from engine.media import MediaInfo
 from engine.timeline import BUILTIN_MUSIC, MIN_PIECE_MS, Timeline
@@ -103,6 +104,9 @@ def run_turn(
     keep_spans_fn: KeepSpansFn,
 ) -> Iterator[TurnEvent]:
     """Interpret `text`, apply it to `draft`, and stream what happens; `media` is the session's uploads."""
+    if speaks_hindi(text):
+        # A session made before the user wrote a word (an upload first) may say "en": answer in kind.
+        lang = "hi"
     ops = interpret(text)
     if any(isinstance(op, Undo) for op in ops):
         # the store owns the history: other edits in the same message would land on the wrong draft

