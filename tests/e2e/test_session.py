@@ -117,7 +117,9 @@ def test_a_killed_worker_s_render_is_finished_by_another_and_delivered_once(
     killed_at = time.monotonic()
     polls_before = len(nemo_double.calls("render_poll"))
     product.start("worker")
-    wait_for(lambda: len(nemo_double.calls("render_poll")) > polls_before, 60, "a new worker to resume polling")
+    wait_for(
+        lambda: len(nemo_double.calls("render_poll")) > polls_before, 60, "a new worker to resume polling"
+    )
     print(f"time to resume after SIGKILL: {time.monotonic() - killed_at:.1f} s")
     fake_telegram.wait_for(lambda m: m.media is not None, 60)
     assert len(nemo_double.calls("render_submit")) == 1
@@ -134,5 +136,5 @@ def test_a_result_over_the_upload_limit_comes_as_a_link(
     fake_telegram.wait_for(lambda m: "act:export" in m.callback_data, T)
     fake_telegram.send_text(CHAT, "export")
     message = fake_telegram.wait_for(lambda m: "too large to send" in (m.text or ""), T)
-    assert [b.url for row in message.buttons for b in row if b.url][0].startswith(nemo_double.url)
+    assert next(b.url for row in message.buttons for b in row if b.url).startswith(nemo_double.url)
     assert fake_telegram.videos(CHAT) == []
