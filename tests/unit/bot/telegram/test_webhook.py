@@ -1,0 +1,144 @@
+"""The webhook app: only requests carrying Telegram's secret token reach the application.
+
+The app is driven in-process through httpx's ASGI transport rather than Starlette's TestClient, which
+(Starlette 1.10) warns at import unless the `httpx2` package is installed, and warnings are errors here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from starlette.applications import Starlette
+from telegram import Bot, Update
+
+from bot.telegram.webhook import (
+    SECRET_HEADER,
+    WebhookConfigError,
+    build_webhook_app,
+    webhook_config,
+)
+
+SECRET = "s3cr3t-Token_for-tests"
+PATH = "/telegram/webhook"
+UPDATE = {
+    "update_id": 100_000_001,
+    "message": {
+        "message_id": 1,
+        "date": 1_700_000_000,
+        "chat": {"id": 42, "type": "private", "first_name": "Asha"},
+        "from": {"id": 42, "is_bot": False, "first_name": "Asha"},
+        "text": "hello",
+    },
+}
+
+
+class StubQueue:
+    def __init__(self) -> None:
+        self.items: list[object] = []
+
+    async def put(self, item: object, /) -> None:
+        self.items.append(item)
+
+
+@pytest.fixture
+def queue() -> StubQueue:
+    return StubQueue()
+
+
+class Client:
+    """Requests to the app, each in its own event loop (the app keeps no state between requests)."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bot.test") as client:
+                return await client.request(method, path, **kwargs)
+
+        return asyncio.run(send())
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def get(self, path: str) -> httpx.Response:
+        return self.request("GET", path)
+
+
+@pytest.fixture
+def client(queue: StubQueue) -> Client:
+    bot = Bot("123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij")
+    return Client(build_webhook_app(queue, bot, PATH, SECRET))
+
+
+def test_an_update_with_the_secret_is_queued_as_a_telegram_update(client: Client, queue: StubQueue):
+    response = client.post(PATH, json=UPDATE, headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 200
+    [update] = queue.items
+    assert isinstance(update, Update)
+    assert update.update_id == 100_000_001
+    assert update.message is not None and update.message.text == "hello"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [None, "", "wrong", SECRET[:-1], SECRET + "x"],
+    ids=["missing", "empty", "wrong", "prefix", "longer"],
+)
+def test_a_request_without_the_right_secret_is_refused_and_never_queued(
+    client: Client, queue: StubQueue, given: str | None
+):
+    headers = {} if given is None else {SECRET_HEADER: given}
+    response = client.post(PATH, json=UPDATE, headers=headers)
+    assert response.status_code == 403
+    assert queue.items == []
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'{"message": {"text": "no update id"}}'])
+def test_a_malformed_update_is_a_bad_request(client: Client, queue: StubQueue, body: bytes):
+    response = client.post(PATH, content=body, headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 400
+    assert queue.items == []
+
+
+def test_the_health_route_answers_without_a_secret(client: Client):
+    response = client.get("/healthcheck")
+    assert (response.status_code, response.text) == (200, "ok")
+
+
+def test_updates_are_taken_only_on_the_configured_path(client: Client, queue: StubQueue):
+    assert client.post("/other", json=UPDATE, headers={SECRET_HEADER: SECRET}).status_code == 404
+    assert queue.items == []
+
+
+def test_the_url_given_to_telegram_joins_the_public_base_and_the_path(settings):
+    config = webhook_config(
+        settings.model_copy(
+            update={
+                "telegram_webhook_url": "https://bot.example.com/",
+                "telegram_webhook_path": "hooks/tg/",
+                "telegram_webhook_secret": SecretStr(SECRET),
+            }
+        )
+    )
+    assert config.url == "https://bot.example.com/hooks/tg"
+    assert (config.path, config.secret) == ("/hooks/tg", SECRET)
+
+
+@pytest.mark.parametrize("secret", [None, "", "has spaces and ünïcode", "x" * 257])
+def test_webhook_mode_refuses_to_start_without_a_usable_secret(settings, secret):
+    configured = settings.model_copy(
+        update={
+            "telegram_webhook_url": "https://bot.example.com",
+            "telegram_webhook_secret": None if secret is None else SecretStr(secret),
+        }
+    )
+    with pytest.raises(WebhookConfigError, match="TELEGRAM_WEBHOOK_SECRET") as error:
+        webhook_config(configured)
+    if secret:
+        assert secret not in str(error.value)
