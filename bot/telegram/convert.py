@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from telegram import Message, Update
 from telegram.constants import ChatType
 
-from bot.models import ChatRef, IncomingMessage, MediaRef
+from bot.models import ChatRef, IncomingMessage, MediaKind, MediaRef
 
 
 def incoming_from_update(update: Update, bot_username: str = "", bot_id: int = 0) -> IncomingMessage | None:
@@ -78,101 +79,45 @@ def split_command(text: str, bot_username: str = "") -> tuple[str | None, str]:
     return (name.lower() or None), rest.strip()
 
 
+# Which attribute of a message holds a file, and what it is to us; animation first (it is also a document).
+_MEDIA_ATTRIBUTES: tuple[tuple[str, MediaKind], ...] = (
+    ("animation", "animation"),
+    ("video", "video"),
+    ("video_note", "video_note"),
+    ("audio", "audio"),
+    ("document", "document"),
+    ("voice", "voice"),
+    ("sticker", "sticker"),
+)
+_DEFAULT_TYPES = {"video_note": "video/mp4", "photo": "image/jpeg"}
+
+
 def media_from_message(message: Message) -> MediaRef | None:
     """The file a message carries, described without downloading it."""
-    group = message.media_group_id
-    if message.animation is not None:
-        a = message.animation
-        return MediaRef(
-            kind="animation",
-            file_id=a.file_id,
-            file_unique_id=a.file_unique_id,
-            file_name=a.file_name,
-            mime_type=a.mime_type,
-            file_size=a.file_size,
-            width=a.width,
-            height=a.height,
-            duration=_seconds(a.duration),
-            media_group_id=group,
-        )
-    if message.video is not None:
-        v = message.video
-        return MediaRef(
-            kind="video",
-            file_id=v.file_id,
-            file_unique_id=v.file_unique_id,
-            file_name=v.file_name,
-            mime_type=v.mime_type,
-            file_size=v.file_size,
-            width=v.width,
-            height=v.height,
-            duration=_seconds(v.duration),
-            media_group_id=group,
-        )
-    if message.video_note is not None:
-        n = message.video_note
-        return MediaRef(
-            kind="video_note",
-            file_id=n.file_id,
-            file_unique_id=n.file_unique_id,
-            mime_type="video/mp4",
-            file_size=n.file_size,
-            width=n.length,
-            height=n.length,
-            duration=_seconds(n.duration),
-            media_group_id=group,
-        )
-    if message.audio is not None:
-        au = message.audio
-        return MediaRef(
-            kind="audio",
-            file_id=au.file_id,
-            file_unique_id=au.file_unique_id,
-            file_name=au.file_name,
-            mime_type=au.mime_type,
-            file_size=au.file_size,
-            duration=_seconds(au.duration),
-            media_group_id=group,
-        )
     if message.photo:
-        p = message.photo[-1]
-        return MediaRef(
-            kind="photo",
-            file_id=p.file_id,
-            file_unique_id=p.file_unique_id,
-            mime_type="image/jpeg",
-            file_size=p.file_size,
-            width=p.width,
-            height=p.height,
-            media_group_id=group,
-        )
-    if message.document is not None:
-        d = message.document
-        return MediaRef(
-            kind="document",
-            file_id=d.file_id,
-            file_unique_id=d.file_unique_id,
-            file_name=d.file_name,
-            mime_type=d.mime_type,
-            file_size=d.file_size,
-            media_group_id=group,
-        )
-    if message.voice is not None:
-        vo = message.voice
-        return MediaRef(
-            kind="voice",
-            file_id=vo.file_id,
-            file_unique_id=vo.file_unique_id,
-            mime_type=vo.mime_type,
-            file_size=vo.file_size,
-            duration=_seconds(vo.duration),
-        )
-    if message.sticker is not None:
-        s = message.sticker
-        return MediaRef(
-            kind="sticker", file_id=s.file_id, file_unique_id=s.file_unique_id, file_size=s.file_size
-        )
+        return _media_ref("photo", message.photo[-1], message.media_group_id)
+    for attribute, kind in _MEDIA_ATTRIBUTES:
+        item = getattr(message, attribute)
+        if item is not None:
+            return _media_ref(kind, item, message.media_group_id)
     return None
+
+
+def _media_ref(kind: MediaKind, item: Any, media_group_id: str | None) -> MediaRef:
+    """One file of any kind: the fields a kind lacks (a photo's duration, a note's name) stay empty."""
+    side = getattr(item, "length", None)  # a video note is a square
+    return MediaRef(
+        kind=kind,
+        file_id=item.file_id,
+        file_unique_id=item.file_unique_id,
+        file_name=getattr(item, "file_name", None),
+        mime_type=getattr(item, "mime_type", None) or _DEFAULT_TYPES.get(kind),
+        file_size=item.file_size,
+        width=getattr(item, "width", None) or side,
+        height=getattr(item, "height", None) or side,
+        duration=_seconds(getattr(item, "duration", None)),
+        media_group_id=media_group_id,
+    )
 
 
 def _seconds(value: object) -> float | None:
