@@ -67,12 +67,7 @@ def open_outbox(channel: Channel, settings: Settings, redis: Redis) -> Outbox:
     from bot.ratelimit import RateLimiter
     from bot.telegram.sender import TelegramOutbox
 
-    limiter = RateLimiter(
-        redis,
-        per_chat_per_s=settings.rate_per_chat_per_s,
-        per_group_per_min=settings.rate_per_group_per_min,
-        global_per_s=settings.rate_global_per_s,
-    )
+    limiter = RateLimiter.from_settings(redis, settings)
     return TelegramOutbox(settings, limiter)
 
 

@@ -33,12 +33,7 @@ MEDIA = (
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """The bot: long-polling-ready PTB application with every handler registered."""
     redis = Redis.from_url(settings.redis_url)
-    limiter = RateLimiter(
-        redis,
-        per_chat_per_s=settings.rate_per_chat_per_s,
-        per_group_per_min=settings.rate_per_group_per_min,
-        global_per_s=settings.rate_global_per_s,
-    )
+    limiter = RateLimiter.from_settings(redis, settings)
     outbox = TelegramOutbox(settings, limiter)
     conversation = Conversation(redis, settings, RQJobs(redis, settings))
     handlers = Handlers(conversation, outbox)

@@ -177,16 +177,21 @@ class TelegramOutbox:
 
     def _send(self, chat: ChatRef, method: str, data: dict[str, Any], **kwargs: Any) -> Any:
         """A call that counts against Telegram's flood limits: booked with the shared limiter first."""
-        for _attempt in range(_MAX_FLOOD_RETRIES):
-            self.limiter.acquire(chat.chat_id, chat.is_group)
+        chat_id = chat.chat_id
+        for attempt in range(1, _MAX_FLOOD_RETRIES + 1):
+            self.limiter.acquire(chat_id, chat.is_group)
             try:
                 return self._call(method, data, **kwargs)
             except _Flood as flood:
+                if attempt == _MAX_FLOOD_RETRIES:
+                    break
                 log.warning("Telegram flood control on %s: waiting %.0f s", method, flood.retry_after)
                 time.sleep(flood.retry_after)
             except ChatMigratedError as migrated:
-                log.warning("chat %s migrated to %s", chat.chat_id, migrated.new_chat_id)
-                data = data | {"chat_id": migrated.new_chat_id}
+                # A group that became a supergroup: the new id from now on (and for the limiter too).
+                log.warning("chat %s migrated to %s", chat_id, migrated.new_chat_id)
+                chat_id = migrated.new_chat_id
+                data = data | {"chat_id": chat_id}
         raise SendError(f"{method}: still rate limited after {_MAX_FLOOD_RETRIES} tries")
 
     def _call(

@@ -1,0 +1,128 @@
+"""The shared limiter on a real redis-server (its Lua script needs one: fakeredis here has no Lua).
+
+Rates are scaled up (10 messages/s instead of 1) so that each test takes a fraction of a second; the
+assertions are lower bounds on the spacing (the limiter never lets messages through faster than the rate)
+and loose upper bounds (it does not make senders wait much longer than needed).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from redis import Redis
+
+from bot import keys
+from bot.ratelimit import RateLimiter
+from tests.processes import RedisServer
+
+pytestmark = pytest.mark.integration
+
+CHAT = 4242
+OTHER_CHAT = 4343
+GROUP = -5151
+
+
+@pytest.fixture
+def client(redis_server: RedisServer) -> Iterator[Redis]:
+    redis = redis_server.client()
+    yield redis
+    redis.close()
+
+
+def make_limiter(
+    redis: Redis, per_chat_per_s: float = 10.0, per_group_per_min: int = 6000, global_per_s: int = 1000
+) -> RateLimiter:
+    return RateLimiter(
+        redis, per_chat_per_s=per_chat_per_s, per_group_per_min=per_group_per_min, global_per_s=global_per_s
+    )
+
+
+def time_acquires(limiter: RateLimiter, chats: list[tuple[int, bool]]) -> float:
+    start = time.monotonic()
+    for chat_id, is_group in chats:
+        limiter.acquire(chat_id, is_group)
+    return time.monotonic() - start
+
+
+def test_a_chat_gets_at_most_its_rate_and_other_chats_are_not_held_up(client: Redis) -> None:
+    limiter = make_limiter(client, per_chat_per_s=10.0)
+    elapsed = time_acquires(limiter, [(CHAT, False)] * 6)
+    assert 0.5 <= elapsed < 1.5  # 6 messages at 10/s: 5 intervals of at least 100 ms
+    next_wait = limiter.try_acquire(limiter.rates_for(CHAT, False))
+    assert 0 < next_wait <= 0.2
+    assert limiter.try_acquire(limiter.rates_for(OTHER_CHAT, False)) < 0.01  # at most the 1 ms global gap
+
+
+def test_a_group_is_held_to_its_per_minute_rate_as_well_as_the_chat_rate(client: Redis) -> None:
+    limiter = make_limiter(client, per_chat_per_s=10.0, per_group_per_min=300)  # a group: 1 per 200 ms
+    elapsed = time_acquires(limiter, [(GROUP, True)] * 4)
+    assert 0.6 <= elapsed < 1.6
+    assert 0.1 < limiter.try_acquire(limiter.rates_for(GROUP, True)) <= 0.3
+    # A private chat is not a group: only the chat rate applies to it.
+    time_acquires(limiter, [(CHAT, False)])
+    assert 0 < limiter.try_acquire(limiter.rates_for(CHAT, False)) <= 0.12
+
+
+def test_the_global_rate_spans_every_chat_with_room_for_arrival_jitter(client: Redis) -> None:
+    """At Telegram's 30/s, the 31st message to 31 different chats leaves over a second after the first, with
+    time to spare: a send that arrives a little late must not squeeze 31 arrivals into one second."""
+    limiter = make_limiter(client, per_chat_per_s=1.0, global_per_s=30)
+    elapsed = time_acquires(limiter, [(chat_id, False) for chat_id in range(1, 32)])
+    assert 1.05 <= elapsed < 2.0
+    assert limiter.try_acquire(limiter.rates_for(99, False)) > 0
+
+
+def test_a_refused_send_books_none_of_its_scopes(client: Redis) -> None:
+    """Waiting on the global rate must not also use up the chat's slot, or the chat would wait twice."""
+    limiter = make_limiter(client, per_chat_per_s=1.0, global_per_s=5)  # global 1 per 200 ms, chat 1 per s
+    limiter.acquire(CHAT)
+    assert limiter.try_acquire(limiter.rates_for(OTHER_CHAT, False)) > 0  # held by the global rate only
+    elapsed = time_acquires(limiter, [(OTHER_CHAT, False)])
+    assert elapsed < 0.6  # the global interval, not the other chat's 1 s
+
+
+def test_two_clients_never_take_the_same_slot(redis_server: RedisServer) -> None:
+    """Two limiters (two connections, as two processes have) racing for one chat share its slots."""
+    interval_s = 0.1
+    duration_s = 0.6
+    granted = [0, 0]
+    start = threading.Barrier(2)
+
+    def hammer(index: int) -> None:
+        redis = redis_server.client()
+        limiter = make_limiter(redis, per_chat_per_s=1 / interval_s)
+        rates = limiter.rates_for(CHAT, False)
+        start.wait()
+        deadline = time.monotonic() + duration_s
+        while time.monotonic() < deadline:
+            if limiter.try_acquire(rates) == 0:
+                granted[index] += 1
+        redis.close()
+
+    threads = [threading.Thread(target=hammer, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sum(granted) <= duration_s / interval_s + 1
+    assert sum(granted) >= 3  # and the chat did get its messages out
+
+
+def test_acquire_gives_up_instead_of_waiting_past_its_limit(client: Redis) -> None:
+    limiter = make_limiter(client, per_chat_per_s=0.5)  # 1 per 2 s
+    limiter.acquire(CHAT)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        limiter.acquire(CHAT, max_wait_s=0.2)
+    assert time.monotonic() - started < 0.5
+
+
+def test_limiter_keys_expire_once_their_interval_is_over(client: Redis) -> None:
+    limiter = make_limiter(client, per_chat_per_s=10.0)
+    limiter.acquire(GROUP, is_group=True)
+    scopes = ("global", f"chat:{GROUP}", f"group:{GROUP}")
+    ttls = [client.pttl(keys.rate_key(scope, 0)) for scope in scopes]
+    assert all(0 < ttl <= 2000 for ttl in ttls), ttls
