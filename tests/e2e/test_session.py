@@ -31,8 +31,8 @@ def upload(fake: FakeTelegram, clip: Path) -> None:
 def test_video_instruction_export_delivers_the_rendered_mp4(
     product: Product, fake_telegram: FakeTelegram, nemo_double: NemoDouble, phone_clip: Path
 ):
-    product.start("bot")
-    product.start("worker")
+    product.start("bot", LOG_LEVEL="DEBUG")
+    product.start("worker", LOG_LEVEL="DEBUG")
     fake_telegram.send_text(CHAT, "/start")
     fake_telegram.wait_for(lambda m: "Send me a video" in (m.text or ""), T)
 
@@ -57,6 +57,11 @@ def test_video_instruction_export_delivers_the_rendered_mp4(
     assert nemo_double.turn_messages == ["trim the silences and add background music"]
     assert all(r.headers.get("x-skill-source") for r in nemo_double.requests if r.endpoint != "media")
     assert len(fake_telegram.videos(CHAT)) == 1
+    # Neither the bot token nor a backend token reached a log line.
+    tokens = [fake_telegram.token, *nemo_double.tokens]
+    logs = "".join(service.log() for service in product.services)
+    assert "Successfully completed" in logs  # the logs were captured, at DEBUG
+    assert not [t for t in tokens if t in logs]
 
 
 def test_out_of_credits_sends_the_registration_link(
