@@ -39,6 +39,7 @@ def test_scripted_conversation_writes_the_delivered_mp4(tmp_path: Path):
         video = edited.streams.video[0]
         assert (video.codec_context.width, video.codec_context.height) == (1920, 1080)
         assert video.codec_context.name == "h264" and edited.streams.audio
+        assert edited.duration is not None and source.duration is not None
         assert edited.duration < source.duration - 1.5 * av.time_base  # the pauses are gone
 
 

@@ -120,15 +120,25 @@ def test_a_team_edits_one_project_in_a_forum_topic_with_privacy_mode(
     fake_telegram.set_admins(GROUP, [Admin(ADMIN, owner=True)])
     started(product)
     bot = fake_telegram.bot.username
-    where = {"chat_type": "supergroup", "thread_id": TOPIC}
 
-    fake_telegram.send_video(GROUP, phone_clip, caption=f"/edit@{bot} trim the silences", user=ASHA, **where)
+    fake_telegram.send_video(
+        GROUP,
+        phone_clip,
+        caption=f"/edit@{bot} trim the silences",
+        user=ASHA,
+        chat_type="supergroup",
+        thread_id=TOPIC,
+    )
     asha_reply = fake_telegram.wait_for(lambda m: "act:export" in m.callback_data, T)
     assert asha_reply.message_thread_id == TOPIC
 
-    fake_telegram.send_text(GROUP, f"@{bot} add background music", user=RAVI, **where)
+    fake_telegram.send_text(
+        GROUP, f"@{bot} add background music", user=RAVI, chat_type="supergroup", thread_id=TOPIC
+    )
     wait_for(lambda: len(nemo_double.turn_messages) == 2, T, "Ravi's edit")
-    fake_telegram.send_text(GROUP, "status", user=RAVI, reply_to=asha_reply.message_id, **where)
+    fake_telegram.send_text(
+        GROUP, "status", user=RAVI, reply_to=asha_reply.message_id, chat_type="supergroup", thread_id=TOPIC
+    )
     status = fake_telegram.wait_for(lambda m: (m.text or "").startswith("Timeline"), T)
     assert status.message_thread_id == TOPIC
     # One shared project: both edits went to the same backend session.
@@ -138,8 +148,8 @@ def test_a_team_edits_one_project_in_a_forum_topic_with_privacy_mode(
     assert any(t.startswith("Asha: ") for t in acks) and any(t.startswith("Ravi: ") for t in acks)
 
     # Chatter that does not address the bot is left alone.
-    fake_telegram.send_text(GROUP, "looks great!", user=RAVI, **where)
-    fake_telegram.send_text(GROUP, "/status", user=RAVI, **where)
+    fake_telegram.send_text(GROUP, "looks great!", user=RAVI, chat_type="supergroup", thread_id=TOPIC)
+    fake_telegram.send_text(GROUP, "/status", user=RAVI, chat_type="supergroup", thread_id=TOPIC)
     fake_telegram.wait_for(
         lambda m: (m.text or "").startswith("Timeline") and m.message_id != status.message_id, T
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import fakeredis
 import pytest
+from pydantic import SecretStr
 
 from bot.settings import Settings
 
@@ -17,4 +18,8 @@ def redis() -> fakeredis.FakeRedis:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, telegram_bot_token="123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij", work_dir=tmp_path)  # type: ignore[call-arg]
+    return Settings(
+        _env_file=None,
+        telegram_bot_token=SecretStr("123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"),
+        work_dir=tmp_path,
+    )  # type: ignore[call-arg]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.conversation import Conversation
@@ -46,11 +48,19 @@ _next_update = iter(range(1000, 100000))
 
 
 def message(text: str = "", **fields) -> IncomingMessage:
-    return IncomingMessage(update_id=next(_next_update), chat=CHAT, user_id=7, user_name="Asha", text=text, **fields)
+    return IncomingMessage(
+        update_id=next(_next_update), chat=CHAT, user_id=7, user_name="Asha", text=text, **fields
+    )
 
 
 def video(**fields) -> MediaRef:
-    base = {"kind": "video", "file_id": "F1", "file_size": 5 * MB, "mime_type": "video/mp4", "file_name": "clip.mp4"}
+    base: dict[str, Any] = {
+        "kind": "video",
+        "file_id": "F1",
+        "file_size": 5 * MB,
+        "mime_type": "video/mp4",
+        "file_name": "clip.mp4",
+    }
     return MediaRef(**(base | fields))
 
 
@@ -168,7 +178,12 @@ GROUP = ChatRef(chat_id=-100500, is_group=True)
 
 
 def group_message(text: str = "", *, user_id: int = 7, **fields) -> IncomingMessage:
-    base = {"update_id": next(_next_update), "chat": GROUP, "user_id": user_id, "user_name": f"user{user_id}"}
+    base: dict[str, Any] = {
+        "update_id": next(_next_update),
+        "chat": GROUP,
+        "user_id": user_id,
+        "user_name": f"user{user_id}",
+    }
     return IncomingMessage(**(base | {"text": text} | fields))
 
 

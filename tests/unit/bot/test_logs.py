@@ -18,7 +18,9 @@ def record(message: str, *args: object, exc: BaseException | None = None) -> log
 
 
 def test_request_urls_with_the_bot_token_are_masked():
-    line = record('HTTP Request: %s %s "%s"', "POST", f"https://api.telegram.org/bot{BOT_TOKEN}/getUpdates", "200 OK")
+    line = record(
+        'HTTP Request: %s %s "%s"', "POST", f"https://api.telegram.org/bot{BOT_TOKEN}/getUpdates", "200 OK"
+    )
     RedactingFilter([BOT_TOKEN]).filter(line)
     assert BOT_TOKEN not in line.getMessage() and "getUpdates" in line.getMessage()
 

@@ -29,7 +29,10 @@ def test_diff_reports_an_added_music_track_and_a_shorter_video():
     before = {"d": 60000, "t": [VIDEO]}
     after = {"d": 42000, "t": [VIDEO, MUSIC]}
     changes = diff(before, after)
-    assert [(c.what, c.track.label if c.track else None) for c in changes] == [("added", "Lo-fi"), ("shorter", None)]
+    assert [(c.what, c.track.label if c.track else None) for c in changes] == [
+        ("added", "Lo-fi"),
+        ("shorter", None),
+    ]
     assert changes[1].seconds == 18
 
 

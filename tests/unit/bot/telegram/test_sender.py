@@ -33,7 +33,7 @@ def ok(result) -> httpx.Response:
 
 
 def test_long_text_is_cut_to_telegram_s_limit_and_booked_with_the_limiter(settings):
-    sent: list[dict] = []
+    sent: list[dict[str, str]] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         sent.append(dict(httpx.QueryParams(request.content.decode())))
@@ -49,8 +49,15 @@ def test_flood_control_is_honoured_and_retried(settings, monkeypatch):
     monkeypatch.setattr("bot.telegram.sender.time.sleep", waits.append)
     replies = iter(
         [
-            httpx.Response(429, json={"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
-                                      "parameters": {"retry_after": 3}}),
+            httpx.Response(
+                429,
+                json={
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 3",
+                    "parameters": {"retry_after": 3},
+                },
+            ),
             ok({"message_id": 9}),
         ]
     )
@@ -61,8 +68,10 @@ def test_flood_control_is_honoured_and_retried(settings, monkeypatch):
 
 def test_a_blocked_bot_is_reported_without_the_token(settings):
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(403, json={"ok": False, "error_code": 403,
-                                         "description": "Forbidden: bot was blocked by the user"})
+        return httpx.Response(
+            403,
+            json={"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
+        )
 
     box, _ = outbox(settings, handler)
     with pytest.raises(ChatUnavailableError) as caught:
@@ -72,8 +81,9 @@ def test_a_blocked_bot_is_reported_without_the_token(settings):
 
 def test_an_unchanged_edit_is_not_an_error(settings):
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(400, json={"ok": False, "error_code": 400,
-                                         "description": "Bad Request: message is not modified"})
+        return httpx.Response(
+            400, json={"ok": False, "error_code": 400, "description": "Bad Request: message is not modified"}
+        )
 
     box, _ = outbox(settings, handler)
     assert box.edit_text(CHAT, 3, "same") == 3
@@ -82,8 +92,14 @@ def test_an_unchanged_edit_is_not_an_error(settings):
 def test_a_message_too_old_to_edit_is_sent_anew(settings):
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("editMessageText"):
-            return httpx.Response(400, json={"ok": False, "error_code": 400,
-                                             "description": "Bad Request: message to edit not found"})
+            return httpx.Response(
+                400,
+                json={
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: message to edit not found",
+                },
+            )
         return ok({"message_id": 11})
 
     box, _ = outbox(settings, handler)
@@ -97,13 +113,15 @@ def test_callback_data_over_64_bytes_is_refused_before_sending(settings):
 
 
 def test_topics_are_answered_in_their_thread(settings):
-    seen: list[dict] = []
+    seen: list[dict[str, str]] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(dict(httpx.QueryParams(request.content.decode())))
         return ok({"message_id": 1})
 
     box, _ = outbox(settings, handler)
-    box.send_text(ChatRef(chat_id=-100, thread_id=77, is_group=True), "hi", ((Button("Export", "act:export"),),))
+    box.send_text(
+        ChatRef(chat_id=-100, thread_id=77, is_group=True), "hi", ((Button("Export", "act:export"),),)
+    )
     assert seen[0]["message_thread_id"] == "77"
     assert json.loads(seen[0]["reply_markup"])["inline_keyboard"][0][0]["callback_data"] == "act:export"
