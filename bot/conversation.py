@@ -289,6 +289,8 @@ class Conversation:
         key = {"upload": "ack.upload", "export": "ack.export", "edit": "ack.edit"}.get(request.kind)
         if key is None:
             return Decision([], [request])
+        if self._inflight(request.chat.key):
+            key = "ack.queued"  # it runs after the chat's current request, and the user should know
         text = translate(lang, key)
         if request.chat.is_group:
             text = translate(lang, "group.by", name=request.user_name, text=text)

@@ -1,8 +1,9 @@
 """Talking to the user from a job: the request's progress message, new messages, and failures.
 
 Each request has one progress message (the bot's acknowledgement), edited in place through the stages, and
-edited only when its text changes. Failures become one message in the user's language; the exception text
-itself never reaches the user (it may quote backend internals).
+edited only when its text changes. A failure becomes the last stage of that message, in the user's language,
+so no "working on it…" with a Cancel button is left behind; the exception text itself never reaches the user
+(it may quote backend internals).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from worker.nemo import (
     UnsupportedFileError,
     registration_url,
 )
-from worker.timeline import Change, TrackSummary
+from worker.timeline import Change, TrackSummary, seconds_text
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,9 @@ class Chat:
 
     def progress(self, text: str, keyboard: Keyboard = ()) -> None:
         """Show `text` in the request's progress message (edited in place; sent if there is none)."""
+        if self.request.chat.is_group:
+            # Every stage keeps saying whose request it is, as the group's acknowledgement did.
+            text = self.t("group.by", name=self.request.user_name, text=text)
         requests, rid = self.ctx.requests, self.request.request_id
         if requests.get(rid, "progress_text") == text:
             return
@@ -81,23 +85,23 @@ class Chat:
         if isinstance(exc, OutOfCreditsError):
             self._out_of_credits()
         elif isinstance(exc, PlanRequiredError):
-            self.say(
+            self.progress(
                 self.t("plan.required"), keyboards.link(self.lang, "button.register", self._register_url())
             )
         elif isinstance(exc, SessionResetError):
-            self.say(self.t("session.reset"))
+            self.progress(self.t("session.reset"))
         elif isinstance(exc, UnsupportedFileError):
-            self.say(self.t("upload.unsupported"))
+            self.progress(self.t("upload.unsupported"))
         elif isinstance(exc, FileTooLargeError):
-            self.say(self.t("upload.backend_too_large"))
+            self.progress(self.t("upload.backend_too_large"))
         elif isinstance(exc, FileTooBigError):
             limit_mb = self.ctx.settings.telegram_download_limit_bytes // (1024 * 1024)
             size = max((m.file_size or 0 for m in self.request.media), default=0) // (1024 * 1024)
-            self.say(self.t("upload.too_big_for_telegram", size_mb=size, limit_mb=limit_mb))
+            self.progress(self.t("upload.too_big_for_telegram", size_mb=size, limit_mb=limit_mb))
         elif isinstance(exc, RateLimitedError):
-            self.say(self.t("rate.limited"))
+            self.progress(self.t("rate.limited"))
         else:
-            self.say(self.t("error.generic"), keyboards.retry(self.lang, self.request.request_id))
+            self.progress(self.t("error.generic"), keyboards.retry(self.lang, self.request.request_id))
 
     def describe(self, track: TrackSummary) -> dict[str, str]:
         """A track's kind, label and span as message variables."""
@@ -111,20 +115,22 @@ class Chat:
         if change.what in ("added", "removed") and change.track is not None:
             return self.t(f"change.{change.what}_track", **self.describe(change.track))
         if change.what in ("shorter", "longer"):
-            return self.t(f"change.{change.what}", seconds=round(change.seconds))
-        kind = self.t(f"kind.{change.track.kind}") if change.track else self.t("kind.other")
-        return self.t("change.edited", kind=kind)
+            return self.t(f"change.{change.what}", seconds=seconds_text(change.seconds))
+        if change.track is None:
+            return self.t("change.settings")
+        return self.t("change.edited", kind=self.t(f"kind.{change.track.kind}"))
 
     def _out_of_credits(self) -> None:
         session = self.ctx.sessions.load(self.request.chat.key)
-        if session.is_anonymous:
-            self.say(
+        # With the operator's NEMO_TOKEN the account is theirs, and registered: no user id is stored then.
+        if self.ctx.settings.nemo_token is None and session.is_anonymous:
+            self.progress(
                 self.t("credits.out.anonymous"),
                 keyboards.link(self.lang, "button.register", self._register_url()),
             )
         else:
             url = self.ctx.settings.topup_url()
-            self.say(self.t("credits.out.registered"), keyboards.link(self.lang, "button.topup", url))
+            self.progress(self.t("credits.out.registered"), keyboards.link(self.lang, "button.topup", url))
 
     def _register_url(self) -> str:
         session = self.ctx.sessions.load(self.request.chat.key)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from redis import Redis
+from redis.exceptions import WatchError
 from rq import Worker as RQWorker
 from rq.job import Job
 from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
@@ -63,17 +64,21 @@ def release_stale_scheduler_locks(
         if owner is None:
             continue
         heartbeat = redis.hget(SCHEDULER_KEY_TEMPLATE % owner.decode(), "last_heartbeat")
-        if heartbeat is not None and _age_s(heartbeat.decode()) < stale_after_s:
+        # No heartbeat yet: a scheduler that is just starting (a dead one's lock expires with its record).
+        if heartbeat is None or _age_s(heartbeat.decode()) < stale_after_s:
             continue
         # Delete only if the lock still names the same owner (a live scheduler may have taken it since).
-        with redis.pipeline() as pipe:
-            pipe.watch(lock_key)
-            if pipe.get(lock_key) == owner:
-                pipe.multi()
-                pipe.delete(lock_key)
-                pipe.execute()
-                released += 1
-                log.info("released the stale scheduler lock of queue %s", name)
+        try:
+            with redis.pipeline() as pipe:
+                pipe.watch(lock_key)
+                if pipe.get(lock_key) == owner:
+                    pipe.multi()
+                    pipe.delete(lock_key)
+                    pipe.execute()
+                    released += 1
+                    log.info("released the stale scheduler lock of queue %s", name)
+        except WatchError:
+            continue  # the lock changed hands meanwhile: it is not stale
     return released
 
 

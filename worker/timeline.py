@@ -1,8 +1,9 @@
 """Reading the backend's draft: the timeline summary users see, and what a turn changed.
 
 The draft's short keys (profile §4): `t` tracks, `tt` track type (0 video, 1 audio/BGM, 7 text/title), `sg`
-segments, `d` duration in ms, `m` metadata. Segment keys are undocumented, so only the few known ones are
-read (`st` start, `d` duration, `vol`, `text`) and everything else is left alone.
+segments, `d` duration in ms, `m` metadata. Segment keys are undocumented and differ between backends (our
+engine writes `st`, `vol` as a fraction and `text`; cloud drafts carry `s`, `v` in percent and `n`), so
+each is read under every name seen, and everything else is left alone.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from typing import Any, Literal
 
 TrackKind = Literal["video", "audio", "title", "other"]
 _KINDS: dict[int, TrackKind] = {0: "video", 1: "audio", 7: "title"}
+_START = ("st", "s", "start")
+_VOLUME = ("vol", "v", "volume")
+_NAME = ("text", "n", "name", "title")
+_MIN_CHANGE_S = 0.5  # shorter than this is not worth telling
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class TrackSummary:
     @property
     def span(self) -> str:
         """`0–42 s`."""
-        return f"{_fmt(self.start_s)}–{_fmt(self.end_s)} s"
+        return f"{seconds_text(self.start_s)}–{seconds_text(self.end_s)} s"
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,20 @@ def duration_s(draft: dict[str, Any] | None) -> float:
     return max((t.end_s for t in summarize(draft)), default=0.0)
 
 
+def length_change_s(before: dict[str, Any] | None, after: dict[str, Any] | None) -> float:
+    """How much longer (negative: shorter) the video got: its video tracks first, else the draft's `d`.
+
+    What "shorter" means to a creator: removing pauses shortens the video even when a music track added in
+    the same turn keeps the draft's own `d` where it was.
+    """
+    video = _video_end_s(after) - _video_end_s(before)
+    return video if abs(video) >= _MIN_CHANGE_S else duration_s(after) - duration_s(before)
+
+
+def _video_end_s(draft: dict[str, Any] | None) -> float:
+    return max((t.end_s for t in summarize(draft) if t.kind == "video"), default=0.0)
+
+
 def is_exportable(draft: dict[str, Any] | None) -> bool:
     """Some track has a non-empty `sg`."""
     return bool(summarize(draft))
@@ -67,14 +86,16 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[Ch
     for track in old:
         if not any(n.kind == track.kind and n.label == track.label for n in new):
             changes.append(Change("removed", track))
-    delta = duration_s(after) - duration_s(before)
-    if delta <= -0.5:
+    delta = length_change_s(before, after)
+    if delta <= -_MIN_CHANGE_S:
         changes.append(Change("shorter", seconds=-delta))
-    elif delta >= 0.5:
+    elif delta >= _MIN_CHANGE_S:
         changes.append(Change("longer", seconds=delta))
     if not changes and _tracks(before) != _tracks(after):
         changed = next((n for o, n in zip(old, new, strict=False) if o != n), new[0] if new else None)
         changes.append(Change("edited", changed))
+    elif not changes and (before or {}) != (after or {}):
+        changes.append(Change("edited"))  # outside the tracks: a filter, the canvas, the volume…
     return changes
 
 
@@ -87,13 +108,31 @@ def _track(track: dict[str, Any]) -> TrackSummary | None:
     if not segments:
         return None
     kind = _KINDS.get(track.get("tt", -1), "other")
-    starts = [float(s.get("st", 0) or 0) for s in segments]
-    ends = [st + float(s.get("d", 0) or 0) for st, s in zip(starts, segments, strict=True)]
+    starts = [_number(_first(s, _START)) or 0.0 for s in segments]
+    ends = [st + (_number(s.get("d")) or 0.0) for st, s in zip(starts, segments, strict=True)]
     meta = track.get("m") or {}
-    label = str(meta.get("title") or meta.get("name") or segments[0].get("text") or "")
-    volume = segments[0].get("vol") if kind == "audio" else None
+    label = str(meta.get("title") or meta.get("name") or _first(segments[0], _NAME) or "")
+    volume = _number(_first(segments[0], _VOLUME)) if kind == "audio" else None
+    if volume is not None and volume > 1:
+        volume /= 100  # a percentage: music is never mixed louder than the original (engine: 0 to 1)
     return TrackSummary(kind, label, min(starts) / 1000, max(ends) / 1000, volume)
 
 
-def _fmt(seconds: float) -> str:
+def _first(segment: dict[str, Any], names: tuple[str, ...]) -> Any:
+    """The value of the first of `names` that the segment has."""
+    return next((segment[name] for name in names if segment.get(name) is not None), None)
+
+
+def _number(value: Any) -> float | None:
+    """A number, also from a numeric string; None for anything else (booleans included)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def seconds_text(seconds: float) -> str:
+    """`18`, `2.4`: whole seconds without decimals, others to a tenth (0.6 s must not read as 1 or 0)."""
     return f"{seconds:.0f}" if abs(seconds - round(seconds)) < 0.05 else f"{seconds:.1f}"

@@ -119,3 +119,5 @@ button-cancel = Cancel
 upload-damaged = This file looks empty or damaged, so I can't open it. Please send it again (as a video, not a link to a preview).
 command-cancel = Stop what I'm working on
 command-settings = Group settings (admins)
+progress-done = Done ✅
+change-settings = the look or settings of the video changed

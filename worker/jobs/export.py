@@ -16,10 +16,27 @@ from worker import enqueue
 from worker.backend import Backend, SessionResetError
 from worker.chat import Chat, report
 from worker.context import Context, current
-from worker.nemo import NemoError, RateLimitedError, RenderStatus, new_render_id
+from worker.nemo import (
+    AuthExpiredError,
+    NemoError,
+    OutOfCreditsError,
+    PlanRequiredError,
+    RateLimitedError,
+    RenderStatus,
+    SessionNotFoundError,
+    new_render_id,
+)
 from worker.timeline import is_exportable
 
 log = logging.getLogger(__name__)
+# Refusals about the account, the plan or the session: submitting again under a new id would not help.
+_NOT_ABOUT_THE_ID = (
+    AuthExpiredError,
+    OutOfCreditsError,
+    PlanRequiredError,
+    RateLimitedError,
+    SessionNotFoundError,
+)
 
 
 def submit_export(payload: dict[str, Any]) -> None:
@@ -61,7 +78,8 @@ def _submit(ctx: Context, request: Request, token: str, session_id: str) -> str 
     _track(ctx, request, render_id)
     try:
         ctx.nemo.submit_render(token, session_id, draft, render_id)
-    except (RateLimitedError, SessionResetError):
+    except _NOT_ABOUT_THE_ID:
+        _untrack(ctx, request, render_id)
         raise
     except NemoError:
         # Render ids must be unique: on any submit failure, retry once with a new id (profile §2).

@@ -50,7 +50,8 @@ def run_edit_turn(payload: dict[str, Any]) -> None:
         return
     backend = Backend(ctx, request.chat.key)
     if not backend.session.media_count and not backend.session.session_id:
-        Chat(ctx, request).say(Chat(ctx, request).t("turn.need_video"))
+        chat = Chat(ctx, request)
+        chat.progress(chat.t("turn.need_video"))  # in place of "working on it", and its Cancel button
         return
     try:
         backend.call(lambda token, sid: _turn(ctx, request, token, sid))
@@ -61,7 +62,8 @@ def run_edit_turn(payload: dict[str, Any]) -> None:
             report(ctx, request, exc)
     except TurnTimeoutError:
         chat = Chat(ctx, request)
-        chat.say(chat.t("turn.timeout"), keyboards.retry(chat.lang, request.request_id))
+        # In place of "still working": the message the user watches turns into the failure and its Retry.
+        chat.progress(chat.t("turn.timeout"), keyboards.retry(chat.lang, request.request_id))
     except (NemoError, SessionResetError, SendError) as exc:
         report(ctx, request, exc)
 
@@ -81,10 +83,11 @@ def _turn(ctx: Context, request: Request, token: str, session_id: str) -> None:
     keyboard = keyboards.after_turn_with_web(chat.lang, _web_link(ctx, request, token))
     if texts:
         _send_texts(chat, texts, keyboard)
+        chat.progress(chat.t("progress.done"))
         return
     after = ctx.nemo.state(token, session_id).draft
     if errors and after == before:
-        chat.say(chat.t("turn.failed"), keyboards.retry(chat.lang, request.request_id))
+        chat.progress(chat.t("turn.failed"), keyboards.retry(chat.lang, request.request_id))
         return
     _report_changes(chat, before, after, keyboard)
 
@@ -132,15 +135,15 @@ def _send_texts(chat: Chat, texts: list[str], keyboard: Keyboard) -> None:
         chat.say(shown.text, keyboard if last else ())
 
 
-def _report_changes(chat: Chat, before: Any, after: Any, keyboard: Keyboard) -> bool:
-    """Tell the user what a turn without text changed; False when nothing did."""
+def _report_changes(chat: Chat, before: Any, after: Any, keyboard: Keyboard) -> None:
+    """Tell what a turn without text changed (a new message, so it notifies), then close its progress."""
     changes = diff(before, after)
-    if not changes:
+    if changes:
+        lines = "\n".join(f"• {chat.change_line(c)}" for c in changes)
+        chat.say(chat.t("turn.changed", changes=lines), keyboard if is_exportable(after) else ())
+    else:
         chat.say(chat.t("turn.no_change"))
-        return False
-    lines = "\n".join(f"• {chat.change_line(c)}" for c in changes)
-    chat.say(chat.t("turn.changed", changes=lines), keyboard if is_exportable(after) else ())
-    return True
+    chat.progress(chat.t("progress.done"))
 
 
 def _web_link(ctx: Context, request: Request, token: str) -> str | None:
@@ -175,7 +178,7 @@ def recover_turn(request_id: str, read: int) -> None:
     elif read < ctx.settings.recovery_max_reads:
         enqueue.schedule_turn_recovery(ctx.redis, ctx.settings, request_id, read + 1)
     else:
-        chat.say(chat.t("turn.lost"), keyboards.retry(chat.lang, request_id))
+        chat.progress(chat.t("turn.lost"), keyboards.retry(chat.lang, request_id))
 
 
 def on_turn_failed(job: Job, connection: Redis, *exc_info: Any) -> None:
