@@ -34,7 +34,7 @@ class RequestStore:
         raw = self.redis.hget(keys.request_key(request_id), field)
         return raw.decode() if raw is not None else None
 
-    def set(self, request_id: str, field: str, value: str | int) -> None:
+    def set(self, request_id: str, field: str, value: str | float) -> None:
         """Set one progress field."""
         self.redis.hset(keys.request_key(request_id), field, str(value))
 

@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     maintenance_interval_s: int = 15
     update_dedupe_ttl_s: int = 7 * 24 * 3600
     ack_wait_s: float = 5.0
+    progress_edit_interval_s: float = 3.0
 
     # --- Telegram rate limits, shared by every process through Redis --------------------------
     rate_per_chat_per_s: float = 1.0

@@ -51,13 +51,20 @@ class Chat:
             log.warning("chat %s unavailable: %s", self.request.chat.key, exc)
             return None
 
-    def progress(self, text: str, keyboard: Keyboard = ()) -> None:
-        """Show `text` in the request's progress message (edited in place; sent if there is none)."""
+    def progress(self, text: str, keyboard: Keyboard = (), *, passing: bool = False) -> None:
+        """Show `text` in the request's progress message (edited in place; sent if there is none).
+
+        A `passing` stage (render percent, "still working") is skipped when the message was edited less
+        than `PROGRESS_EDIT_INTERVAL_S` ago: a progress bar is not worth a flood-control ban.
+        """
         if self.request.chat.is_group:
             # Every stage keeps saying whose request it is, as the group's acknowledgement did.
             text = self.t("group.by", name=self.request.user_name, text=text)
         requests, rid = self.ctx.requests, self.request.request_id
         if requests.get(rid, "progress_text") == text:
+            return
+        last_edit = float(requests.get(rid, "progress_at") or 0)
+        if passing and time.time() - last_edit < self.ctx.settings.progress_edit_interval_s:
             return
         message_id = self._progress_message_id()
         try:
@@ -70,6 +77,7 @@ class Chat:
             return
         requests.set(rid, "progress_id", new_id)
         requests.set(rid, "progress_text", text)
+        requests.set(rid, "progress_at", time.time())
 
     def _progress_message_id(self) -> str | None:
         """The acknowledgement's id; waits briefly while the bot is still sending it."""

@@ -66,7 +66,7 @@ def submit_export(payload: dict[str, Any]) -> None:
     if render_id is None:
         chat.progress(chat.t("export.nothing"))
         return
-    chat.progress(chat.t("progress.rendering", percent=0))
+    chat.progress(chat.t("progress.rendering", percent=0), keyboards.cancel(chat.lang, request.request_id))
     enqueue.schedule_render_poll(ctx.redis, ctx.settings, render_id, 1)
 
 
@@ -128,7 +128,11 @@ def poll_render(render_id: str, attempt: int) -> None:
         ctx.redis.srem(keys.active_renders_key(), render_id)
         chat.progress(chat.t("export.failed"), keyboards.retry(chat.lang, request.request_id))
         return
-    chat.progress(chat.t("progress.rendering", percent=status.progress))
+    chat.progress(
+        chat.t("progress.rendering", percent=status.progress),
+        keyboards.cancel(chat.lang, request.request_id),
+        passing=True,
+    )
     _next_or_give_up(ctx, chat, render_id, attempt)
 
 

@@ -109,7 +109,11 @@ def _relay_stream(ctx: Context, chat: Chat, token: str, session_id: str) -> tupl
                     raise TurnTimeoutError
                 if now - last_notice >= settings.still_working_interval_s:
                     minutes = max(1, round((now - started) / 60))
-                    chat.progress(chat.t("turn.still_working", minutes=minutes))
+                    chat.progress(
+                        chat.t("turn.still_working", minutes=minutes),
+                        keyboards.cancel(chat.lang, chat.request.request_id),
+                        passing=True,
+                    )
                     chat.outbox.send_action(chat.request.chat, "typing")
                     last_notice = now
                 continue
