@@ -44,3 +44,23 @@ def test_diff_sees_an_edit_inside_a_track():
 
 def test_duration_falls_back_to_the_last_segment_end():
     assert duration_s({"t": [VIDEO, TITLE]}) == 10
+
+
+def test_cloud_style_segment_keys_are_read_too():
+    cloud_music = {"tt": 1, "sg": [{"s": 2000, "d": 8000, "v": 35, "n": "Lo-fi"}]}
+    [track] = summarize({"t": [cloud_music]})
+    assert (track.label, track.span, track.volume) == ("Lo-fi", "2–10 s", 0.35)
+
+
+def test_pauses_removed_in_the_turn_that_adds_music_still_read_as_shorter():
+    long_video = {"tt": 0, "sg": [{"st": 0, "d": 60000}]}
+    cut_video = {"tt": 0, "sg": [{"st": 0, "d": 41400}]}
+    changes = diff({"d": 60000, "t": [long_video]}, {"d": 60000, "t": [cut_video, MUSIC]})
+    assert [c.what for c in changes] == ["added", "shorter"]
+    assert round(changes[1].seconds, 1) == 18.6
+
+
+def test_a_change_outside_the_tracks_is_still_a_change():
+    assert [
+        c.what for c in diff({"t": [VIDEO], "m": {"filter": None}}, {"t": [VIDEO], "m": {"filter": "warm"}})
+    ] == ["edited"]
