@@ -6,6 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from rq.job import Job, JobStatus
+from rq.serializers import JSONSerializer
 
 from bot.i18n import translate
 from tests.e2e.conftest import Product
@@ -180,3 +182,30 @@ def test_cancel_is_refused_to_another_member_and_allowed_to_an_admin(
     nemo_double.config.turn = "text"
     fake_telegram.send_text(GROUP, f"/status@{bot}", user=RAVI, chat_type="supergroup")
     fake_telegram.wait_for(lambda m: (m.text or "").startswith("Timeline"), T)
+
+
+def test_a_user_who_blocked_the_bot_gets_no_retry_storm(
+    product: Product, fake_telegram: FakeTelegram, nemo_double: NemoDouble, phone_clip: Path, redis_server
+):
+    started(product)
+    fake_telegram.send_video(CHAT, phone_clip)
+    fake_telegram.wait_for(lambda m: (m.text or "").startswith("Uploaded"), T)
+    fake_telegram.send_text(CHAT, "add background music")
+    fake_telegram.wait_for(lambda m: "act:export" in m.callback_data, T)
+    fake_telegram.send_text(CHAT, "export")
+    wait_for(lambda: nemo_double.calls("render_poll"), T, "the render to be followed")
+    fake_telegram.block(CHAT)
+    wait_for(lambda: fake_telegram.calls("sendVideo"), 60, "the delivery attempt")
+    render_id = nemo_double.calls("render_submit")[0].json["id"]
+    delivery = Job.fetch(f"deliver-{render_id}", connection=redis_server.client(), serializer=JSONSerializer)
+    status = wait_for(lambda: _settled(delivery), T, "the delivery job to settle")
+    assert status == JobStatus.FINISHED  # not failed, not scheduled for a retry
+    # The worker keeps working for others: a second user's request is answered.
+    fake_telegram.send_text(CHAT + 1, "/credits")
+    fake_telegram.wait_for(lambda m: m.chat_id == CHAT + 1 and "Credits" in (m.text or ""), T)
+    assert len(fake_telegram.calls("sendVideo")) == 1 and fake_telegram.error_count(403) >= 1
+
+
+def _settled(job: Job) -> JobStatus | None:
+    status = job.get_status(refresh=True)
+    return status if status in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.SCHEDULED) else None

@@ -11,7 +11,7 @@ import logging
 import shutil
 
 from bot import keyboards, keys
-from bot.outbox import SendError
+from bot.outbox import ChatUnavailableError, SendError
 from worker.chat import Chat
 from worker.context import Context, current
 from worker.media import describe_video, make_thumbnail
@@ -38,6 +38,12 @@ def deliver_video(render_id: str) -> None:
         return
     try:
         _deliver(ctx, chat, render_id, render["url"])
+    except ChatUnavailableError as exc:
+        # Blocked or removed: retrying would only hammer Telegram. The render stays downloadable.
+        log.warning("render %s not delivered, chat unavailable: %s", render_id, exc)
+        ctx.redis.set(marker, "unavailable", ex=keys.DELIVERED_TTL_S)
+        ctx.redis.srem(keys.active_renders_key(), render_id)
+        return
     except (NemoError, SendError, OSError):
         ctx.redis.delete(marker)  # nothing reached the chat: a retry may send it
         raise
