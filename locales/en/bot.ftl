@@ -62,7 +62,10 @@ error-generic = Something went wrong on my side. Please try again.
 
 ## status
 status-empty = Nothing uploaded yet. Send me a video to start.
-status-header = Timeline ({ $count } tracks):
+status-header = Timeline ({ $count ->
+        [one] 1 track
+       *[other] { $count } tracks
+    }):
 status-track = { $index }. { $kind }: { $label } ({ $span })
 
 ## input

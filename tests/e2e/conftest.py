@@ -182,7 +182,8 @@ def status_text(lang: str, *tracks: tuple[str, str, str]) -> str:
     lines = [translate(lang, "status.header", count=len(tracks))]
     for index, (kind, label, span) in enumerate(tracks, 1):
         kind_name = translate(lang, f"kind.{kind}")
-        lines.append(translate(lang, "status.track", index=index, kind=kind_name, label=label, span=span))
+        shown = label.strip()
+        lines.append(translate(lang, "status.track", index=index, kind=kind_name, label=shown, span=span))
     return "\n".join(lines)
 
 

@@ -47,5 +47,8 @@ def show_status(payload: dict[str, Any]) -> None:
         chat.say(chat.t("status.empty"))
         return
     lines = [chat.t("status.header", count=len(tracks))]
-    lines += [chat.t("status.track", index=i, **chat.describe(track)) for i, track in enumerate(tracks, 1)]
+    for index, track in enumerate(tracks, 1):
+        described = chat.describe(track)
+        described["label"] = described["label"].strip()
+        lines.append(chat.t("status.track", index=index, **described))
     chat.say("\n".join(lines), keyboards.after_turn(chat.lang))
