@@ -37,7 +37,7 @@ class Product:
         return service
 
     def logs(self) -> str:
-        return "\n".join(f"--- {s.module} ---\n{s.log()[-3000:]}" for s in self.services)
+        return "\n".join(f"--- {s.module} ---\n{s.log()[-20000:]}" for s in self.services)
 
     def stop(self) -> None:
         for service in self.services:
