@@ -1,0 +1,64 @@
+"""The reply envelope and refusals all routes share: `{"code": 0, "data": ...}` or `{"code": N, "msg"}`.
+
+Refusals are HTTP 200 with an application code, except where the cloud uses bare HTTP statuses (a missing
+`X-Client-Id` is 400, an export without attribution headers 402, a quota 429); those carry only a `msg`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import IntEnum
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from engine.store import SessionNotFoundError
+
+
+class Code(IntEnum):
+    """Application codes in reply bodies: the profile's, and the engine's own 4000s for the rest."""
+
+    OK = 0
+    TOKEN = 1001
+    SESSION = 1002
+    CREDITS = 2001
+    BAD_REQUEST = 4000
+    UNSUPPORTED = 4001
+    TOO_LARGE = 4002
+    URL_REFUSED = 4003
+    NOT_FOUND = 4004
+    CONFLICT = 4009
+
+
+class ApiError(Exception):
+    """A refusal: `{"code", "msg"}` with HTTP 200, or a bare HTTP status (`status`) with only a `msg`."""
+
+    def __init__(self, code: Code | None, msg: str, status: int = 200) -> None:
+        super().__init__(msg)
+        self.code, self.msg, self.status = code, msg, status
+
+
+def ok(data: Mapping[str, Any]) -> JSONResponse:
+    """The success envelope."""
+    return JSONResponse({"code": Code.OK, "msg": "ok", "data": data})
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's body as a JSON object, or a 4000 refusal."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise ApiError(Code.BAD_REQUEST, "the body must be a JSON object")
+    return body
+
+
+async def api_error(request: Request, exc: Exception) -> Response:
+    """Starlette exception handler: a refusal as its reply."""
+    if isinstance(exc, SessionNotFoundError):  # it expired while the request was being handled
+        exc = ApiError(Code.SESSION, "session not found")
+    assert isinstance(exc, ApiError)
+    body = {"msg": exc.msg} if exc.code is None else {"code": exc.code, "msg": exc.msg}
+    return JSONResponse(body, status_code=exc.status)
