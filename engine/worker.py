@@ -1,14 +1,68 @@
-"""`python -m engine.worker`: an RQ worker (with its scheduler) on the engine's render queue."""
+"""`python -m engine.worker`: an RQ worker (with its scheduler) on the engine's render queue.
+
+It runs only the engine's own jobs. RQ imports whatever dotted name a job in Redis carries, so anyone able to
+write to Redis could otherwise run `os.system` here; `RenderJob` imports a function or callback only when its
+name is one of `OWN_JOBS` (exact names: RQ walks attributes, so no prefix rule is safe), and the worker fails
+a foreign job at once, before starting a work horse for it.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from redis import Redis
 from rq import Queue, Worker
+from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from engine.settings import EngineSettings
+
+log = logging.getLogger(__name__)
+OWN_JOBS = frozenset({"engine.jobs.render", "engine.jobs.mark_failed"})
+
+
+class ForeignJobError(Exception):
+    """A job or callback names a function that is not one of the engine's jobs."""
+
+
+def foreign_names(job: Job) -> list[str]:
+    """The names a job would import that are not the engine's (empty for one of ours)."""
+    if job.instance is not None:  # a method called on a deserialized object: never one of ours
+        return [f"{job.func_name} (on an instance)"]
+    callbacks = (job._success_callback_name, job._failure_callback_name, job._stopped_callback_name)
+    names = [job.func_name, *(name for name in callbacks if name is not None)]
+    return [str(name) for name in names if name not in OWN_JOBS]
+
+
+class RenderJob(Job):
+    """RQ's job, importing its function and callbacks only when they are the engine's."""
+
+    @property
+    def func(self) -> Any:
+        if foreign := foreign_names(self):
+            raise ForeignJobError(f"refused {', '.join(foreign)}: not one of the engine's jobs")
+        return super().func
+
+    @property
+    def failure_callback(self) -> Any:
+        if foreign := foreign_names(self):
+            raise ForeignJobError(f"refused {', '.join(foreign)}: not one of the engine's jobs")
+        return super().failure_callback
+
+
+class RenderWorker(Worker):
+    """RQ's worker on `RenderJob`, failing a foreign job without running anything."""
+
+    job_class = RenderJob
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        if not (foreign := foreign_names(job)):
+            super().execute_job(job, queue)
+            return
+        log.warning("refused job %s: it names %s, not one of the engine's jobs", job.id, ", ".join(foreign))
+        job.retries_left = 0  # nothing to retry: it would be refused again
+        self.handle_job_failure(job, queue, exc_string=f"ForeignJobError: refused {', '.join(foreign)}")
 
 
 def main() -> None:
@@ -17,7 +71,7 @@ def main() -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     connection = Redis.from_url(settings.redis_url)
     queue = Queue(settings.render_queue, connection=connection, serializer=JSONSerializer)
-    worker = Worker([queue], connection=connection, serializer=JSONSerializer)
+    worker = RenderWorker([queue], connection=connection, serializer=JSONSerializer)
     worker.work(with_scheduler=True, logging_level=settings.log_level)
 
 

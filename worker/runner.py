@@ -15,20 +15,21 @@ from datetime import UTC, datetime
 
 from redis import Redis
 from redis.exceptions import WatchError
-from rq import Worker as RQWorker
 from rq.job import Job
 from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
 from rq.serializers import JSONSerializer
 
 from bot.settings import Settings
 from worker.enqueue import queue
+from worker.jobguard import OwnJobsWorker
 
 log = logging.getLogger(__name__)
 LEASE_GRACE_S = 10
 
 
-class Worker(RQWorker):
-    """RQ's worker with a short job lease and stale-lock release (see the module docstring)."""
+class Worker(OwnJobsWorker):
+    """RQ's worker (running only our own jobs) with a short job lease and stale-lock release (see the module
+    docstring)."""
 
     def run_maintenance_tasks(self) -> None:
         release_stale_scheduler_locks(self.connection, self.queue_names())
