@@ -19,6 +19,7 @@ from bot.intents import classify_intent, command_intent
 from bot.language import detect_language, is_decisive
 from bot.models import IncomingMessage, Lang, MediaRef, Request, RequestKind
 from bot.outbox import Keyboard
+from bot.permissions import may_spend
 from bot.requests import RequestStore
 from bot.sessions import Session, SessionStore
 from bot.settings import Settings
@@ -189,17 +190,42 @@ class Conversation:
             label = translate(lang, "group.admins" if who == "admins" else "group.everyone")
             return Decision([Reply(translate(lang, "group.settings_saved", who=label))])
         if data.startswith(keyboards.RETRY_PREFIX):
-            original = self.requests.load(data.removeprefix(keyboards.RETRY_PREFIX))
-            if original is not None and original.chat.key == message.chat.key:
-                retried = original.model_copy(
-                    update={
-                        "request_id": self.request_id(message),
-                        "retry_of": original.request_id,
-                        "lang": lang,
-                    }
-                )
-                return self._ack(retried)
+            return self._retry(message, session, data.removeprefix(keyboards.RETRY_PREFIX))
         return Decision()
+
+    def _retry(self, message: IncomingMessage, session: Session, original_id: str) -> Decision:
+        """Run a failed request again, as the person who pressed Retry: the original requester, or an admin.
+
+        The button's data comes from the client and may be forged, so nothing in it is trusted but the id:
+        the request must be this chat's, must have failed, and is retried once, with the presser's own id,
+        name and current admin status (the spending rules then apply to them).
+        """
+        lang = session.lang
+        original = self.requests.load(original_id)
+        if (
+            original is None
+            or original.chat.key != message.chat.key
+            or not self.requests.has_failed(original_id)
+        ):
+            return Decision([Reply(translate(lang, "retry.unavailable"))])
+        if message.user_id != original.user_id and not message.is_admin:
+            return Decision([Reply(translate(lang, "retry.not_yours"))])
+        retried = original.model_copy(
+            update={
+                "request_id": self.request_id(message),
+                "retry_of": original.request_id,
+                "lang": lang,
+                "user_id": message.user_id,
+                "user_name": message.user_name,
+                "by_admin": message.is_admin,
+                "attempt": 0,
+            }
+        )
+        if (refusal := self._refuse_request(retried)) is not None:
+            return refusal
+        if not self.requests.claim(original_id, "retried"):
+            return Decision()  # a second press (or a second forged copy): it is already running again
+        return self._ack(retried)
 
     def _text(self, message: IncomingMessage, session: Session, text: str) -> Decision:
         lang = session.lang
@@ -300,10 +326,8 @@ class Conversation:
     def _refuse_request(self, request: Request) -> Decision | None:
         """Group permissions and the per-user limit on requests in flight."""
         lang, chat = request.lang, request.chat
-        if chat.is_group and request.kind in ("edit", "export") and not request.by_admin:
-            spend = self.redis.hget(keys.group_settings_key(chat.key), "spend")
-            if spend == b"admins":
-                return Decision([Reply(translate(lang, "group.spend_admins_only"))])
+        if not may_spend(self.redis, request):
+            return Decision([Reply(translate(lang, "group.spend_admins_only"))])
         mine = self._inflight(chat.key, user_id=request.user_id)
         if len(mine) >= self.settings.max_requests_in_flight_per_user:
             return Decision([Reply(translate(lang, "limit.in_flight", count=len(mine)))])

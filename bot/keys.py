@@ -83,3 +83,9 @@ def inflight_key(chat_key: str) -> str:
 def album_key(chat_key: str, media_group_id: str) -> str:
     """List: the files of one album (a media group), gathered into a single upload."""
     return f"{PREFIX}:album:{chat_key}:{media_group_id}"
+
+
+def admin_status_key(chat_key: str, user_id: int) -> str:
+    """`1`/`0`: whether a group member is an admin, as Telegram said lately (TTL `ADMIN_STATUS_CACHE_S`;
+    rewritten at once by `chat_member` updates). Shared by every process, so a demotion counts everywhere."""
+    return f"{PREFIX}:admin:{chat_key}:{user_id}"

@@ -41,3 +41,11 @@ class RequestStore:
     def claim(self, request_id: str, field: str) -> bool:
         """Set a field only if unset: True for the one caller that got it (a once-only step)."""
         return bool(self.redis.hsetnx(keys.request_key(request_id), field, "1"))
+
+    def mark_failed(self, request_id: str) -> None:
+        """Record that a request failed and was offered a Retry."""
+        self.set(request_id, "failed", "1")
+
+    def has_failed(self, request_id: str) -> bool:
+        """Whether a request failed (the condition for accepting its Retry)."""
+        return self.get(request_id, "failed") is not None

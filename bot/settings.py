@@ -80,6 +80,7 @@ class Settings(BaseSettings):
 
     max_instruction_chars: int = 2000
     max_requests_in_flight_per_user: int = 3
+    admin_status_cache_s: int = 30
     album_wait_s: float = 2.0
     log_level: str = "INFO"
 

@@ -15,6 +15,7 @@ from bot import keyboards
 from bot.i18n import translate
 from bot.models import Request
 from bot.outbox import ChatUnavailableError, FileTooBigError, Keyboard, Outbox, SendError
+from bot.permissions import may_spend
 from worker.backend import SessionResetError
 from worker.context import Context
 from worker.nemo import (
@@ -109,7 +110,22 @@ class Chat:
         elif isinstance(exc, RateLimitedError):
             self.progress(self.t("rate.limited"))
         else:
-            self.progress(self.t("error.generic"), keyboards.retry(self.lang, self.request.request_id))
+            self.progress(self.t("error.generic"), self.offer_retry())
+
+    def may_spend(self) -> bool:
+        """Whether the request may still spend the chat's credits (the sender may have been demoted while
+        it waited in the queue); if not, the user is told why, in place of the progress message."""
+        if may_spend(self.ctx.redis, self.request):
+            return True
+        self.progress(self.t("group.spend_admins_only"))
+        return False
+
+    def offer_retry(self, request_id: str | None = None) -> Keyboard:
+        """The Retry button for a failed request, recording that it failed: the bot accepts Retry only for a
+        request marked so (a forged button naming a request that succeeded does nothing)."""
+        rid = request_id or self.request.request_id
+        self.ctx.requests.mark_failed(rid)
+        return keyboards.retry(self.lang, rid)
 
     def describe(self, track: TrackSummary) -> dict[str, str]:
         """A track's kind, label and span as message variables."""

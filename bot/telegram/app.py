@@ -7,12 +7,20 @@ from __future__ import annotations
 
 from redis import Redis
 from telegram import BotCommand
-from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.conversation import Conversation
 from bot.i18n import LANGS, translate
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
+from bot.telegram.admins import AdminStatus
 from bot.telegram.handlers import Handlers
 from bot.telegram.sender import TelegramOutbox
 from worker.enqueue import RQJobs
@@ -36,7 +44,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     limiter = RateLimiter.from_settings(redis, settings)
     outbox = TelegramOutbox(settings, limiter)
     conversation = Conversation(redis, settings, RQJobs(redis, settings))
-    handlers = Handlers(conversation, outbox)
+    admins = AdminStatus(redis, settings.admin_status_cache_s)
+    handlers = Handlers(conversation, outbox, admins)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         # The command menu, per language, with localized descriptions.
@@ -63,6 +72,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .post_shutdown(post_shutdown)
         .build()
     )
+    # Promotions and demotions first: they refresh the shared admin status before anyone acts on it.
+    application.add_handler(ChatMemberHandler(admins.on_chat_member, ChatMemberHandler.CHAT_MEMBER))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.COMMAND, handlers.on_message))
     application.add_handler(MessageHandler(MEDIA, handlers.on_message))

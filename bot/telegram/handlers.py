@@ -9,35 +9,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 from telegram import Update
-from telegram.constants import ChatMemberStatus
-from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.conversation import Conversation, Decision
 from bot.models import IncomingMessage
 from bot.outbox import Outbox, SendError
+from bot.telegram.admins import AdminStatus
 from bot.telegram.convert import incoming_from_update
 
 log = logging.getLogger(__name__)
-ADMIN_CACHE_S = 300.0
 
 
 class Handlers:
     """The bot's callbacks, sharing the conversation and the outgoing path."""
 
-    def __init__(self, conversation: Conversation, outbox: Outbox) -> None:
+    def __init__(self, conversation: Conversation, outbox: Outbox, admins: AdminStatus) -> None:
         self.conversation = conversation
         self.outbox = outbox
-        self._admins: dict[tuple[int, int], tuple[bool, float]] = {}
+        self.admins = admins
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command, a text or a file."""
         message = incoming_from_update(update, context.bot.username, context.bot.id)
         if message is not None:
-            await self._handle(await self._with_admin(message, context))
+            await self._handle(await self.admins.with_admin(message, context))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An inline button press: answered at once so the button stops spinning."""
@@ -46,26 +43,7 @@ class Handlers:
         if query is not None:
             await query.answer()
         if message is not None:
-            await self._handle(await self._with_admin(message, context))
-
-    async def _with_admin(
-        self, message: IncomingMessage, context: ContextTypes.DEFAULT_TYPE
-    ) -> IncomingMessage:
-        """In groups, whether the sender is an admin (cached for a few minutes: one API call per member)."""
-        if not message.chat.is_group or message.is_admin or not message.addressed:
-            return message
-        key = (message.chat.chat_id, message.user_id)
-        cached = self._admins.get(key)
-        if cached is None or cached[1] < time.monotonic():
-            try:
-                member = await context.bot.get_chat_member(message.chat.chat_id, message.user_id)
-                is_admin = member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
-            except TelegramError as exc:
-                log.info("admin check failed: %s", type(exc).__name__)
-                is_admin = False
-            cached = (is_admin, time.monotonic() + ADMIN_CACHE_S)
-            self._admins[key] = cached
-        return message.model_copy(update={"is_admin": cached[0]})
+            await self._handle(await self.admins.with_admin(message, context))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log (tokens masked by the log filter) and keep going."""

@@ -44,6 +44,8 @@ def submit_export(payload: dict[str, Any]) -> None:
     ctx = current()
     request = Request.model_validate(payload)
     chat = Chat(ctx, request)
+    if not chat.may_spend():
+        return
     existing = ctx.redis.get(keys.export_key(request.request_id))
     if existing is not None:
         enqueue.schedule_render_poll(ctx.redis, ctx.settings, existing.decode(), 1)
@@ -126,7 +128,7 @@ def poll_render(render_id: str, attempt: int) -> None:
         return
     if status.is_failed:
         ctx.redis.srem(keys.active_renders_key(), render_id)
-        chat.progress(chat.t("export.failed"), keyboards.retry(chat.lang, request.request_id))
+        chat.progress(chat.t("export.failed"), chat.offer_retry())
         return
     chat.progress(
         chat.t("progress.rendering", percent=status.progress),
@@ -141,4 +143,4 @@ def _next_or_give_up(ctx: Context, chat: Chat, render_id: str, attempt: int) -> 
         enqueue.schedule_render_poll(ctx.redis, ctx.settings, render_id, attempt + 1)
         return
     ctx.redis.srem(keys.active_renders_key(), render_id)
-    chat.progress(chat.t("export.timeout"), keyboards.retry(chat.lang, chat.request.request_id))
+    chat.progress(chat.t("export.timeout"), chat.offer_retry())

@@ -45,6 +45,8 @@ def run_edit_turn(payload: dict[str, Any]) -> None:
     """Send the user's instruction once and relay the turn to the chat."""
     ctx = current()
     request = Request.model_validate(payload)
+    if not Chat(ctx, request).may_spend():
+        return
     if not ctx.requests.claim(request.request_id, f"turn_sent_{request.attempt}"):
         log.warning("turn %s was already sent: not sending it again", request.request_id)
         return
@@ -63,7 +65,7 @@ def run_edit_turn(payload: dict[str, Any]) -> None:
     except TurnTimeoutError:
         chat = Chat(ctx, request)
         # In place of "still working": the message the user watches turns into the failure and its Retry.
-        chat.progress(chat.t("turn.timeout"), keyboards.retry(chat.lang, request.request_id))
+        chat.progress(chat.t("turn.timeout"), chat.offer_retry())
     except (NemoError, SessionResetError, SendError) as exc:
         report(ctx, request, exc)
 
@@ -87,7 +89,7 @@ def _turn(ctx: Context, request: Request, token: str, session_id: str) -> None:
         return
     after = ctx.nemo.state(token, session_id).draft
     if errors and after == before:
-        chat.progress(chat.t("turn.failed"), keyboards.retry(chat.lang, request.request_id))
+        chat.progress(chat.t("turn.failed"), chat.offer_retry())
         return
     _report_changes(chat, before, after, keyboard)
 
@@ -182,7 +184,7 @@ def recover_turn(request_id: str, read: int) -> None:
     elif read < ctx.settings.recovery_max_reads:
         enqueue.schedule_turn_recovery(ctx.redis, ctx.settings, request_id, read + 1)
     else:
-        chat.progress(chat.t("turn.lost"), keyboards.retry(chat.lang, request_id))
+        chat.progress(chat.t("turn.lost"), chat.offer_retry(request_id))
 
 
 def on_turn_failed(job: Job, connection: Redis, *exc_info: Any) -> None:

@@ -9,6 +9,7 @@ import pytest
 from bot.conversation import Conversation
 from bot.i18n import translate
 from bot.models import ChatRef, IncomingMessage, MediaRef, Request
+from bot.requests import RequestStore
 from bot.sessions import SessionStore
 
 CHAT = ChatRef(chat_id=42)
@@ -151,10 +152,14 @@ def test_new_forgets_the_backend_session_but_keeps_the_identity(conversation, re
     assert session.session_id is None and session.client_id == client_id
 
 
-def test_retry_button_queues_the_original_request_again(conversation, queue):
+def test_retry_button_queues_a_failed_request_again_once(conversation, queue, redis):
     conversation.handle(message("add background music"))
     original = queue.requests[0]
+    refused = conversation.handle(message(callback_data=f"retry:{original.request_id}"))
+    assert refused is not None and refused.replies[0].text == translate("en", "retry.unavailable")
+    RequestStore(redis).mark_failed(original.request_id)  # what a job does when it offers Retry
     conversation.handle(message(callback_data=f"retry:{original.request_id}"))
+    conversation.handle(message(callback_data=f"retry:{original.request_id}"))  # a double tap
     assert len(queue.requests) == 2
     again = queue.requests[1]
     assert again.text == original.text and again.retry_of == original.request_id
