@@ -72,7 +72,7 @@ class EngineApi:
 
     async def claim_token(self, request: Request) -> Response:
         account = self._account(request)
-        body = await json_body(request)
+        body = await json_body(request, self.settings.json_max_bytes)
         session = self._session(str(body.get("session_id", "")), account)
         if str(body.get("task_id", "")) != session.task_id:
             raise ApiError(Code.SESSION, "session not found")
@@ -81,7 +81,7 @@ class EngineApi:
     # ---- sessions -------------------------------------------------------------------------------
     async def create_session(self, request: Request) -> Response:
         account = self._account(request)
-        body = await json_body(request)
+        body = await json_body(request, self.settings.json_max_bytes)
         language = str(body.get("language") or "en")
         if not _LANGUAGE.fullmatch(language):
             raise ApiError(Code.BAD_REQUEST, "language must be a code such as en, hi or zh-CN")
@@ -123,7 +123,7 @@ class EngineApi:
         limits = (self.settings.upload_max_bytes, self.settings.upload_max_files)
         if request.headers.get("content-type", "").startswith("multipart/form-data"):
             return await receive_multipart(request, folder, *limits)
-        body = await json_body(request)
+        body = await json_body(request, self.settings.json_max_bytes)
         urls = body.get("urls")
         if not isinstance(urls, list) or not all(isinstance(url, str) for url in urls):
             raise ApiError(Code.BAD_REQUEST, 'send multipart `files`, or JSON {"urls": [...]}')
@@ -163,7 +163,7 @@ class EngineApi:
     # ---- the editing turn -----------------------------------------------------------------------
     async def run_sse(self, request: Request) -> Response:
         account = self._account(request)
-        body = await json_body(request)
+        body = await json_body(request, self.settings.json_max_bytes)
         session = self._session(str(body.get("session_id", "")), account)
         message = body.get("new_message")
         parts = message.get("parts") if isinstance(message, dict) else None
@@ -191,7 +191,7 @@ class EngineApi:
         if not all(request.headers.get(name, "").strip() for name in ATTRIBUTION_HEADERS):
             raise ApiError(None, "export needs the X-Skill-Source/Version/Platform headers", status=402)
         account = self._account(request)
-        body = await json_body(request)
+        body = await json_body(request, self.settings.json_max_bytes)
         session = self._session(str(body.get("sessionId", "")), account)
         render_id = str(body.get("id", ""))
         if not _RENDER_ID.fullmatch(render_id):

@@ -6,6 +6,7 @@ Refusals are HTTP 200 with an application code, except where the cloud uses bare
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from enum import IntEnum
 from typing import Any
@@ -44,15 +45,33 @@ def ok(data: Mapping[str, Any]) -> JSONResponse:
     return JSONResponse({"code": Code.OK, "msg": "ok", "data": data})
 
 
-async def json_body(request: Request) -> dict[str, Any]:
-    """The request's body as a JSON object, or a 4000 refusal."""
+async def json_body(request: Request, max_bytes: int) -> dict[str, Any]:
+    """The request's body as a JSON object, or a refusal; a body over `max_bytes` is refused while it
+    arrives (declared or chunked), so a huge body never sits in memory."""
     try:
-        body = await request.json()
+        body = json.loads(await capped_body(request, max_bytes))
     except ValueError:
         body = None
     if not isinstance(body, dict):
         raise ApiError(Code.BAD_REQUEST, "the body must be a JSON object")
     return body
+
+
+async def capped_body(request: Request, max_bytes: int) -> bytes:
+    """The whole body, counted chunk by chunk (a chunked body has no Content-Length to check first)."""
+    too_large = ApiError(Code.TOO_LARGE, f"the request body is larger than {max_bytes} bytes")
+    try:
+        declared = int(request.headers.get("content-length") or 0)
+    except ValueError:
+        raise ApiError(Code.BAD_REQUEST, "the Content-Length header is not a number") from None
+    if declared > max_bytes:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        if len(body) + len(chunk) > max_bytes:
+            raise too_large
+        body.extend(chunk)
+    return bytes(body)
 
 
 async def api_error(request: Request, exc: Exception) -> Response:

@@ -30,10 +30,12 @@ class EngineSettings(BaseSettings):
     redis_url: str = "redis://localhost:6379/1"
     log_level: str = "INFO"
 
-    # --- uploads -----------------------------------------------------------------------------
+    # --- request bodies and uploads --------------------------------------------------------
+    json_max_bytes: int = 4 * MB  # a JSON body (a draft sent with an export is the biggest)
     upload_max_bytes: int = 500 * MB
     upload_max_files: int = 10
-    url_fetch_timeout_s: float = 60.0
+    url_fetch_timeout_s: float = 60.0  # per read
+    url_fetch_deadline_s: float = 600.0  # the whole download, however slowly the bytes trickle in
     url_fetch_max_redirects: int = 5
     # Only tests (and an operator who knows why) may let URL uploads reach loopback or private addresses.
     url_fetch_allow_private: bool = False

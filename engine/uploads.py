@@ -26,7 +26,9 @@ from engine.settings import MB, EngineSettings
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
 
-_MAX_FIELD_BYTES = 64 * 1024
+_MAX_FIELD_BYTES = 64 * 1024  # a form field other than a file
+_MAX_HEADER_BYTES = 16 * 1024  # all the headers of one part together
+_MAX_PARTS = 64  # files and other fields together
 
 
 class _PartSink:
@@ -38,7 +40,7 @@ class _PartSink:
         self._field, self._value = bytearray(), bytearray()
         self._headers: dict[bytes, bytes] = {}
         self._out: BinaryIO | None = None
-        self._seen = 0
+        self._seen = self._header_bytes = self._parts = 0
 
     def callbacks(self) -> MultipartCallbacks:
         return {
@@ -52,13 +54,24 @@ class _PartSink:
         }
 
     def _begin(self) -> None:
-        self._headers, self._seen = {}, 0
+        self._headers, self._seen, self._header_bytes = {}, 0, 0
+        self._parts += 1
+        if self._parts > _MAX_PARTS:
+            raise ApiError(Code.BAD_REQUEST, f"at most {_MAX_PARTS} form fields in one upload")
 
     def _header_field(self, data: bytes, start: int, end: int) -> None:
+        self._count_header(end - start)
         self._field.extend(data[start:end])
 
     def _header_value(self, data: bytes, start: int, end: int) -> None:
+        self._count_header(end - start)
         self._value.extend(data[start:end])
+
+    def _count_header(self, size: int) -> None:
+        """Part headers are kept in memory until the part's data starts: their size is bounded."""
+        self._header_bytes += size
+        if self._header_bytes > _MAX_HEADER_BYTES:
+            raise ApiError(Code.BAD_REQUEST, "a part's headers are too large")
 
     def _header_end(self) -> None:
         self._headers[bytes(self._field).lower()] = bytes(self._value)
@@ -100,12 +113,18 @@ async def receive_multipart(
     boundary = options.get(b"boundary")
     if not boundary:
         raise ApiError(Code.BAD_REQUEST, "multipart body without a boundary")
-    if int(request.headers.get("content-length") or 0) > max_files * (max_bytes + _MAX_FIELD_BYTES):
-        raise ApiError(Code.TOO_LARGE, f"the upload is larger than {max_bytes // MB} MB")
+    limit = max_files * (max_bytes + _MAX_FIELD_BYTES)
+    too_large = ApiError(Code.TOO_LARGE, f"the upload is larger than {max_bytes // MB} MB")
+    if int(request.headers.get("content-length") or 0) > limit:
+        raise too_large
     sink = _PartSink(folder, max_bytes, max_files)
     parser = MultipartParser(boundary, sink.callbacks())
+    received = 0
     try:
         async for chunk in request.stream():
+            received += len(chunk)  # a chunked body declares no length: count what arrives
+            if received > limit:
+                raise too_large
             parser.write(chunk)
         parser.finalize()
     except MultipartParseError:
@@ -116,7 +135,17 @@ async def receive_multipart(
 
 
 async def fetch_url(url: str, path: Path, settings: EngineSettings) -> tuple[Path, str]:
-    """Download an http(s) URL to `path` under the upload size limit, re-checking every redirect hop."""
+    """Download an http(s) URL to `path` under the upload size limit, re-checking every redirect hop, and
+    within `url_fetch_deadline_s` overall (a per-read timeout alone lets a server trickle a byte at a time
+    for ever)."""
+    try:
+        with anyio.fail_after(settings.url_fetch_deadline_s):
+            return await _fetch(url, path, settings)
+    except TimeoutError:
+        raise ApiError(Code.URL_REFUSED, "the download from the URL took too long") from None
+
+
+async def _fetch(url: str, path: Path, settings: EngineSettings) -> tuple[Path, str]:
     async with httpx.AsyncClient(timeout=settings.url_fetch_timeout_s, trust_env=False) as client:
         for _ in range(settings.url_fetch_max_redirects + 1):
             pinned, host = await _pin(url, settings.url_fetch_allow_private)
@@ -154,17 +183,38 @@ async def _pin(url: str, allow_private: bool) -> tuple[str, str]:
     except OSError:
         raise ApiError(Code.URL_REFUSED, "the URL's host name does not resolve") from None
     addresses = [str(info[4][0]) for info in found]
-    if not allow_private and not all(_is_public(address) for address in addresses):
+    if not allow_private and not all(is_public(address) for address in addresses):
         raise ApiError(Code.URL_REFUSED, "the URL points to a private or local address")
     address, name = (f"[{a}]" if ":" in a else a for a in (addresses[0], parts.hostname))
     host = name if port == default_port else f"{name}:{port}"
     return urlunsplit(parts._replace(netloc=f"{address}:{port}")), host
 
 
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address leads to, in the forms that route or translate to IPv4: mapped
+    (`::ffff:a.b.c.d`), compatible (`::a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`), 6to4 (`2002:aabb:ccdd::`) and
+    Teredo (its client address)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if any(ip in network for network in _NAT64) or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def is_public(address: str) -> bool:
+    """Whether a resolved address is a public unicast one; an IPv6 form that leads to an IPv4 address is
+    judged by that address (`[::127.0.0.1]` is loopback, `[64:ff9b::10.0.0.1]` is the private network)."""
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        ip = embedded_ipv4(ip) or ip
     return ip.is_global and not ip.is_multicast
 
 

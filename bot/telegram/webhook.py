@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import re
 import signal
@@ -33,6 +34,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthcheck"
 # Telegram's rule for `secret_token`: 1-256 characters from A-Z, a-z, 0-9, _ and -.
 _SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# An update is a few kilobytes (a long message with entities, a button press); Telegram never sends more
+# than a fraction of this. Anything bigger is refused as it arrives, counted chunk by chunk.
+MAX_UPDATE_BYTES = 1024 * 1024
 
 
 class WebhookConfigError(ValueError):
@@ -89,8 +93,12 @@ def build_webhook_app(queue: UpdateQueue, bot: Bot, path: str, secret: str) -> S
             client = request.client.host if request.client else "unknown"
             log.warning("webhook request from %s rejected: missing or wrong secret token", client)
             return PlainTextResponse("forbidden", status_code=403)
+        body = await _capped_body(request)
+        if body is None:
+            log.warning("webhook request with a body over %d bytes rejected", MAX_UPDATE_BYTES)
+            return PlainTextResponse("too large", status_code=413)
         try:
-            data = await request.json()
+            data = json.loads(body)
             update = Update.de_json(data, bot) if isinstance(data, dict) else None
         # JSON errors are ValueErrors; PTB's parsers raise the other three on a wrongly shaped payload.
         except (AttributeError, KeyError, TypeError, ValueError):
@@ -110,6 +118,18 @@ def build_webhook_app(queue: UpdateQueue, bot: Bot, path: str, secret: str) -> S
             Route(HEALTH_PATH, health, methods=["GET"]),
         ]
     )
+
+
+async def _capped_body(request: Request) -> bytes | None:
+    """The body, or None as soon as it is known to exceed `MAX_UPDATE_BYTES` (declared or streamed)."""
+    if int(request.headers.get("content-length") or 0) > MAX_UPDATE_BYTES:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_UPDATE_BYTES:
+            return None
+    return bytes(body)
 
 
 def run_webhook(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]

@@ -7,6 +7,7 @@ The app is driven in-process through httpx's ASGI transport rather than Starlett
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from starlette.applications import Starlette
 from telegram import Bot, Update
 
 from bot.telegram.webhook import (
+    MAX_UPDATE_BYTES,
     SECRET_HEADER,
     WebhookConfigError,
     build_webhook_app,
@@ -142,3 +144,18 @@ def test_webhook_mode_refuses_to_start_without_a_usable_secret(settings, secret)
         webhook_config(configured)
     if secret:
         assert secret not in str(error.value)
+
+
+def test_a_huge_body_with_the_secret_is_refused_as_it_arrives(client: Client, queue: StubQueue):
+    sent = []
+
+    async def three_hundred_mb() -> AsyncIterator[bytes]:  # chunked: no Content-Length to check first
+        for _ in range(300 * 16):
+            sent.append(1)
+            yield b" " * 65536
+
+    declared = client.post(PATH, content=b" " * (MAX_UPDATE_BYTES + 1), headers={SECRET_HEADER: SECRET})
+    chunked = client.post(PATH, content=three_hundred_mb(), headers={SECRET_HEADER: SECRET})
+    assert (declared.status_code, chunked.status_code) == (413, 413)
+    assert len(sent) * 65536 <= 2 * MAX_UPDATE_BYTES  # it stopped reading: 300 MB were never taken in
+    assert queue.items == []
