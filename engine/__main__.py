@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
         settings,
         Store(connection),
         partial(run_turn, keep_spans_fn=keep_spans),
-        partial(enqueue_render, queue, data_dir=settings.data_dir, timeout_s=settings.render_timeout_s),
+        partial(enqueue_render, queue, data_dir=settings.data_dir),
     )
     worker = subprocess.Popen([sys.executable, "-m", "engine.worker"]) if args.with_worker else None
     # uvicorn shuts down gracefully on SIGTERM, then raises it again under the handler that was in place

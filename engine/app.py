@@ -23,6 +23,7 @@ from starlette.responses import FileResponse, JSONResponse, Response, StreamingR
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from engine.clamp import DraftRefusedError, clamp_draft
 from engine.media import MediaInfo
 from engine.probe import ProbeError, probe
 from engine.relay import TurnRelay, TurnRunner
@@ -44,7 +45,7 @@ class EngineApi:
     settings: EngineSettings
     store: Store
     run_turn: TurnRunner
-    enqueue_render: Callable[[str], None]
+    enqueue_render: Callable[[str, int], None]
 
     # ---- accounts -------------------------------------------------------------------------------
     async def anonymous_token(self, request: Request) -> Response:
@@ -200,16 +201,23 @@ class EngineApi:
         draft: dict[str, Any] = sent if isinstance(sent, dict) and sent else session.draft
         if not any(track.get("sg") for track in draft.get("t") or [] if isinstance(track, dict)):
             raise ApiError(Code.BAD_REQUEST, "the timeline is empty: nothing to export")
+        limits = self.settings.draft_limits()
+        try:  # the client's draft is re-timed against the real sources before anything trusts it
+            timeline = clamp_draft(draft, session.media, limits)
+        except DraftRefusedError as error:
+            raise ApiError(Code.BAD_REQUEST, str(error)) from None
+        except (ValueError, TypeError, AttributeError, KeyError):
+            raise ApiError(Code.BAD_REQUEST, "the draft is malformed") from None
         record = RenderRecord(
             render_id=render_id,
             user_id=account.user_id,
             session_id=session.session_id,
-            draft=draft,
+            draft=timeline.to_draft(),
             output_path=f"files/renders/{secrets.token_hex(16)}/{render_id}.mp4",
         )
         if not self.store.create_render(record):
             raise ApiError(Code.CONFLICT, "this render id is taken; use a new one")
-        self.enqueue_render(render_id)
+        self.enqueue_render(render_id, limits.budget_s(timeline))
         return ok({"id": render_id, "status": record.status})
 
     async def poll_render(self, request: Request) -> Response:
@@ -266,7 +274,7 @@ def _with_uploads(session: SessionRecord, infos: list[MediaInfo]) -> SessionReco
 
 
 def create_app(
-    settings: EngineSettings, store: Store, run_turn: TurnRunner, enqueue_render: Callable[[str], None]
+    settings: EngineSettings, store: Store, run_turn: TurnRunner, enqueue_render: Callable[[str, int], None]
 ) -> Starlette:
     """The engine's ASGI app."""
     api = EngineApi(settings, store, run_turn, enqueue_render)

@@ -3,13 +3,16 @@
 The job's arguments are the render id and the data folder (JSON-safe, no secrets); everything else is read
 from the store, so a job queued by one engine process runs in any worker that shares its Redis and disk.
 A failure the renderer explains (`EngineError`) is recorded with its message; anything else (a crash, the
-job timeout) propagates to RQ, whose failure callback records a plain "failed" so that a poll never waits on
-a render nobody is working on.
+job's time budget running out) propagates to RQ, whose failure callback records a plain "failed", and a
+cancelled job (RQ's stop command kills its work horse) is marked by the stopped callback, so that a poll
+never waits on a render nobody is working on. Intermediates live in the render's own folder, removed on every
+way out, including by those callbacks after a kill.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -25,8 +28,8 @@ from engine.store import RENDER_TTL_S, Store
 log = logging.getLogger(__name__)
 
 
-def enqueue_render(queue: Queue, render_id: str, *, data_dir: Path, timeout_s: int) -> None:
-    """Queue the render job for `render_id` (its job id), with an explicit time limit."""
+def enqueue_render(queue: Queue, render_id: str, timeout_s: int, *, data_dir: Path) -> None:
+    """Queue the render job for `render_id` (its job id), with its time budget as the job's limit."""
     queue.enqueue_call(
         render,
         args=(render_id, str(data_dir.resolve())),
@@ -35,6 +38,7 @@ def enqueue_render(queue: Queue, render_id: str, *, data_dir: Path, timeout_s: i
         result_ttl=RENDER_TTL_S,
         failure_ttl=RENDER_TTL_S,
         on_failure=Callback(mark_failed),
+        on_stopped=Callback(mark_stopped),
     )
 
 
@@ -56,7 +60,7 @@ def run_render(store: Store, render_id: str, data_dir: Path) -> None:
         store.update_render(render_id, status="failed", error="the session expired")
         return
     store.update_render(render_id, status="processing")
-    work_dir = data_dir / "tmp"
+    work_dir = render_work_dir(data_dir, render_id)
     work_dir.mkdir(parents=True, exist_ok=True)
     try:
         result = render_draft(
@@ -70,6 +74,8 @@ def run_render(store: Store, render_id: str, data_dir: Path) -> None:
     except EngineError as error:
         store.update_render(render_id, status="failed", error=str(error))
         return
+    finally:  # a timeout (RQ's JobTimeoutException) and any crash pass through here too
+        shutil.rmtree(work_dir, ignore_errors=True)
     store.update_render(
         render_id,
         status="completed",
@@ -81,6 +87,11 @@ def run_render(store: Store, render_id: str, data_dir: Path) -> None:
     )
 
 
+def render_work_dir(data_dir: Path, render_id: str) -> Path:
+    """The render's own folder of intermediates, removed however the render ends (even by a kill)."""
+    return data_dir / "tmp" / f"render-{render_id}"
+
+
 def mark_failed(
     job: Job,
     connection: Redis,
@@ -89,7 +100,21 @@ def mark_failed(
     traceback: TracebackType | None,
     *_: Any,
 ) -> None:
-    """RQ failure callback: the job crashed or timed out; say so in the store."""
-    store, render_id = Store(connection), str(job.args[0])
-    if store.render(render_id) is not None:
-        store.update_render(render_id, status="failed", error="the render failed")
+    """RQ failure callback: the job crashed, timed out or its work horse died; say so, remove its files."""
+    _give_up(job, connection, "the render failed")
+
+
+def mark_stopped(job: Job, connection: Redis) -> None:
+    """RQ stopped callback: the render was cancelled (its work horse killed); it must not stay processing."""
+    _give_up(job, connection, "the render was cancelled")
+
+
+def _give_up(job: Job, connection: Redis, error: str) -> None:
+    store, render_id, data_dir = Store(connection), str(job.args[0]), Path(str(job.args[1]))
+    shutil.rmtree(render_work_dir(data_dir, render_id), ignore_errors=True)
+    record = store.render(render_id)
+    if record is None:
+        return
+    if record.status != "completed":
+        (data_dir / record.output_path).unlink(missing_ok=True)
+    store.update_render(render_id, status="failed", error=error)

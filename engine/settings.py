@@ -10,6 +10,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from engine.clamp import DraftLimits
+
 MB = 1024 * 1024
 DAY_S = 24 * 3600
 
@@ -57,4 +59,19 @@ class EngineSettings(BaseSettings):
     heartbeat_interval_s: float = 10.0
     turn_timeout_s: float = 900.0
     render_queue: str = "engine-render"
-    render_timeout_s: int = 1800
+    render_timeout_s: int = 1800  # the ceiling of any render's time budget
+    # A render's budget: this floor plus so many seconds per second of (clamped, real) output.
+    render_budget_floor_s: float = 120.0
+    render_budget_per_output_s: float = 10.0
+    render_max_segments: int = 500
+    render_max_output_s: float = 3 * 3600.0
+
+    def draft_limits(self) -> DraftLimits:
+        """The bounds `engine.clamp` holds every render to."""
+        return DraftLimits(
+            max_segments=self.render_max_segments,
+            max_output_s=self.render_max_output_s,
+            budget_floor_s=self.render_budget_floor_s,
+            budget_per_output_s=self.render_budget_per_output_s,
+            budget_ceiling_s=self.render_timeout_s,
+        )

@@ -19,7 +19,7 @@ from rq.serializers import JSONSerializer
 from engine.settings import EngineSettings
 
 log = logging.getLogger(__name__)
-OWN_JOBS = frozenset({"engine.jobs.render", "engine.jobs.mark_failed"})
+OWN_JOBS = frozenset({"engine.jobs.render", "engine.jobs.mark_failed", "engine.jobs.mark_stopped"})
 
 
 class ForeignJobError(Exception):
@@ -40,15 +40,22 @@ class RenderJob(Job):
 
     @property
     def func(self) -> Any:
-        if foreign := foreign_names(self):
-            raise ForeignJobError(f"refused {', '.join(foreign)}: not one of the engine's jobs")
+        self._check_own()
         return super().func
 
     @property
     def failure_callback(self) -> Any:
+        self._check_own()
+        return super().failure_callback
+
+    @property
+    def stopped_callback(self) -> Any:
+        self._check_own()
+        return super().stopped_callback
+
+    def _check_own(self) -> None:
         if foreign := foreign_names(self):
             raise ForeignJobError(f"refused {', '.join(foreign)}: not one of the engine's jobs")
-        return super().failure_callback
 
 
 class RenderWorker(Worker):

@@ -24,6 +24,8 @@ import av
 import httpx
 import pytest
 import redis
+from rq.command import send_stop_job_command
+from rq.serializers import JSONSerializer
 from starlette.applications import Starlette
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -303,3 +305,37 @@ def test_edits_stop_at_2001_when_the_free_credits_are_spent(client: Client, clip
     assert refusal["code"] == 2001
     assert client.call("GET", "/api/credits/balance/simple")["available"] == 0
     assert client.state()["draft"]["d"] == 1000
+
+
+@pytest.mark.media
+def test_a_draft_claiming_1e9_ms_renders_what_the_source_holds(client: Client, clip: Path) -> None:
+    (file,) = client.upload(clip)["data"]["files"]  # 3 s
+    segment = {"src": file["file_id"], "in": 0, "out": 10**9, "d": 10**9}
+    lie = {"m": {"width": 320, "height": 180}, "t": [{"tt": 0, "sg": [segment]}]}
+    done = client.export("render_lie", lie)
+    assert done["status"] == "completed"
+    assert done["output"]["duration"] == pytest.approx(3.0, abs=0.15)
+
+
+@pytest.mark.media
+def test_a_cancelled_render_ends_failed_and_leaves_no_files(
+    client: Client, clip: Path, running: RunningEngine, redis_url: str
+) -> None:
+    (file,) = client.upload(clip)["data"]["files"]
+    segment = {"src": file["file_id"], "in": 0, "out": 3000}
+    long = {"m": {"width": 1280, "height": 720}, "t": [{"tt": 0, "sg": [segment] * 20}]}  # a minute of 720p
+    body = {"id": "render_stop", "sessionId": client.sid, "draft": long}
+    client.call("POST", "/api/render/proxy/lambda", json=body)
+    work = running.data_dir / "tmp" / "render-render_stop"
+
+    def poll() -> dict[str, Any]:
+        return dict(client.http.get("/api/render/proxy/lambda/render_stop").json())
+
+    _wait_for(lambda: poll()["status"] == "processing" and work.exists(), 60, "the render to start")
+    connection = redis.Redis.from_url(redis_url)
+    send_stop_job_command(connection, "render-render_stop", serializer=JSONSerializer)
+    _wait_for(lambda: poll()["status"] == "failed", 30, "the cancelled render to be marked failed")
+    assert "cancelled" in poll()["error"]
+    assert not work.exists()
+    assert not list((running.data_dir / "files" / "renders").rglob("render_stop.mp4"))
+    connection.close()

@@ -66,6 +66,7 @@ class Engine:
     settings: EngineSettings
     turn: ScriptedTurn
     queued: list[str] = field(default_factory=list)
+    budgets: dict[str, int] = field(default_factory=dict)  # each queued render's time limit
 
     def sign_in(self, client_id: str = "client-1") -> dict[str, str]:
         reply = self.client.post("/api/auth/anonymous-token", headers={"X-Client-Id": client_id}).json()
@@ -133,9 +134,14 @@ def make_engine(tmp_path: Path, server: tuple[_Switch, str]) -> Iterator[Callabl
         def make(**overrides: Any) -> Engine:
             values = {"data_dir": tmp_path / "data", "heartbeat_interval_s": 0.05, **overrides}
             settings = EngineSettings(_env_file=None, **values)  # type: ignore[call-arg]
-            store, turn, queued = Store(fakeredis.FakeRedis()), ScriptedTurn(), list[str]()
-            switch.app = create_app(settings, store, turn, queued.append)
-            return Engine(client, store, settings, turn, queued)
+            engine = Engine(client, Store(fakeredis.FakeRedis()), settings, ScriptedTurn())
+
+            def enqueue(render_id: str, budget_s: int) -> None:
+                engine.queued.append(render_id)
+                engine.budgets[render_id] = budget_s
+
+            switch.app = create_app(settings, engine.store, engine.turn, enqueue)
+            return engine
 
         yield make
 

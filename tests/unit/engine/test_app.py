@@ -328,9 +328,39 @@ def test_a_render_is_queued_once_per_id_and_polls_as_pending(engine: Engine, med
 
 def test_a_draft_sent_with_the_export_is_the_one_rendered(engine: Engine, media: Path) -> None:
     auth, sid = _exportable(engine, media)
-    sent = {"t": [{"tt": 0, "sg": [{"src": "x", "in": 0, "out": 1000}]}], "custom": 1}
+    sent = {"t": [{"tt": 0, "sg": [{"src": "x", "in": 0, "out": 1000, "fx": "v"}]}], "custom": 1}
     _submit(engine, auth, sid, "render_2", draft=sent)
-    assert engine.store.render("render_2").draft == sent  # type: ignore[union-attr]
+    stored = engine.store.render("render_2").draft  # type: ignore[union-attr]
+    assert stored["custom"] == 1  # unknown keys pass through the server's re-timing
+    [segment] = stored["t"][0]["sg"]
+    assert (segment["src"], segment["in"], segment["out"], segment["fx"]) == ("x", 0, 1000, "v")
+
+
+def test_a_draft_claiming_more_than_the_source_holds_is_clamped_to_it(engine: Engine, media: Path) -> None:
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    [clip] = engine.upload(auth, sid, media / "clip.mp4")["data"]["files"]  # 1 s
+    huge = {"src": clip["file_id"], "in": -5000, "out": 10**9, "tr": {"type": "fade", "d": 10**8}}
+    draft = {"t": [{"tt": 0, "sg": [huge, huge]}], "m": {"speed": 0.0001}}
+    _submit(engine, auth, sid, "render_big", draft=draft)
+    stored = engine.store.render("render_big").draft  # type: ignore[union-attr]
+    first, second = stored["t"][0]["sg"]
+    assert (first["in"], first["out"], second["out"]) == (0, 1000, 1000)
+    assert stored["m"]["speed"] == 0.25 and second["tr"]["d"] <= 2000
+    # Two 1 s clips at quarter speed: an 8 s video, and a budget for that, not RQ's half hour.
+    assert first["d"] + second["d"] - second.get("tr", {}).get("d", 0) <= 8000
+    assert engine.budgets["render_big"] <= engine.settings.render_budget_floor_s + 10 * 8
+
+
+def test_a_draft_too_long_even_clamped_is_refused(make_engine: Callable[..., Engine], media: Path) -> None:
+    engine = make_engine(render_max_output_s=5.0)
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    [clip] = engine.upload(auth, sid, media / "clip.mp4")["data"]["files"]
+    segment = {"src": clip["file_id"], "in": 0, "out": 1000}
+    reply = _submit(engine, auth, sid, "render_long", draft={"t": [{"tt": 0, "sg": [segment] * 6}]}).json()
+    assert reply["code"] == 4000 and "at most 5 s" in reply["msg"]
+    assert engine.queued == []
 
 
 def test_a_finished_render_has_its_url_and_can_be_downloaded(engine: Engine, media: Path) -> None:
