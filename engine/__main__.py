@@ -12,8 +12,6 @@ from types import FrameType
 
 import uvicorn
 from redis import Redis
-from rq import Queue
-from rq.serializers import JSONSerializer
 
 from engine.analysis import keep_spans
 from engine.app import create_app
@@ -31,12 +29,11 @@ def main(argv: list[str] | None = None) -> None:
     settings = EngineSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     connection = Redis.from_url(settings.redis_url)
-    queue = Queue(settings.render_queue, connection=connection, serializer=JSONSerializer)
     app = create_app(
         settings,
-        Store(connection),
+        Store(connection, retention_s=settings.retention_s),
         partial(run_turn, keep_spans_fn=keep_spans),
-        partial(enqueue_render, queue, data_dir=settings.data_dir),
+        partial(enqueue_render, connection, settings),
     )
     worker = subprocess.Popen([sys.executable, "-m", "engine.worker"]) if args.with_worker else None
     # uvicorn shuts down gracefully on SIGTERM, then raises it again under the handler that was in place

@@ -27,7 +27,7 @@ from engine.clamp import DraftRefusedError, clamp_draft
 from engine.media import MediaInfo
 from engine.probe import ProbeError, probe
 from engine.relay import TurnRelay, TurnRunner
-from engine.replies import ApiError, Code, api_error, json_body, ok
+from engine.replies import ApiError, Code, api_error, json_body, ok, over_quota
 from engine.settings import EngineSettings
 from engine.store import Account, RenderRecord, SessionNotFoundError, SessionRecord, Store
 from engine.timeline import Timeline
@@ -36,6 +36,8 @@ from engine.uploads import fetch_url, receive_multipart
 ATTRIBUTION_HEADERS = ("x-skill-source", "x-skill-version", "x-skill-platform")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 _RENDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_HOUR_S = 3600
+RenderQueue = Callable[[RenderRecord, int], None]  # queue a render with its time budget (s)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class EngineApi:
     settings: EngineSettings
     store: Store
     run_turn: TurnRunner
-    enqueue_render: Callable[[str, int], None]
+    enqueue_render: RenderQueue
 
     # ---- accounts -------------------------------------------------------------------------------
     async def anonymous_token(self, request: Request) -> Response:
@@ -53,6 +55,13 @@ class EngineApi:
         if not client_id or len(client_id) > 64 or not client_id.isprintable():
             raise ApiError(None, "X-Client-Id header (at most 64 characters) is required", status=400)
         settings = self.settings
+        hour = 3600
+        if not self.store.take(
+            "token-address", _address(request), settings.tokens_per_address_per_hour, hour
+        ):
+            raise over_quota("new accounts from this address", hour)
+        if not self.store.take("token-client", client_id, settings.tokens_per_client_per_hour, hour):
+            raise over_quota("new tokens for this client", hour)
         account = self.store.issue_token(
             client_id, free_credits=settings.free_credits, ttl_s=settings.token_ttl_s
         )
@@ -107,6 +116,7 @@ class EngineApi:
     async def upload(self, request: Request) -> Response:
         account = self._account(request)
         session = self._session(request.path_params["sid"], account)
+        self._check_upload_quota(request, account)
         folder = self.settings.data_dir / "tmp" / secrets.token_hex(8)
         folder.mkdir(parents=True)
         try:
@@ -114,7 +124,10 @@ class EngineApi:
             if not received:
                 raise ApiError(Code.BAD_REQUEST, "no file in the request (multipart field `files`)")
             probed = [await anyio.to_thread.run_sync(self._probe, path, name) for path, name in received]
-            infos = [self._keep(path, info) for path, info in probed]
+            incoming = sum(info.size for _, info in probed)
+            if self.store.stored_bytes(account.user_id) + incoming > self.settings.stored_bytes_per_client:
+                raise over_quota("stored files (old ones expire)", _HOUR_S)
+            infos = [self._keep(path, info, account.user_id) for path, info in probed]
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self.store.update_session(session.session_id, lambda current: _with_uploads(current, infos))
@@ -139,13 +152,26 @@ class EngineApi:
             raise ApiError(Code.UNSUPPORTED, f"{name}: {error}") from None
         return path, replace(info, filename=name)
 
-    def _keep(self, path: Path, info: MediaInfo) -> MediaInfo:
-        """Move a probed upload to its public, unguessable place; named by content, not by its name."""
+    def _check_upload_quota(self, request: Request, account: Account) -> None:
+        settings, hour = self.settings, 3600
+        if not self.store.take("upload-client", account.user_id, settings.uploads_per_client_per_hour, hour):
+            raise over_quota("uploads", hour)
+        if not self.store.take(
+            "upload-address", _address(request), settings.uploads_per_address_per_hour, hour
+        ):
+            raise over_quota("uploads from this address", hour)
+        if self.store.stored_bytes(account.user_id) >= settings.stored_bytes_per_client:
+            raise over_quota("stored files (old ones expire)", hour)
+
+    def _keep(self, path: Path, info: MediaInfo, user_id: str) -> MediaInfo:
+        """Move a probed upload to its public, unguessable place (named by a random id, not by its name),
+        recorded so that it expires with the retention and counts towards the owner's stored bytes."""
         file_id = secrets.token_hex(16)
         relative = f"files/media/{file_id}.{info.format}"
         target = self.settings.data_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(path, target)
+        self.store.track_file(user_id, relative, info.size)
         return replace(info, file_id=file_id, path=relative)
 
     def _file_json(self, info: MediaInfo) -> dict[str, Any]:
@@ -201,6 +227,8 @@ class EngineApi:
         draft: dict[str, Any] = sent if isinstance(sent, dict) and sent else session.draft
         if not any(track.get("sg") for track in draft.get("t") or [] if isinstance(track, dict)):
             raise ApiError(Code.BAD_REQUEST, "the timeline is empty: nothing to export")
+        if self.store.active_renders(account.user_id) >= self.settings.renders_active_per_client:
+            raise over_quota("renders at once: wait for one to finish", 30)
         limits = self.settings.draft_limits()
         try:  # the client's draft is re-timed against the real sources before anything trusts it
             timeline = clamp_draft(draft, session.media, limits)
@@ -217,7 +245,7 @@ class EngineApi:
         )
         if not self.store.create_render(record):
             raise ApiError(Code.CONFLICT, "this render id is taken; use a new one")
-        self.enqueue_render(render_id, limits.budget_s(timeline))
+        self.enqueue_render(record, limits.budget_s(timeline))
         return ok({"id": render_id, "status": record.status})
 
     async def poll_render(self, request: Request) -> Response:
@@ -262,6 +290,11 @@ class EngineApi:
         return record
 
 
+def _address(request: Request) -> str:
+    """The client's network address, for per-address quotas (the peer: run behind a proxy that sets it)."""
+    return request.client.host if request.client else "unknown"
+
+
 def _with_uploads(session: SessionRecord, infos: list[MediaInfo]) -> SessionRecord:
     """The session with new uploads known, and their pictures appended to the video track."""
     timeline = Timeline.from_draft(session.draft)
@@ -274,7 +307,10 @@ def _with_uploads(session: SessionRecord, infos: list[MediaInfo]) -> SessionReco
 
 
 def create_app(
-    settings: EngineSettings, store: Store, run_turn: TurnRunner, enqueue_render: Callable[[str, int], None]
+    settings: EngineSettings,
+    store: Store,
+    run_turn: TurnRunner,
+    enqueue_render: RenderQueue,
 ) -> Starlette:
     """The engine's ASGI app."""
     api = EngineApi(settings, store, run_turn, enqueue_render)

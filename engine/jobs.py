@@ -11,6 +11,7 @@ way out, including by those callbacks after a kill.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 from pathlib import Path
@@ -20,20 +21,35 @@ from typing import Any
 from redis import Redis
 from rq import Callback, Queue
 from rq.job import Job, get_current_job
+from rq.serializers import JSONSerializer
 
 from engine.errors import EngineError
 from engine.render import render_draft
-from engine.store import RENDER_TTL_S, Store
+from engine.settings import EngineSettings
+from engine.store import RENDER_TTL_S, RenderRecord, Store
 
 log = logging.getLogger(__name__)
 
 
-def enqueue_render(queue: Queue, render_id: str, timeout_s: int, *, data_dir: Path) -> None:
-    """Queue the render job for `render_id` (its job id), with its time budget as the job's limit."""
+def render_queue_names(settings: EngineSettings) -> list[str]:
+    """The render lanes: one queue each, all served by every render worker, in turn."""
+    return [f"{settings.render_queue}-{lane}" for lane in range(max(settings.render_lanes, 1))]
+
+
+def render_lane(settings: EngineSettings, user_id: str) -> str:
+    """The queue a user's renders go to. Workers take from the lanes round-robin, so one client's long
+    renders wait behind each other, not in front of everyone else's (clients sharing a lane share a turn)."""
+    names = render_queue_names(settings)
+    return names[int(hashlib.sha256(user_id.encode()).hexdigest(), 16) % len(names)]
+
+
+def enqueue_render(connection: Redis, settings: EngineSettings, record: RenderRecord, timeout_s: int) -> None:
+    """Queue the render job for `record` (its job id), with its time budget as the job's limit."""
+    queue = Queue(render_lane(settings, record.user_id), connection=connection, serializer=JSONSerializer)
     queue.enqueue_call(
         render,
-        args=(render_id, str(data_dir.resolve())),
-        job_id=f"render-{render_id}",
+        args=(record.render_id, str(settings.data_dir.resolve())),
+        job_id=f"render-{record.render_id}",
         timeout=timeout_s,
         result_ttl=RENDER_TTL_S,
         failure_ttl=RENDER_TTL_S,

@@ -35,9 +35,12 @@ class Code(IntEnum):
 class ApiError(Exception):
     """A refusal: `{"code", "msg"}` with HTTP 200, or a bare HTTP status (`status`) with only a `msg`."""
 
-    def __init__(self, code: Code | None, msg: str, status: int = 200) -> None:
+    def __init__(
+        self, code: Code | None, msg: str, status: int = 200, retry_after_s: int | None = None
+    ) -> None:
         super().__init__(msg)
         self.code, self.msg, self.status = code, msg, status
+        self.retry_after_s = retry_after_s
 
 
 def ok(data: Mapping[str, Any]) -> JSONResponse:
@@ -80,4 +83,10 @@ async def api_error(request: Request, exc: Exception) -> Response:
         exc = ApiError(Code.SESSION, "session not found")
     assert isinstance(exc, ApiError)
     body = {"msg": exc.msg} if exc.code is None else {"code": exc.code, "msg": exc.msg}
-    return JSONResponse(body, status_code=exc.status)
+    headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s is not None else None
+    return JSONResponse(body, status_code=exc.status, headers=headers)
+
+
+def over_quota(what: str, retry_after_s: int) -> ApiError:
+    """The profile's rate-limit refusal: HTTP 429, and when to try again."""
+    return ApiError(None, f"too many {what}; try again later", status=429, retry_after_s=retry_after_s)

@@ -55,10 +55,25 @@ class EngineSettings(BaseSettings):
     turn_cost: int = 50
     credit_limit: bool = False  # off: editing is unlimited and balances never move
 
+    # --- quotas (over a limit: HTTP 429 with Retry-After) and retention -----------------------
+    # Anonymous tokens come with free credits: minted at most this often per client id and per address.
+    tokens_per_client_per_hour: int = 10
+    tokens_per_address_per_hour: int = 30
+    uploads_per_client_per_hour: int = 60
+    uploads_per_address_per_hour: int = 120
+    renders_active_per_client: int = 2  # pending and processing together
+    stored_bytes_per_client: int = 5 * 1024 * MB
+    retention_days: float = 7.0  # sessions (since their last change), renders and their files
+
+    @property
+    def retention_s(self) -> int:
+        return max(1, round(self.retention_days * DAY_S))
+
     # --- turns and renders -------------------------------------------------------------------
     heartbeat_interval_s: float = 10.0
     turn_timeout_s: float = 900.0
     render_queue: str = "engine-render"
+    render_lanes: int = 8  # clients are spread over this many queues, served in turn (fair scheduling)
     render_timeout_s: int = 1800  # the ceiling of any render's time budget
     # A render's budget: this floor plus so many seconds per second of (clamped, real) output.
     render_budget_floor_s: float = 120.0

@@ -62,6 +62,31 @@ def claim_key(claim_token: str) -> str:
     return f"{PREFIX}:claim:{claim_token}"
 
 
+def files_key() -> str:
+    """Every stored file (sorted set: path relative to the data folder -> unix time it expires)."""
+    return f"{PREFIX}:files"
+
+
+def user_files_key(user_id: str) -> str:
+    """A user's stored files (sorted set, as `files_key`): their stored bytes are bounded."""
+    return f"{PREFIX}:files:{user_id}"
+
+
+def file_key(path: str) -> str:
+    """One stored file's owner and size (hash: user_id, size); removed with the file."""
+    return f"{PREFIX}:file:{path}"
+
+
+def quota_key(scope: str, subject: str, window: int) -> str:
+    """A counter of one kind of request (`scope`) by one client or address in one time window."""
+    return f"{PREFIX}:quota:{scope}:{subject}:{window}"
+
+
+def active_renders_key(user_id: str) -> str:
+    """A user's renders not yet finished (set of render ids): their concurrent and queued renders."""
+    return f"{PREFIX}:renders:{user_id}:active"
+
+
 Json = dict[str, Any]
 RenderStatus = Literal["pending", "processing", "completed", "failed"]
 
@@ -191,10 +216,14 @@ class SessionNotFoundError(LookupError):
 
 
 class Store:
-    """The engine's Redis state. One instance per process, over a bytes-returning connection."""
+    """The engine's Redis state. One instance per process, over a bytes-returning connection.
 
-    def __init__(self, connection: redis.Redis) -> None:
+    `retention_s` is how long sessions (since their last change), renders and their files are kept.
+    """
+
+    def __init__(self, connection: redis.Redis, retention_s: int = SESSION_TTL_S) -> None:
         self.redis = connection
+        self.retention_s = retention_s
 
     # ---- accounts -------------------------------------------------------------------------------
     def issue_token(self, client_id: str, *, free_credits: int, ttl_s: int) -> Account:
@@ -264,7 +293,7 @@ class Store:
                 draft=draft,
             )
             payload = json.dumps(record.to_json())
-            if self.redis.set(session_key(session_id), payload, nx=True, ex=SESSION_TTL_S):
+            if self.redis.set(session_key(session_id), payload, nx=True, ex=self.retention_s):
                 return record
 
     def session(self, session_id: str) -> SessionRecord | None:
@@ -285,7 +314,12 @@ class Store:
                 raise SessionNotFoundError(session_id)
             updated[:] = [change(SessionRecord.from_json(json.loads(cast(bytes, raw))))]
             pipe.multi()
-            pipe.set(key, json.dumps(updated[0].to_json()), ex=SESSION_TTL_S)
+            pipe.set(key, json.dumps(updated[0].to_json()), ex=self.retention_s)
+            # The session's media live as long as the session does.
+            expires_at = time.time() + self.retention_s
+            for info in updated[0].media.values():
+                pipe.zadd(files_key(), {info.path: expires_at}, xx=True)
+                pipe.zadd(user_files_key(updated[0].user_id), {info.path: expires_at}, xx=True)
 
         self.redis.transaction(apply, key)
         return updated[0]
@@ -297,7 +331,9 @@ class Store:
         if not self.redis.hsetnx(key, "render_id", record.render_id):
             return False
         self.redis.hset(key, mapping=record.to_hash())
-        self.redis.expire(key, RENDER_TTL_S)
+        self.redis.expire(key, min(RENDER_TTL_S, self.retention_s))
+        self.redis.sadd(active_renders_key(record.user_id), record.render_id)
+        self.redis.expire(active_renders_key(record.user_id), RENDER_TTL_S)
         return True
 
     def render(self, render_id: str) -> RenderRecord | None:
@@ -309,6 +345,61 @@ class Store:
         """Change some fields of a render (status, progress, results, error)."""
         mapping: Mapping[Any, str | int | float] = fields
         self.redis.hset(render_key(render_id), mapping=mapping)
+
+    def active_renders(self, user_id: str) -> int:
+        """How many of the user's renders are pending or processing (finished ones are forgotten here)."""
+        key = active_renders_key(user_id)
+        active = 0
+        for raw in cast(set[bytes], self.redis.smembers(key)):
+            record = self.render(raw.decode())
+            if record is not None and record.status in ("pending", "processing"):
+                active += 1
+            else:
+                self.redis.srem(key, raw)
+        return active
+
+    # ---- quotas ---------------------------------------------------------------------------------
+    def take(self, scope: str, subject: str, limit: int, window_s: int) -> bool:
+        """Count one request of `scope` by `subject`; False when that passes `limit` in this window."""
+        key = quota_key(scope, subject, int(time.time() // window_s))
+        pipe = self.redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, window_s)
+        count = int(pipe.execute()[0])
+        return count <= limit
+
+    # ---- stored files ---------------------------------------------------------------------------
+    def track_file(self, user_id: str, path: str, size: int) -> None:
+        """Remember a stored file (relative path), its owner and size, until the retention runs out."""
+        expires_at = time.time() + self.retention_s
+        pipe = self.redis.pipeline()
+        pipe.hset(file_key(path), mapping={"user_id": user_id, "size": size})
+        pipe.zadd(files_key(), {path: expires_at})
+        pipe.zadd(user_files_key(user_id), {path: expires_at})
+        pipe.execute()
+
+    def stored_bytes(self, user_id: str) -> int:
+        """The bytes the user's live files take."""
+        paths = cast(list[bytes], self.redis.zrangebyscore(user_files_key(user_id), time.time(), "+inf"))
+        pipe = self.redis.pipeline()
+        for path in paths:
+            pipe.hget(file_key(path.decode()), "size")
+        return sum(int(size or 0) for size in pipe.execute())
+
+    def expired_files(self, limit: int = 500) -> list[str]:
+        """Paths whose retention ran out, oldest first."""
+        found = cast(list[bytes], self.redis.zrangebyscore(files_key(), "-inf", time.time(), 0, limit))
+        return [path.decode() for path in found]
+
+    def forget_file(self, path: str) -> None:
+        """Drop a deleted file from the records."""
+        owner = cast(bytes | None, self.redis.hget(file_key(path), "user_id"))
+        pipe = self.redis.pipeline()
+        pipe.zrem(files_key(), path)
+        if owner is not None:
+            pipe.zrem(user_files_key(owner.decode()), path)
+        pipe.delete(file_key(path))
+        pipe.execute()
 
     # ---- claim tokens ---------------------------------------------------------------------------
     def create_claim(self, session: SessionRecord) -> str:

@@ -15,7 +15,9 @@ from redis import Redis
 from rq import Queue, Worker
 from rq.job import Job
 from rq.serializers import JSONSerializer
+from rq.worker import DequeueStrategy
 
+from engine.jobs import render_queue_names
 from engine.settings import EngineSettings
 
 log = logging.getLogger(__name__)
@@ -77,9 +79,14 @@ def main() -> None:
     settings = EngineSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     connection = Redis.from_url(settings.redis_url)
-    queue = Queue(settings.render_queue, connection=connection, serializer=JSONSerializer)
-    worker = RenderWorker([queue], connection=connection, serializer=JSONSerializer)
-    worker.work(with_scheduler=True, logging_level=settings.log_level)
+    queues = [
+        Queue(n, connection=connection, serializer=JSONSerializer) for n in render_queue_names(settings)
+    ]
+    worker = RenderWorker(queues, connection=connection, serializer=JSONSerializer)
+    # Round-robin over the lanes: fair turns between clients (see `engine.jobs.render_lane`).
+    worker.work(
+        with_scheduler=True, logging_level=settings.log_level, dequeue_strategy=DequeueStrategy.ROUND_ROBIN
+    )
 
 
 if __name__ == "__main__":

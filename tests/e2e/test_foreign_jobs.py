@@ -64,7 +64,7 @@ def test_the_engine_worker_runs_none_of_the_foreign_jobs(redis_server: RedisServ
     env = {"ENGINE_REDIS_URL": redis_server.url, "ENGINE_DATA_DIR": str(tmp_path / "data")}
     worker = Service("engine.worker", env, tmp_path / "engine-worker.log")
     try:
-        jobs, marker, victim = _attack(redis_server, "engine-render", tmp_path)
+        jobs, marker, victim = _attack(redis_server, "engine-render-0", tmp_path)
         _assert_refused(jobs, marker, victim, worker)
     finally:
         worker.stop()

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from engine.app import create_app
 from engine.errors import EngineError
 from engine.settings import EngineSettings
-from engine.store import Store
+from engine.store import RenderRecord, Store
 from engine.turn import NewDraft, TextOut, ToolCall, ToolResult, UndoRequest
 from tests.fakes.servers import ServerThread
 from tests.media import make_audio_file, make_image, make_tone_clip
@@ -136,9 +136,9 @@ def make_engine(tmp_path: Path, server: tuple[_Switch, str]) -> Iterator[Callabl
             settings = EngineSettings(_env_file=None, **values)  # type: ignore[call-arg]
             engine = Engine(client, Store(fakeredis.FakeRedis()), settings, ScriptedTurn())
 
-            def enqueue(render_id: str, budget_s: int) -> None:
-                engine.queued.append(render_id)
-                engine.budgets[render_id] = budget_s
+            def enqueue(record: RenderRecord, budget_s: int) -> None:
+                engine.queued.append(record.render_id)
+                engine.budgets[record.render_id] = budget_s
 
             switch.app = create_app(settings, engine.store, engine.turn, enqueue)
             return engine
