@@ -25,11 +25,14 @@ import httpx
 import pytest
 import redis
 from rq.command import send_stop_job_command
+from rq.job import Job
 from rq.serializers import JSONSerializer
 from starlette.applications import Starlette
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from engine.jobs import render_lane
+from engine.settings import EngineSettings
 from tests.fakes.servers import ServerThread
 from tests.media import make_tone_clip
 
@@ -145,7 +148,8 @@ class Client:
         self.http = httpx.Client(
             base_url=running.url, timeout=60, limits=httpx.Limits(max_keepalive_connections=0)
         )
-        token = self.call("POST", "/api/auth/anonymous-token", headers={"X-Client-Id": client_id})["token"]
+        signed_in = self.call("POST", "/api/auth/anonymous-token", headers={"X-Client-Id": client_id})
+        token, self.user_id = signed_in["token"], str(signed_in["user_id"])
         self.http.headers.update({"Authorization": f"Bearer {token}", **ATTRIBUTION})
         self.sid = str(
             self.call("POST", "/api/tasks/me/with-session/nemo_agent", json={"language": "en"})["session_id"]
@@ -339,3 +343,57 @@ def test_a_cancelled_render_ends_failed_and_leaves_no_files(
     assert not work.exists()
     assert not list((running.data_dir / "files" / "renders").rglob("render_stop.mp4"))
     connection.close()
+
+
+@pytest.mark.media
+def test_one_clients_renders_do_not_hold_back_anothers(
+    running: RunningEngine, clip: Path, redis_url: str, request: pytest.FixtureRequest
+) -> None:
+    """Four long renders from one client kept another's 4 s render pending for a minute: now the client gets
+    two at a time (429 past that), and the worker serves the clients' lanes in turn."""
+    settings = EngineSettings(_env_file=None)  # type: ignore[call-arg]
+    hog = Client(running, "hog-client")
+    # Two clients may share a lane (then they share its turn); this test wants two lanes.
+    other = next(
+        c
+        for c in (Client(running, f"other-client-{n}") for n in range(30))
+        if render_lane(settings, c.user_id) != render_lane(settings, hog.user_id)
+    )
+    connection = redis.Redis.from_url(redis_url)
+    try:
+        (file,) = hog.upload(clip)["data"]["files"]
+        segment = {"src": file["file_id"], "in": 0, "out": 3000}
+        long = {"m": {"width": 1280, "height": 720}, "t": [{"tt": 0, "sg": [segment] * 20}]}
+        for render_id in ("hog_1", "hog_2"):
+            hog.call(
+                "POST",
+                "/api/render/proxy/lambda",
+                json={"id": render_id, "sessionId": hog.sid, "draft": long},
+            )
+        third = hog.http.post(
+            "/api/render/proxy/lambda", json={"id": "hog_3", "sessionId": hog.sid, "draft": long}
+        )
+        assert third.status_code == 429 and "Retry-After" in third.headers
+
+        def status(client: Client, render_id: str) -> str:
+            return str(client.http.get(f"/api/render/proxy/lambda/{render_id}").json()["status"])
+
+        _wait_for(lambda: status(hog, "hog_1") == "processing", 60, "the first long render to start")
+        (mine,) = other.upload(clip)["data"]["files"]
+        quick = {"src": mine["file_id"], "in": 0, "out": 1000}
+        short = {"m": {"width": 320, "height": 180}, "t": [{"tt": 0, "sg": [quick]}]}
+        other.call(
+            "POST", "/api/render/proxy/lambda", json={"id": "quick_1", "sessionId": other.sid, "draft": short}
+        )
+        # The long render ends (cancelled here, to keep the test short); the next turn is the other client's.
+        send_stop_job_command(connection, "render-hog_1", serializer=JSONSerializer)
+        _wait_for(lambda: status(other, "quick_1") == "completed", 60, "the other client's render")
+        assert status(hog, "hog_2") == "pending"
+    finally:
+        with contextlib.suppress(Exception):
+            send_stop_job_command(connection, "render-hog_2", serializer=JSONSerializer)
+        with contextlib.suppress(Exception):
+            Job.fetch("render-hog_2", connection=connection, serializer=JSONSerializer).cancel()
+        connection.close()
+        hog.http.close()
+        other.http.close()

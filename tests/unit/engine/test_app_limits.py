@@ -78,3 +78,64 @@ def test_a_url_that_trickles_bytes_is_given_up_at_the_deadline(make_engine: Call
         reply = engine.client.post(f"/api/upload-video/nemo_agent/me/{sid}", json=body, headers=auth).json()
     assert reply["code"] == 4003 and "too long" in reply["msg"]
     assert not list((engine.settings.data_dir / "tmp").iterdir())
+
+
+def test_free_accounts_from_one_address_stop_at_the_quota_with_429(
+    make_engine: Callable[..., Engine],
+) -> None:
+    engine = make_engine(tokens_per_address_per_hour=5, free_credits=100)
+    replies = [
+        engine.client.post("/api/auth/anonymous-token", headers={"X-Client-Id": f"farm-{n}"})
+        for n in range(8)
+    ]
+    assert [r.status_code for r in replies] == [200] * 5 + [429] * 3
+    assert int(replies[-1].headers["Retry-After"]) > 0
+    assert "token" not in replies[-1].json()  # the refusal carries no account
+
+
+def test_one_client_id_cannot_mint_tokens_without_end(make_engine: Callable[..., Engine]) -> None:
+    engine = make_engine(tokens_per_client_per_hour=3)
+    codes = [
+        engine.client.post("/api/auth/anonymous-token", headers={"X-Client-Id": "same"}).status_code
+        for _ in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_uploads_per_hour_and_stored_bytes_are_bounded_per_client(
+    make_engine: Callable[..., Engine], media: Path
+) -> None:
+    engine = make_engine(uploads_per_client_per_hour=2)
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    assert engine.upload(auth, sid, media / "still.png")["code"] == 0
+    assert engine.upload(auth, sid, media / "still.png")["code"] == 0
+    files = [("files", ("still.png", (media / "still.png").read_bytes(), "image/png"))]
+    third = engine.client.post(f"/api/upload-video/nemo_agent/me/{sid}", files=files, headers=auth)
+    assert third.status_code == 429 and "Retry-After" in third.headers
+
+    small = make_engine(stored_bytes_per_client=(media / "clip.mp4").stat().st_size + 10)
+    auth = small.sign_in("client-2")
+    sid = small.new_session(auth)
+    assert small.upload(auth, sid, media / "clip.mp4")["code"] == 0
+    files = [("files", ("clip.mp4", (media / "clip.mp4").read_bytes(), "video/mp4"))]
+    full = small.client.post(f"/api/upload-video/nemo_agent/me/{sid}", files=files, headers=auth)
+    assert full.status_code == 429
+    assert len(small.state(auth, sid)["video_infos"]) == 1
+    assert not list((small.settings.data_dir / "tmp").iterdir())
+
+
+def test_renders_at_once_are_bounded_per_client(make_engine: Callable[..., Engine], media: Path) -> None:
+    engine = make_engine(renders_active_per_client=2)
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    engine.upload(auth, sid, media / "still.png")
+
+    def submit(render_id: str) -> int:
+        body = {"id": render_id, "sessionId": sid}
+        return engine.client.post("/api/render/proxy/lambda", json=body, headers=auth).status_code
+
+    assert [submit("r1"), submit("r2"), submit("r3")] == [200, 200, 429]
+    engine.store.update_render("r1", status="completed")  # one finishes: room for the next
+    assert submit("r4") == 200
+    assert engine.queued == ["r1", "r2", "r4"]
