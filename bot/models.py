@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-Lang = Literal["en", "hi"]
+Lang = Literal["en", "hi", "hi-Latn"]
 Intent = Literal["export", "credits", "status", "upload", "edit"]
 MediaKind = Literal[
     "video", "document", "video_note", "animation", "audio", "photo", "voice", "sticker", "other"
