@@ -80,8 +80,8 @@ def test_three_edits_in_hinglish_are_applied_and_reported_with_figures():
     ]
     assert analysis.paths == [DATA / "uploads/a.mp4"]
     assert events.index(Heartbeat()) < next(i for i, e in enumerate(events) if isinstance(e, ToolResult))
-        # Hinglish is answered in Hinglish, in Roman script, even in a session created in English.
-        assert texts(events)[0] == "2 pauses hata diye, video 5 sec chhota ho gaya."
+    # Hinglish is answered in Hinglish, in Roman script, even in a session created in English.
+    assert texts(events)[0] == "2 pauses hata diye, video 5 sec chhota ho gaya."
     assert len(texts(events)) == 3
     timeline = final_draft(events)
     assert timeline.duration_ms == 54000 and timeline.music[0].src == "builtin:lofi"
