@@ -35,7 +35,8 @@ def routing(title: str, rows: list[tuple[str, str]]) -> None:
             right[expected] += 1
         else:
             wrong.append(f"    expected {expected}, got {decision.intent}: {text}")
-    print(f"{title}: {sum(right.values()) / sum(total.values()):.1%} of {sum(total.values())}, {asked} confirmed")
+    count = sum(total.values())
+    print(f"{title}: {sum(right.values()) / count:.1%} of {count}, {asked} asked with buttons")
     for label in intents.ROUTES:
         if total[label]:
             print(f"  {label:8} {right[label] / total[label]:7.1%}  of {total[label]}")

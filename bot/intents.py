@@ -62,7 +62,7 @@ class Commands:
 def _intent(name: str) -> Intent:
     if name not in ROUTES:
         raise ValueError(f"{COMMANDS_PATH.name}: unknown intent {name!r}")
-    return cast(Intent, name)
+    return name
 
 
 def _plain(name: str) -> PlainCommand:
@@ -92,11 +92,11 @@ def route(text: str) -> Route:
     """The route of a typed message, with the model's confidence and whether it is worth a question."""
     model = textmodel.load()
     shares = model.route.probabilities(model.indices(text))
-    best = cast(Intent, max(shares, key=shares.__getitem__))
+    best = max(ROUTES, key=shares.__getitem__)
     edit = shares["edit"]
     if best != "edit":
         return Route(best, shares[best], unsure=shares[best] < ACTION_SURE and edit > EDIT_DOUBT)
-    action = cast(Intent, max((r for r in ROUTES if r != "edit"), key=shares.__getitem__))
+    action = max((r for r in ROUTES if r != "edit"), key=shares.__getitem__)
     if edit < EDIT_SURE and shares[action] > ACTION_DOUBT:
         return Route(action, shares[action], unsure=True)
     return Route("edit", edit)

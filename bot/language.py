@@ -16,12 +16,12 @@ say "en".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from bot import textmodel
-from bot.models import Lang
+from bot.models import Lang, LangSource
 from bot.textmodel import without_titles
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -176,3 +176,35 @@ def detect_language(text: str, hint: str | None = None) -> Lang:
 def backend_lang(lang: Lang) -> str:
     """The backend session's language: "hi" for both Hindi styles (the profile knows no scripts)."""
     return "hi" if lang.startswith("hi") else lang
+
+
+@dataclass(frozen=True)
+class LanguageState:
+    """A chat's reply style, where it came from, and a pending vote for another style."""
+
+    lang: Lang
+    source: LangSource
+    pending: Lang | None = None
+
+
+def follow_language(state: LanguageState, text: str, hint: str | None) -> LanguageState:
+    """The chat's language after one message: sticky against one-off words, following a clear switch.
+
+    The first decisive message sets the style; after that it takes two decisive messages in another style
+    (with no decisive message in the current style between them) to switch, so an "ok" or an "export"
+    never flips it. A style picked with /language stays until the user picks another.
+    """
+    if state.source == "chosen":
+        return state
+    decided = _decide(text) if text else None
+    if state.source == "hint":
+        if decided is not None:
+            return LanguageState(decided, "detected")
+        return replace(state, lang=hinted_language(hint)) if hint else state
+    if decided is None:
+        return state
+    if decided == state.lang:
+        return replace(state, pending=None)
+    if state.pending == decided:
+        return LanguageState(decided, "detected")
+    return replace(state, pending=decided)

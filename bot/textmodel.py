@@ -9,6 +9,7 @@ time; the file loads in a few milliseconds and a decision takes tens of microsec
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ def features(text: str) -> list[str]:
     """Word unigrams and bigrams, the first word, character 2–4-grams per word, and a length bucket."""
     words = tokens(without_titles(normalize(text)))
     found = [f"w:{word}" for word in words]
-    found += [f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    found += [f"b:{a}_{b}" for a, b in itertools.pairwise(words)]
     if words:
         found.append(f"first:{words[0]}")
         found.append(f"last:{words[-1]}")

@@ -6,9 +6,10 @@ Run from the project root: `python -m tools.train_router` (a few seconds, numpy 
 - writing styles: the same rows (en, hi = Devanagari, hi-Latn = romanized Hinglish), Hinglish-TOP's train
   and validation queries (bot/data/corpus/hinglish_top.tsv) and the `tune` rows of
   tests/data/language_cases.tsv.
-A fixed 15 % of the corpus rows (not of the hard-case table, which is always trained on) (chosen by a hash of the text) is held out: the shipped model never sees
-it, so the figures printed here and by bench/routing_accuracy.py are on unseen messages. The hand-written
-tests/data/routing_heldout.tsv and Hinglish-TOP's test split are never read by this script.
+A fixed 15 % of the corpus rows (chosen by a hash of the text; the hard-case table is always trained on)
+is held out: the shipped model never sees it, so the figures printed here and by
+bench/routing_accuracy.py are on unseen messages. The hand-written tests/data/routing_heldout.tsv and
+Hinglish-TOP's test split are never read by this script.
 """
 
 from __future__ import annotations
@@ -68,10 +69,17 @@ def hard_case_rows() -> Rows:
 
 def style_rows() -> Rows:
     """(style, text) for every row whose writing style is known."""
-    rows = [(r["style"], r["text"]) for name in ("routing_generated", "routing_handwritten")
-            for r in read_tsv(CORPUS / f"{name}.tsv") if r["style"] in STYLES]
-    rows += [(style, r["text"]) for r in read_tsv(TESTS / "intent_cases.tsv")
-             if (style := _intent_case_style(r["lang"])) is not None]
+    rows = [
+        (r["style"], r["text"])
+        for name in ("routing_generated", "routing_handwritten")
+        for r in read_tsv(CORPUS / f"{name}.tsv")
+        if r["style"] in STYLES
+    ]
+    rows += [
+        (style, r["text"])
+        for r in read_tsv(TESTS / "intent_cases.tsv")
+        if (style := _intent_case_style(r["lang"])) is not None
+    ]
     rows += [(r["style"], r["text"]) for r in read_tsv(CORPUS / "hinglish_top.tsv")]
     for r in read_tsv(TESTS / "language_cases.tsv"):
         if r["split"] == "tune" and r["class"] != "neutral":
@@ -80,7 +88,10 @@ def style_rows() -> Rows:
     return rows
 
 
-def _matrix(texts: list[str], vocabulary: dict[str, int]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+Sparse = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+
+
+def _matrix(texts: list[str], vocabulary: dict[str, int]) -> Sparse:
     """Feature indices of each text, as CSR-style (indices, row starts)."""
     indices: list[int] = []
     starts = [0]
@@ -108,19 +119,21 @@ def fit(rows: Rows, classes: tuple[str, ...], vocabulary: dict[str, int]) -> tex
         gathered = weights[indices]
         scores = np.stack(
             [np.bincount(row_of, gathered[:, c], minlength=len(rows)) for c in range(len(classes))], axis=1
-        )
-        scores += bias
+        ).astype(np.float64)
+        scores = scores + bias
         scores -= scores.max(axis=1, keepdims=True)
         shares = np.exp(scores)
         shares /= shares.sum(axis=1, keepdims=True)
         delta = (shares - onehot) * sample_weight[:, None] / len(rows)
         spread = delta[row_of]
         grad_w = np.stack(
-            [np.bincount(indices, spread[:, c], minlength=len(vocabulary)) for c in range(len(classes))], axis=1
-        )
-        grad_w += L2 * weights
+            [np.bincount(indices, spread[:, c], minlength=len(vocabulary)) for c in range(len(classes))],
+            axis=1,
+        ).astype(np.float64)
+        grad_w = grad_w + L2 * weights
         grad_b = delta.sum(axis=0)
-        for param, grad, m, v in ((weights, grad_w, moments[0], moments[1]), (bias, grad_b, moments[2], moments[3])):
+        pairs = ((weights, grad_w, moments[0], moments[1]), (bias, grad_b, moments[2], moments[3]))
+        for param, grad, m, v in pairs:
             m *= beta1
             m += (1 - beta1) * grad
             v *= beta2
@@ -161,7 +174,7 @@ def main() -> None:
     textmodel.save(textmodel.MODEL_PATH, names, {"route": route, "style": style})
     textmodel.load.cache_clear()
     model = textmodel.load()
-    print(f"vocabulary {len(names)} features; trained on {len(train_routes)} routes, {len(train_styles)} styles")
+    print(f"vocabulary {len(names)} features; {len(train_routes)} routes, {len(train_styles)} styles trained")
     report("routes, held-out corpus rows", model.route, model, [r for r in routes if is_held_out(r[1])])
     report("styles, held-out corpus rows", model.style, model, [r for r in styles if is_held_out(r[1])])
 

@@ -121,3 +121,15 @@ command-cancel = Jo kaam chal raha hai use roko
 command-settings = Group settings (admin)
 progress-done = Ho gaya ✅
 change-settings = Video ka look ya settings badli
+
+## confirming an unclear message (the router could not tell an action from an edit)
+confirm-export = Abhi export karoon? Ya ye video mein koi badlaav hai?
+confirm-credits = Kya aap apne credits dekhna chahte hain? Ya ye video mein koi badlaav hai?
+confirm-status = Kya aap timeline dekhna chahte hain? Ya ye video mein koi badlaav hai?
+confirm-upload = Kya aap naya video bhejna chahte hain? Ya ye video mein koi badlaav hai?
+button-confirm_export = Export
+button-confirm_credits = Credits
+button-confirm_status = Timeline
+button-confirm_upload = Video bhejo
+button-its_edit = Ye edit hai
+retry-how = Dobara try karne ke liye, jo message fail hua uske neeche "Phir se try" dabaiye.
