@@ -69,6 +69,13 @@ def read_word_sections(path: Path) -> dict[str, frozenset[str]]:
 
 
 @cache
+def _weak_words() -> re.Pattern[str]:
+    """The weak Hindi words as one pattern (whole words, any case)."""
+    words = sorted(read_word_sections(DATA_DIR / "hinglish.txt")["weak"])
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+
+
+@cache
 def _lexicon() -> dict[str, tuple[str, float]]:
     """Each known word with its language ("hi", "en", "ambiguous") and weight; loaded once."""
     hinglish = read_word_sections(DATA_DIR / "hinglish.txt")
@@ -133,7 +140,8 @@ def _decide(text: str) -> Lang | None:
     if _DEVANAGARI_WORD.search(content.lower()) and evidence.hindi > evidence.english:
         return "hi"
     model = textmodel.load()
-    shares = model.style.probabilities(model.indices(content))
+    # Forms of address ("bhai", "yaar") are typed in English too: they must not decide through the model.
+    shares = model.style.probabilities(model.indices(_weak_words().sub(" ", content)))
     latin = shares["en"] + shares["hi-Latn"]
     hinglish = shares["hi-Latn"] / latin if latin else 0.5
     # The model knows verbs and paraphrases no list has ("song bajao", "music add karo at the start"); the
