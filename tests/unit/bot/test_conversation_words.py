@@ -1,23 +1,15 @@
+# ruff: noqa: F811  (the fixtures imported from test_conversation are requested by name)
 """The conversation's words: confirming an unclear message, commands without a slash, the reply style."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.conversation import Conversation
 from bot.i18n import translate
 from bot.sessions import SessionStore
-from tests.unit.bot.test_conversation import CHAT, Recorder, message
 
-
-@pytest.fixture
-def queue() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def conversation(redis, settings, queue) -> Conversation:
-    return Conversation(redis, settings, queue)
+# The conversation's fixtures (a real Conversation over fakeredis, a recording queue) are shared.
+from tests.unit.bot.test_conversation import CHAT, conversation, message, queue  # noqa: F401
 
 
 def _buttons(decision) -> list[tuple[str, str]]:
