@@ -14,10 +14,10 @@ from typing import Protocol
 from redis import Redis
 
 from bot import keyboards, keys
-from bot.i18n import translate
-from bot.intents import classify_intent, command_intent
-from bot.language import detect_language, is_decisive
-from bot.models import IncomingMessage, Lang, MediaRef, Request, RequestKind
+from bot.i18n import LANGS, translate
+from bot.intents import PlainCommand, command_intent, plain_command, route
+from bot.language import LanguageState, follow_language
+from bot.models import IncomingMessage, Intent, Lang, MediaRef, Request, RequestKind
 from bot.outbox import Keyboard
 from bot.permissions import may_spend
 from bot.requests import RequestStore
@@ -29,12 +29,6 @@ VIDEO_KINDS = {"video", "video_note", "animation"}
 ACCEPTED_DOCUMENT_TYPES = ("video/", "audio/", "image/")
 _URL = re.compile(r"https?://\S+")
 _WORD = re.compile(r"\w", re.UNICODE)
-# Asking to switch language, in any language the user may be stuck in.
-_LANGUAGE_REQUEST = re.compile(
-    r"^\s*(language|भाषा( बदलो)?|bhasha( badlo)?|language (badlo|badal do|change( karo)?)|change language)"
-    r"\s*[.!?]*\s*$",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -114,16 +108,15 @@ class Conversation:
 
     # --- language -------------------------------------------------------------------------------
     def _update_language(self, message: IncomingMessage) -> Session:
-        """The session's language: a hint at first, detected from the first decisive text, then kept."""
+        """The session's language after this message: resolved once, so every reply to it agrees."""
         session = self.sessions.load(message.chat.key)
-        if session.lang_source == "hint" and message.text and is_decisive(message.text):
-            lang: Lang = "hi" if detect_language(message.text, message.language_hint) == "hi" else "en"
-            return self.sessions.update(message.chat.key, lang=lang, lang_source="detected")
-        if session.lang_source == "hint" and message.language_hint:
-            hinted: Lang = "hi" if message.language_hint.startswith("hi") else "en"
-            if hinted != session.lang:
-                return self.sessions.update(message.chat.key, lang=hinted)
-        return session
+        before = LanguageState(session.lang, session.lang_source, session.lang_pending)
+        after = follow_language(before, message.text, message.language_hint)
+        if after == before:
+            return session
+        return self.sessions.update(
+            message.chat.key, lang=after.lang, lang_source=after.source, lang_pending=after.pending
+        )
 
     # --- routing ----------------------------------------------------------------------------------
     def _route(self, message: IncomingMessage, session: Session) -> Decision:
@@ -137,15 +130,19 @@ class Conversation:
             return self._command(message, session)
         return self._text(message, session, message.text)
 
-    def _command(self, message: IncomingMessage, session: Session) -> Decision:
-        lang, command = session.lang, message.command or ""
+    def _command(
+        self, message: IncomingMessage, session: Session, typed: PlainCommand | None = None
+    ) -> Decision:
+        lang, command = session.lang, typed or message.command or ""
         if command in ("start", "help"):
             key = "start.greeting" if command == "start" else "help.text"
             limit_mb = self._download_limit() // MB
             return Decision([Reply(translate(lang, key, name=message.user_name or "", limit_mb=limit_mb))])
         if command == "new":
-            self.sessions.forget_backend_session(message.chat.key)
+            self.sessions.start_over(message.chat.key)
             return Decision([Reply(translate(lang, "session.new"))])
+        if command == "retry":
+            return Decision([Reply(translate(lang, "retry.how"))])
         if command == "language":
             return Decision([Reply(translate(lang, "language.choose"), keyboards.language_picker())])
         if command == "cancel":
@@ -172,14 +169,17 @@ class Conversation:
         if data == keyboards.STATUS:
             return self._queue(message, session, "status")
         if data == keyboards.NEW:
-            self.sessions.forget_backend_session(message.chat.key)
+            self.sessions.start_over(message.chat.key)
             return Decision([Reply(translate(lang, "session.new"))])
         if data == keyboards.EDIT_MORE:
             return Decision([Reply(translate(lang, "upload.done_more"))])
         if data.startswith(keyboards.LANG_PREFIX):
-            chosen: Lang = "hi" if data.removeprefix(keyboards.LANG_PREFIX) == "hi" else "en"
-            self.sessions.update(message.chat.key, lang=chosen, lang_source="chosen")
+            picked = data.removeprefix(keyboards.LANG_PREFIX)
+            chosen: Lang = next((known for known in LANGS if known == picked), "en")
+            self.sessions.update(message.chat.key, lang=chosen, lang_source="chosen", lang_pending=None)
             return Decision([Reply(translate(chosen, "language.set"))])
+        if data.startswith(keyboards.ASK_PREFIX):
+            return self._answer(message, session, data.removeprefix(keyboards.ASK_PREFIX))
         if data.startswith(keyboards.CANCEL_PREFIX):
             return self._cancel(message, session, data.removeprefix(keyboards.CANCEL_PREFIX))
         if data.startswith(keyboards.SPEND_PREFIX):
@@ -235,17 +235,43 @@ class Conversation:
             return Decision([Reply(translate(lang, "input.too_long", length=len(text), limit=limit))])
         if not _WORD.search(text):
             return Decision([Reply(translate(lang, "input.empty"))])
-        if _LANGUAGE_REQUEST.match(text):
-            return Decision([Reply(translate(lang, "language.choose"), keyboards.language_picker())])
+        if message.command is None and (typed := plain_command(text)) is not None:
+            return self._command(message, session, typed)
         urls = tuple(_URL.findall(text))
         if urls and not _WORD.search(_URL.sub("", text).replace("upload", "")):
             return self._ack(self._request(message, session, "upload", urls=urls))
-        intent = classify_intent(text)
+        routed = route(text)
+        if routed.unsure and not urls:
+            return self._confirm(message, session, routed.intent, text)
+        intent = routed.intent
         if intent == "upload":
             if urls:
                 return self._ack(self._request(message, session, "upload", urls=urls))
             return Decision([Reply(translate(lang, "upload.how"))])
         return self._queue(message, session, intent, text)
+
+    # --- an unclear message: ask before spending credits on a guess ---------------------------------
+    def _confirm(self, message: IncomingMessage, session: Session, action: Intent, text: str) -> Decision:
+        """Ask "Export now?" [Export] [It's an edit]; the edit is kept, unqueued, until the answer."""
+        asked = self._request(message, session, "edit", text=text)
+        self.requests.save(asked)
+        question, _label = keyboards.CONFIRM_KEYS[action]
+        keyboard = keyboards.confirm(session.lang, action, asked.request_id)
+        return Decision([Reply(translate(session.lang, question), keyboard)])
+
+    def _answer(self, message: IncomingMessage, session: Session, answer: str) -> Decision:
+        """The user's reading of an unclear message; only the first answer to a question counts."""
+        choice, _, asked_id = answer.partition(":")
+        asked = self.requests.load(asked_id)
+        if asked is None or asked.chat.key != message.chat.key:
+            return Decision()
+        if not self.requests.claim_for(asked_id, "answered_by", self.request_id(message)):
+            return Decision()  # answered already: a second tap must not spend credits again
+        if choice == "edit":
+            return self._ack(asked.model_copy(update={"request_id": self.request_id(message)}))
+        if choice == "upload":
+            return Decision([Reply(translate(session.lang, "upload.how"))])
+        return self._queue(message, session, choice)
 
     def _media(self, message: IncomingMessage, session: Session, media: MediaRef) -> Decision:
         if (refusal := self._refuse_media(session, media)) is not None:

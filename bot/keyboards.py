@@ -54,8 +54,35 @@ def link(lang: str, label_key: str, url: str) -> Keyboard:
 
 
 def language_picker() -> Keyboard:
-    """Each language named in itself."""
-    return ((Button("English", LANG_PREFIX + "en"), Button("हिंदी", LANG_PREFIX + "hi")),)
+    """Each reply style named in itself: English, Hindi in Devanagari, Hinglish in Roman letters."""
+    return (
+        (
+            Button("English", LANG_PREFIX + "en"),
+            Button("हिंदी", LANG_PREFIX + "hi"),
+            Button("Hinglish", LANG_PREFIX + "hi-Latn"),
+        ),
+    )
+
+
+ASK_PREFIX = "ask:"
+# The question asked when the router is torn between an action and an edit, and its button's label.
+CONFIRM_KEYS = {
+    "export": ("confirm.export", "button.confirm_export"),
+    "credits": ("confirm.credits", "button.confirm_credits"),
+    "status": ("confirm.status", "button.confirm_status"),
+    "upload": ("confirm.upload", "button.confirm_upload"),
+}
+
+
+def confirm(lang: str, action: str, request_id: str) -> Keyboard:
+    """[Export] [It's an edit] (or credits, timeline, upload): the two readings of an unclear message."""
+    _question, label = CONFIRM_KEYS[action]
+    return (
+        (
+            Button(translate(lang, label), f"{ASK_PREFIX}{action}:{request_id}"),
+            Button(translate(lang, "button.its_edit"), f"{ASK_PREFIX}edit:{request_id}"),
+        ),
+    )
 
 
 CANCEL_PREFIX = "cancel:"

@@ -10,7 +10,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-Lang = Literal["en", "hi"]
+# Reply styles: English, Hindi in Devanagari, Hinglish in Roman letters (the backend hears "hi" for both).
+Lang = Literal["en", "hi", "hi-Latn"]
+# Where a session's language came from: the channel's hint, the user's own messages, or /language.
+LangSource = Literal["hint", "detected", "chosen"]
 Intent = Literal["export", "credits", "status", "upload", "edit"]
 MediaKind = Literal[
     "video", "document", "video_note", "animation", "audio", "photo", "voice", "sticker", "other"

@@ -38,6 +38,12 @@ class RequestStore:
         """Set one progress field."""
         self.redis.hset(keys.request_key(request_id), field, str(value))
 
+    def claim_for(self, request_id: str, field: str, owner: str) -> bool:
+        """Set a field to `owner` if unset: True for that owner, also when it asks again (a redelivery)."""
+        key = keys.request_key(request_id)
+        self.redis.hsetnx(key, field, owner)
+        return bool(self.redis.hget(key, field) == owner.encode())
+
     def claim(self, request_id: str, field: str) -> bool:
         """Set a field only if unset: True for the one caller that got it (a once-only step)."""
         return bool(self.redis.hsetnx(keys.request_key(request_id), field, "1"))

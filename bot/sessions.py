@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Literal
 
 from pydantic import BaseModel, SecretStr
 from redis import Redis
 
 from bot import keys
-from bot.models import Lang
-
-LangSource = Literal["hint", "detected", "chosen"]
+from bot.models import Lang, LangSource
 
 
 class Session(BaseModel):
@@ -26,6 +23,7 @@ class Session(BaseModel):
     client_id: str
     lang: Lang = "en"
     lang_source: LangSource = "hint"
+    lang_pending: Lang | None = None  # a decisive message in another style: one more and we follow it
     token: SecretStr | None = None
     user_id: str | None = None
     expires_at: datetime | None = None
@@ -91,5 +89,12 @@ class SessionStore:
         return current
 
     def forget_backend_session(self, chat_key: str) -> Session:
-        """Drop the backend session (on /new or after a 1002); identity and language stay."""
+        """Drop the backend session (after a 1002); identity and language stay."""
         return self.update(chat_key, task_id=None, session_id=None, media_count=0)
+
+    def start_over(self, chat_key: str) -> Session:
+        """/new: a new backend session, and the language learnt afresh (unless the user pinned one)."""
+        session = self.forget_backend_session(chat_key)
+        if session.lang_source == "chosen":
+            return session
+        return self.update(chat_key, lang_source="hint", lang_pending=None)

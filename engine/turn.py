@@ -35,7 +35,7 @@ from engine.interpret import (
 )
 from engine.media import MediaInfo
 from engine.timeline import BUILTIN_MUSIC, MIN_PIECE_MS, Timeline
-from engine.words import say
+from engine.words import reply_lang, say
 
 KeepSpansFn = Callable[[Path], list[tuple[float, float]]]
 Spans = Mapping[str, Sequence[tuple[float, float]]]
@@ -104,9 +104,9 @@ def run_turn(
     keep_spans_fn: KeepSpansFn,
 ) -> Iterator[TurnEvent]:
     """Interpret `text`, apply it to `draft`, and stream what happens; `media` is the session's uploads."""
-    if speaks_hindi(text):
-        # A session made before the user wrote a word (an upload first) may say "en": answer in kind.
-        lang = "hi"
+    # A session made before the user wrote a word (an upload first) may say "en": answer in kind, and in
+    # the script the user typed (Devanagari or Roman Hinglish).
+    lang = reply_lang(lang, text, speaks_hindi(text))
     ops = interpret(text)
     if any(isinstance(op, Undo) for op in ops):
         # the store owns the history: other edits in the same message would land on the wrong draft

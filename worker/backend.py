@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
+from bot.language import backend_lang
 from bot.sessions import Session
 from worker.context import Context
 from worker.nemo import AuthExpiredError, ClientIdMissingError, SessionNotFoundError
@@ -59,7 +60,7 @@ class Backend:
         session = self.session
         if session.session_id:
             return session.session_id
-        info = self.ctx.nemo.create_session(token, session.lang)
+        info = self.ctx.nemo.create_session(token, backend_lang(session.lang))
         updated = {"task_id": info.task_id, "session_id": info.session_id}
         if info.user_id and self.ctx.settings.nemo_token is None:
             updated["user_id"] = info.user_id

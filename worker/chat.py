@@ -37,7 +37,9 @@ class Chat:
     def __init__(self, ctx: Context, request: Request) -> None:
         self.ctx = ctx
         self.request = request
-        self.lang = ctx.sessions.load(request.chat.key).lang
+        # The language the request was acknowledged in, not the session's now: a user who switches style
+        # while a job runs must not get a progress message half in one language and half in another.
+        self.lang = request.lang
         self.outbox: Outbox = ctx.outbox(request.chat.channel)
 
     def t(self, key: str, **variables: str | int | float) -> str:

@@ -49,7 +49,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         # The command menu, per language, with localized descriptions.
-        for lang in LANGS:
+        # Telegram picks a menu by the phone's two-letter code; Roman Hinglish ("hi-Latn") has none.
+        for lang in (lang for lang in LANGS if len(lang) == 2):
             commands = [BotCommand(name, translate(lang, f"command.{name}")) for name in COMMANDS]
             await application.bot.set_my_commands(commands, language_code=lang)
         await application.bot.set_my_commands(

@@ -4,7 +4,7 @@
 start-greeting = Hi { $name }! I edit your videos. Send me a video (up to { $limit_mb } MB), then tell me what you want, for example: "remove the silences, add background music, add transitions". Type "export" when you're happy and I'll send you the edited MP4.
 help-text = How it works:
     1. Send a video (or several, or a link to one).
-    2. Tell me what to change, in English or Hindi.
+    2. Tell me what to change, in English, Hindi or Hinglish.
     3. Type "export" to get the final MP4.
     Also: "status" shows the timeline, "credits" your balance, /new starts over, /language switches language.
 session-new = Fresh start. Send me a new video.
@@ -126,3 +126,15 @@ command-cancel = Stop what I'm working on
 command-settings = Group settings (admins)
 progress-done = Done ✅
 change-settings = the look or settings of the video changed
+
+## confirming an unclear message (the router could not tell an action from an edit)
+confirm-export = Export now? Or is this a change to make to the video?
+confirm-credits = Do you want to see your credits? Or is this a change to make to the video?
+confirm-status = Do you want to see the timeline? Or is this a change to make to the video?
+confirm-upload = Do you want to send a new video? Or is this a change to make to the video?
+button-confirm_export = Export
+button-confirm_credits = Credits
+button-confirm_status = Timeline
+button-confirm_upload = Send a video
+button-its_edit = It's an edit
+retry-how = To try again, press "Retry" under the message that failed.

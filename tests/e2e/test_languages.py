@@ -34,6 +34,7 @@ from tests.processes import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
 CLIP = "phone clip.mp4"
+HINGLISH = "hi-Latn"
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_a_whole_session_in_devanagari_hindi(
     assert nemo_double.turn_messages == ["बैकग्राउंड में गाना लगाओ", "चुप्पी हटाओ"]
 
 
-def test_a_whole_session_in_hinglish(
+def test_a_whole_session_in_hinglish_answered_in_roman_script(
     product: Product, fake_telegram: FakeTelegram, nemo_double: NemoDouble, phone_clip: Path
 ):
     nemo_double.config.anonymous_credits = 1000
@@ -104,35 +105,35 @@ def test_a_whole_session_in_hinglish(
     start_fast(product)
     chat = UserChat(fake_telegram, 6002, language_code="en")
 
-    # Romanized Hindi is Hindi: a general detector would call it English.
-    chat.ask("bhai mera video edit karna hai", translate("hi", "turn.need_video"))
-    chat.upload(phone_clip, translate("hi", "upload.done", name=CLIP, duration=3))
-    changed = chat.ask("silence hata do aur music daalo", translate("hi", "turn.changed").split(":")[0])
+    # Romanized Hindi is Hindi (a general detector would call it English), answered in Roman script.
+    chat.ask("bhai mera video edit karna hai", translate(HINGLISH, "turn.need_video"))
+    chat.upload(phone_clip, translate(HINGLISH, "upload.done", name=CLIP, duration=3))
+    changed = chat.ask("silence hata do aur music daalo", translate(HINGLISH, "turn.changed").split(":")[0])
     assert changed.text == changed_text(
-        "hi", music_added("hi", 3), translate("hi", "change.shorter", seconds="0.6")
+        HINGLISH, music_added(HINGLISH, 3), translate(HINGLISH, "change.shorter", seconds="0.6")
     )
     # The turn's progress message ends as "done", without its Cancel button.
-    chat.wait(lambda m: m.text == translate("hi", "progress.done") and not m.buttons)
+    chat.wait(lambda m: m.text == translate(HINGLISH, "progress.done") and not m.buttons)
 
     # A text turn: the agent's own words are relayed, the buttons under the last one are Hindi.
     after = chat.mark()
     chat.ask('title "Goa Trip" lagao', starts("Done:"))
-    chat.wait(says("hi", "progress.done"), after)
+    chat.wait(says(HINGLISH, "progress.done"), after)
 
-    status = chat.ask("timeline dikhao", translate("hi", "status.header", count=3))
+    status = chat.ask("timeline dikhao", translate(HINGLISH, "status.header", count=3))
     assert status.text == status_text(
-        "hi",
+        HINGLISH,
         ("video", f' "{CLIP}"', "0–2.4 s"),
         ("audio", ' "Lo-fi", 35%', "0–3 s"),
         ("title", ' "Goa Trip"', "0–3 s"),
     )
     assert chat.ask(
-        "kitne credit bache", translate("hi", "credits.balance").split(":")[0]
-    ).text == credits_text("hi", 900)
-    export_and_check(chat, "video bhejo", "hi", nemo_double)
+        "kitne credit bache", translate(HINGLISH, "credits.balance").split(":")[0]
+    ).text == credits_text(HINGLISH, 900)
+    export_and_check(chat, "video bhejo", HINGLISH, nemo_double)
 
     # "language badlo" offers the languages; the choice sticks, even over Hinglish words.
-    picker = chat.ask("language badlo", translate("hi", "language.choose"))
+    picker = chat.ask("language badlo", translate(HINGLISH, "language.choose"))
     chat.press(picker, keyboards.LANG_PREFIX + "en", translate("en", "language.set"))
     status = chat.ask("timeline dikhao", translate("en", "status.header", count=3))
     assert status.text == status_text(
@@ -142,6 +143,12 @@ def test_a_whole_session_in_hinglish(
         ("title", ' "Goa Trip"', "0–3 s"),
     )
     assert nemo_double.turn_messages == ["silence hata do aur music daalo", 'title "Goa Trip" lagao']
+    # The backend hears "hi" for both Hindi styles; no reply of the bot was in Devanagari.
+    assert next(iter(nemo_double.sessions.values())).language == "hi"
+    # (The language picker names each language in itself: its "हिंदी" button is left out.)
+    shown = [m for m in chat.messages() if keyboards.LANG_PREFIX + "en" not in (m.callback_data or [])]
+    words = [m.text or "" for m in shown] + [label for m in shown for label in labels(m)]
+    assert words and [w for w in words if any("\u0900" <= ch <= "\u097f" for ch in w)] == []
 
 
 def test_a_whole_session_in_english_with_the_menus_of_both_languages(

@@ -102,6 +102,9 @@ def test_every_message_renders_with_its_variables(lang: str, catalog: str):
         if lang == "hi" and _LETTER.search(own_words):
             # Words of its own (not only variables and punctuation): they must be Hindi, not English.
             assert _DEVANAGARI.search(own_words), f"hi/{key} is not in Devanagari: {text!r}"
+        if lang == "hi-Latn":
+            # Hinglish is for users who write in Roman letters: not one Devanagari letter.
+            assert not _DEVANAGARI.search(text), f"hi-Latn/{key} has Devanagari: {text!r}"
 
 
 def _keys_used_in_code() -> set[str]:

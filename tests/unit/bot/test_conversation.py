@@ -133,7 +133,7 @@ def test_hindi_is_detected_and_then_kept(conversation, redis):
 def test_telegram_language_is_only_a_hint(conversation, redis):
     conversation.handle(message("ok", language_hint="en"))
     conversation.handle(message("silence hata do aur music daalo", language_hint="en"))
-    assert SessionStore(redis).load(CHAT.key).lang == "hi"
+    assert SessionStore(redis).load(CHAT.key).lang == "hi-Latn"
 
 
 def test_language_button_switches_for_good(conversation, redis):
@@ -176,7 +176,11 @@ def test_language_can_be_switched_by_command_or_words(conversation, queue, text)
     fields = {"command": "language"} if text.startswith("/") else {"text": text}
     decision = conversation.handle(message(**fields))
     assert decision is not None and queue.requests == []
-    assert [b.data for row in decision.replies[0].keyboard for b in row] == ["lang:en", "lang:hi"]
+    assert [b.data for row in decision.replies[0].keyboard for b in row] == [
+        "lang:en",
+        "lang:hi",
+        "lang:hi-Latn",
+    ]
 
 
 GROUP = ChatRef(chat_id=-100500, is_group=True)

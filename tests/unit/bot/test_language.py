@@ -41,7 +41,7 @@ def test_rows_not_used_for_tuning_meet_the_targets_too(split):
     ("text", "hint", "expected"),
     [
         ("remove the background music from this", "hi", "en"),
-        ("music hata do yaar", "en", "hi"),
+        ("music hata do yaar", "en", "hi-Latn"),
         ("बैकग्राउंड म्यूजिक हटा दो", "en", "hi"),
         ("👍", "hi-IN", "hi"),
         ("👍", "pt-br", "en"),
@@ -73,7 +73,7 @@ def test_is_decisive_only_with_real_evidence(text, decisive):
 
 def test_quoted_on_screen_text_does_not_decide_the_language():
     assert detect_language('add the text "Kya baat hai, mujhe bhi chahiye" at the start') == "en"
-    assert detect_language('end me "Thanks for watching" likh do') == "hi"
+    assert detect_language('end me "Thanks for watching" likh do') == "hi-Latn"
 
 
 def test_no_english_grammar_word_is_also_listed_as_unambiguous_hindi():

@@ -80,8 +80,8 @@ def test_three_edits_in_hinglish_are_applied_and_reported_with_figures():
     ]
     assert analysis.paths == [DATA / "uploads/a.mp4"]
     assert events.index(Heartbeat()) < next(i for i, e in enumerate(events) if isinstance(e, ToolResult))
-    # Hinglish is answered in Hindi, even in a session created in English (an upload came first).
-    assert texts(events)[0] == "2 ठहराव हटाए, वीडियो 5 सेकंड छोटा हो गया।"
+    # Hinglish is answered in Hinglish, in Roman script, even in a session created in English.
+    assert texts(events)[0] == "2 pauses hata diye, video 5 sec chhota ho gaya."
     assert len(texts(events)) == 3
     timeline = final_draft(events)
     assert timeline.duration_ms == 54000 and timeline.music[0].src == "builtin:lofi"
@@ -152,7 +152,12 @@ def test_reel_volume_and_speed_change_the_canvas():
     events, _ = turn("reel ke liye bana do aur crop karo, awaaz badhao, speed 2x")
     canvas = final_draft(events).canvas
     assert (canvas.aspect, canvas.fit, canvas.volume, canvas.speed) == ("9:16", "crop", 1.5, 2.0)
-    assert "स्पीड 2x कर दी। अब वीडियो 30 सेकंड का है।" in texts(events)
+    assert "Speed 2x kar di. Ab video 30 sec ka hai." in texts(events)  # Hinglish typed in Roman script
+
+
+def test_hinglish_in_roman_script_is_answered_in_roman_script_in_a_hindi_session():
+    events, _ = turn("silence hata do", lang="hi")
+    assert texts(events) == ["2 pauses hata diye, video 5 sec chhota ho gaya."]
 
 
 def test_an_english_instruction_keeps_the_session_language():
@@ -186,4 +191,5 @@ def catalog(lang) -> dict[str, set[str]]:
 def test_every_key_exists_in_both_languages_with_the_same_variables():
     english = catalog("en")
     assert catalog("hi") == english
+    assert catalog("hi-Latn") == english
     assert english["edit-silences"] == {"count", "seconds"}

@@ -1,0 +1,61 @@
+# Self-hosted engine ke jawab Hinglish mein, Roman script (engine/words.py). Key `edit.music` yahan `edit-music` hai.
+
+turn-no_video = Pehle ek video bhejiye, phir bataiye kya badalna hai.
+turn-help = Main ye kar sakta hoon: pauses hatana · koi part kaatna ya rakhna ("pehle 5 sec kaat do", "0:30-1:10 rakho") · length fit karna ("60 sec ka bana do") · background music (lo-fi, upbeat, calm, ya "mera gaana lagao") · transitions · title ("title: Mera Safar") · shape badalna (reel 9:16, square 1:1, YouTube 16:9) · speed ya volume · mute · undo.
+turn-unknown = "{ $text }" samajh nahi aaya. { turn-help }
+turn-undo_alone = Maine sirf aapka pichla badlaav undo kiya. Baaki edits naye message mein dobara bhejiye.
+
+edit-silences = { $count ->
+    [one] 1 pause hata diya, video { $seconds } sec chhota ho gaya.
+   *[other] { $count } pauses hata diye, video { $seconds } sec chhota ho gaya.
+  }
+edit-silences_none = Kaatne layak lambe pauses nahi mile.
+edit-cut = { $start }–{ $end } sec kaat diya. Ab video { $total } sec ka hai.
+edit-keep = { $start }–{ $end } sec rakha. Ab video { $total } sec ka hai.
+edit-span_outside = Wo part video ke bahar hai, video { $total } sec ka hai.
+edit-fit = { $total } sec ka kar diya.
+edit-fit_already = Video pehle se { $total } sec ka hai, { $target } sec ke andar.
+edit-music = Background music { $name } { $percent } % pe laga diya.
+edit-music_own_missing = Pehle apna gaana audio file (mp3, m4a, wav) mein bhejiye, phir "mera gaana lagao" likhiye.
+edit-music_removed = Background music hata diya.
+edit-music_none = Hatane ke liye koi background music nahi hai.
+edit-transitions = { $count ->
+    [one] 1 cut pe { $name } transition laga diya.
+   *[other] { $count } cuts pe { $name } transitions laga diye.
+  }
+edit-transitions_none_fit = Kisi cut ke dono taraf transition ke liye kaafi lambe clips nahi hain.
+edit-transitions_removed = Transitions hata diye: ab seedhe cuts hain.
+edit-title = Title "{ $text }" { $pos } laga diya.
+edit-title_missing = Title mein kya likhna hai? Quotes mein likhiye, jaise title 'Mera Safar'.
+edit-aspect = Frame { $aspect } kar diya, { $fit }.
+edit-speed = Speed { $factor }x kar di. Ab video { $total } sec ka hai.
+edit-volume = Volume { $percent } % kar diya.
+edit-mute = Video ki apni awaaz band kar di.
+edit-unmute = Video ki apni awaaz wapas aa gayi.
+edit-merge = { $count ->
+    [one] Abhi 1 hi clip hai. Aur bhejiye, main unhe bheje hue order mein jod doonga.
+   *[other] { $count } clips bheje hue order mein jod diye, kul { $total } sec.
+  }
+edit-undo = Pichle badlaav se pehle wale version pe wapas ja raha hoon.
+
+transition-fade = crossfade
+transition-fadeblack = fade-to-black
+transition-dissolve = dissolve
+transition-wipeleft = wipe
+transition-slideleft = slide
+transition-circleopen = circle
+
+music-lofi = Lo-fi
+music-upbeat = Upbeat
+music-calm = Calm
+
+position-top = upar
+position-center = beech mein
+position-bottom = neeche
+
+aspect-9_16 = 9:16 (reels, shorts)
+aspect-1_1 = 1:1 (square post)
+aspect-16_9 = 16:9 (YouTube)
+
+fit-blur = baaki shapes blur background ke upar
+fit-crop = frame bharne ke liye crop kiya
