@@ -133,3 +133,5 @@ button-confirm_status = Timeline
 button-confirm_upload = Video bhejo
 button-its_edit = Ye edit hai
 retry-how = Dobara try karne ke liye, jo message fail hua uske neeche "Phir se try" dabaiye.
+retry-unavailable = Ise ab dobara nahi chala sakte: sirf wahi request, jo fail hui ho, ek baar dobara chalti hai.
+retry-not_yours = Ise sirf wahi dobara chala sakte hain jinhone kaha tha, ya koi group admin.
