@@ -15,7 +15,7 @@ from redis import Redis
 from rq import Queue
 from rq.serializers import JSONSerializer
 
-from engine.analysis import keep_spans
+from engine.analysis import keep_spans_in_child
 from engine.app import create_app
 from engine.jobs import enqueue_render
 from engine.settings import EngineSettings
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(
         settings,
         Store(connection),
-        partial(run_turn, keep_spans_fn=keep_spans),
+        partial(run_turn, keep_spans_fn=partial(keep_spans_in_child, settings=settings)),
         partial(enqueue_render, queue, data_dir=settings.data_dir, timeout_s=settings.render_timeout_s),
     )
     worker = subprocess.Popen([sys.executable, "-m", "engine.worker"]) if args.with_worker else None
