@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.errors import EngineError
+
 PROTOCOLS = "file"
 IMAGE_FORMATS = frozenset({"jpg", "png", "gif", "webp"})
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis"})
@@ -34,7 +36,7 @@ DEMUXERS: dict[str, str] = {
 }
 
 
-class UnknownFormatError(ValueError):
+class UnknownFormatError(EngineError):
     """A format no reader may open: nothing is guessed in its place."""
 
 
@@ -93,20 +95,18 @@ def pyav_options(fmt: str) -> tuple[str, dict[str, str]]:
     return demuxer_for(fmt), {"protocol_whitelist": PROTOCOLS}
 
 
-def ffmpeg_input(fmt: str, path: Path | str, *, still_s: float | None = None, fps: int = 30) -> list[str]:
-    """FFmpeg input options and `-i path`, pinned; `still_s`: an image repeated at `fps` for that long.
+def ffmpeg_input(fmt: str, path: Path | str, *, loop_fps: int | None = None) -> list[str]:
+    """FFmpeg input options ending in `-i path`, pinned; `loop_fps`: a still repeated at that rate.
 
-    A looped still uses the image2 demuxer with `pattern_type none` (one literal file name, no sequence
-    patterns), because the `*_pipe` image demuxers cannot loop; image2 takes the codec from the name's
-    suffix, which the engine chose itself.
+    Put `-ss`/`-t` before them. A looped still uses the image2 demuxer with `pattern_type none` (one literal
+    file name, never a sequence pattern), because the `*_pipe` image demuxers cannot loop; image2 takes the
+    codec from the name's suffix, which the engine chose itself from the sniffed format.
     """
-    pinned = ["-protocol_whitelist", PROTOCOLS]
-    if still_s is not None and fmt in IMAGE_FORMATS and fmt != "gif":
-        loop = ["-f", "image2", "-pattern_type", "none", "-loop", "1", "-framerate", str(fps)]
-        return [*loop, *pinned, "-t", f"{still_s:.4f}", "-i", str(path)]
-    if still_s is not None:
-        return ["-f", demuxer_for(fmt), *pinned, "-t", f"{still_s:.4f}", "-i", str(path)]
-    return ["-f", demuxer_for(fmt), *pinned, "-i", str(path)]
+    pinned = ["-protocol_whitelist", PROTOCOLS, "-i", str(path)]
+    if loop_fps is not None and fmt in IMAGE_FORMATS and fmt != "gif":
+        demuxer_for(fmt)
+        return ["-f", "image2", "-pattern_type", "none", "-loop", "1", "-framerate", str(loop_fps), *pinned]
+    return ["-f", demuxer_for(fmt), *pinned]
 
 
 def format_of(path: Path) -> str:

@@ -1,10 +1,9 @@
 """Test media made at test time (never committed), and the measurements the media tests take.
 
 Makers: `synth_speech` (espeak-ng phrases with known pauses, Hindi or English), `make_syllable_speech`
-(0.1-0.2 s bursts between pauses, over street noise), `make_speech_clip`,
-`make_tone_clip`, `make_sync_clip` (beeps with white flashes at the same instants), `make_phone_clip`
-(frames stored turned, with a display-rotation tag), `make_image`,
-`make_audio_file`. Everything is small (320x180 by default, a few seconds) so tests stay fast on 2 cores.
+(0.1-0.2 s bursts between pauses, over street noise), `make_speech_clip`, `make_tone_clip`, `make_sync_clip`
+(beeps with white flashes at the same instants), `make_metronome_clip` (the same, periodic, for many cuts),
+`make_phone_clip` (frames stored turned, with a display-rotation tag), `make_image`, `make_audio_file`. Everything is small (320x180 by default, a few seconds) so tests stay fast on 2 cores.
 
 Measurements: `video_stream_info`, `loudness`, `mono_samples`, `rms_envelope`, `beep_times`, `flash_times`,
 `frame_gray`.
@@ -195,6 +194,22 @@ def make_sync_clip(
         "-f", "lavfi", "-i", f"color=black:size={width}x{height}:rate={fps}:duration={duration_s}",
         "-f", "lavfi", "-i", f"aevalsrc='0.5*sin(2*PI*1000*t)*gt({on},0)':s=48000:d={duration_s}",
         "-vf", f"drawbox=color=white:t=fill:enable='gt({on},0)'",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(path),
+    )  # fmt: skip
+    return path
+
+
+def make_metronome_clip(
+    path: Path, period_s: float, count: int, *, first_s: float = 0.08, beep_s: float = 0.08, fps: int = 25
+) -> Path:
+    """`make_sync_clip` for many events: a flash and a beep together every `period_s`, `count` times
+    (a periodic expression stays short where a list of `between` terms would overflow FFmpeg's input)."""
+    on = f"gte(t,{first_s})*lt(mod(t-{first_s},{period_s}),{beep_s})"
+    duration_s = first_s + period_s * count
+    _ffmpeg(
+        "-f", "lavfi", "-i", f"color=black:size=160x90:rate={fps}:duration={duration_s}",
+        "-f", "lavfi", "-i", f"aevalsrc='0.5*sin(2*PI*1000*t)*{on}':s=48000:d={duration_s}",
+        "-vf", f"drawbox=color=white:t=fill:enable='{on}'",
         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(path),
     )  # fmt: skip
     return path
