@@ -3,7 +3,8 @@
 Makers: `synth_speech` (espeak-ng phrases with known pauses, Hindi or English), `make_syllable_speech`
 (0.1-0.2 s bursts between pauses, over street noise), `make_speech_clip`, `make_tone_clip`, `make_sync_clip`
 (beeps with white flashes at the same instants), `make_metronome_clip` (the same, periodic, for many cuts),
-`make_phone_clip` (frames stored turned, with a display-rotation tag), `make_image`, `make_audio_file`. Everything is small (320x180 by default, a few seconds) so tests stay fast on 2 cores.
+`make_phone_clip` (frames stored turned, with a display-rotation tag), `make_image`, `make_audio_file`.
+Everything is small (320x180 by default, a few seconds) so tests stay fast on 2 cores.
 
 Measurements: `video_stream_info`, `loudness`, `mono_samples`, `rms_envelope`, `beep_times`, `flash_times`,
 `frame_gray`.

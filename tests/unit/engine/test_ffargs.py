@@ -6,8 +6,8 @@ import pytest
 
 from engine import ffargs
 from engine.errors import RenderError
-from engine.formats import UnknownFormatError
 from engine.ffargs import Cut, Loudness, Output, Piece
+from engine.formats import UnknownFormatError
 from engine.media import MediaInfo
 from engine.timeline import Timeline
 
@@ -111,7 +111,8 @@ def test_transition_piece_argv_blurs_the_photo_and_gives_it_silence(timeline):
     ])  # fmt: skip
     assert args[:27] == [
         "-loglevel", "error", "-y",
-        "-ss", "3.6000", "-t", "0.6000", "-f", "mov", "-protocol_whitelist", "file", "-i", "/data/files/v1.mp4",
+        "-ss", "3.6000", "-t", "0.6000",
+        "-f", "mov", "-protocol_whitelist", "file", "-i", "/data/files/v1.mp4",
         "-t", "0.6000", "-f", "image2", "-pattern_type", "none", "-loop", "1", "-framerate", "25",
         "-protocol_whitelist", "file", "-i", "/data/files/i1.jpg",
     ]  # fmt: skip
@@ -132,7 +133,8 @@ def test_final_pass_copies_video_ducks_music_and_applies_measured_loudness(timel
         "[normed]asetpts=N/SR/TB,atrim=end_sample=316800[aout]",
     ])  # fmt: skip
     assert args == [
-        "-loglevel", "error", "-y", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/v.txt",
+        "-loglevel", "error", "-y",
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/v.txt",
         "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/a.txt",
         "-stream_loop", "-1", "-f", "flac", "-protocol_whitelist", "file", "-i", "/cache/lofi.flac",
         "-filter_complex", graph, "-map", "0:v", "-map", "[aout]", "-c:v", "copy",
@@ -146,7 +148,8 @@ def test_measure_pass_prints_loudnorm_json(timeline):
     graph = ";".join([*(line.format(v=0, m=1) for line in MUSIC_GRAPH),
                       "[mix]loudnorm=I=-14:TP=-2:LRA=11:print_format=json[out]"])  # fmt: skip
     assert args == [
-        "-loglevel", "info", "-y", "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/a.txt",
+        "-loglevel", "info", "-y",
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/a.txt",
         "-stream_loop", "-1", "-f", "flac", "-protocol_whitelist", "file", "-i", "/cache/lofi.flac",
         "-filter_complex", graph, "-map", "[out]", "-f", "null", "-",
     ]  # fmt: skip
