@@ -325,7 +325,7 @@ class Timeline:
     def keep_spans(self, spans: Mapping[str, Sequence[tuple[float, float]]]) -> Timeline:
         """Keep only the given source spans (seconds, per file id) of the clips they name: silence removal."""
         pieces: list[VideoSegment] = []
-        for segment in _unwidened(self.video, self.canvas.speed):
+        for segment in _unwidened(self.video):
             if segment.src not in spans:
                 pieces.append(segment)
                 continue
@@ -449,9 +449,9 @@ class Timeline:
         speed = self.canvas.speed
         video = [
             replace(segment, tr=style if index else None)
-            for index, segment in enumerate(_unwidened(self.video, speed))
+            for index, segment in enumerate(_unwidened(self.video))
         ]
-        return replace(self, video=_widened(video, speed))._retimed()
+        return replace(self, video=tuple(_widened(video, speed)))._retimed()
 
     def _retimed(self) -> Timeline:
         """Recompute every `st`/`d`, drop transitions a neighbour is too short for, fit music and titles."""
@@ -478,7 +478,7 @@ def _silence_cut(before: VideoSegment, after: VideoSegment) -> bool:
     return after.pause > 0 and after.src == before.src and before.out_ms <= after.in_ms
 
 
-def _unwidened(video: Sequence[VideoSegment], speed: float) -> list[VideoSegment]:
+def _unwidened(video: Sequence[VideoSegment]) -> list[VideoSegment]:
     """The segments as silence removal kept them: any borrowed silence given back (see `_widened`)."""
     out = list(video)
     for index in range(1, len(out)):
