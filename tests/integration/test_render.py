@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from engine.analysis import keep_spans
+from engine.errors import FfmpegError
 from engine.media import MediaInfo
 from engine.probe import probe
 from engine.render import RenderOptions, render_draft
@@ -280,3 +281,17 @@ def test_drift_stays_under_one_audio_frame_after_100_cuts(tmp_path):
         video, audio = container.streams.video[0], container.streams.audio[0]
         lengths = [float(s.duration * s.time_base) for s in (video, audio)]  # type: ignore[operator]
     assert abs(lengths[0] - lengths[1]) < 0.021
+
+
+def test_music_holding_a_concat_script_never_plays_the_file_it_names(tmp_path):
+    """Music recorded as an mp3 is demuxed as mp3 at render time, whatever it holds: FFmpeg's guessing would
+    take this file for a concat list and play the victim beside it (its relative name passes the concat
+    demuxer's `safe` check)."""
+    m.make_audio_file(tmp_path / "victim.wav", duration_s=3.0, freq=1000)
+    song = tmp_path / "song.mp3"
+    song.write_text("ffconcat version 1.0\nfile 'victim.wav'\n")
+    clip = m.make_tone_clip(tmp_path / "clip.mp4", duration_s=1.0, freq=220)
+    media = {"clip": probed(clip, "clip"), "song": probed(song, "song", kind="audio")}
+    timeline = Timeline().append_clip(media["clip"]).add_music("song", "Song")
+    with pytest.raises(FfmpegError):
+        render(tmp_path, timeline, media)
