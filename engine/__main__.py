@@ -13,7 +13,7 @@ from types import FrameType
 import uvicorn
 from redis import Redis
 
-from engine.analysis import keep_spans
+from engine.analysis import keep_spans_in_child
 from engine.app import create_app
 from engine.jobs import enqueue_render
 from engine.settings import EngineSettings
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(
         settings,
         Store(connection, retention_s=settings.retention_s),
-        partial(run_turn, keep_spans_fn=keep_spans),
+        partial(run_turn, keep_spans_fn=partial(keep_spans_in_child, settings=settings)),
         partial(enqueue_render, connection, settings),
     )
     worker = subprocess.Popen([sys.executable, "-m", "engine.worker"]) if args.with_worker else None

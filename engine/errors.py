@@ -2,7 +2,10 @@
 
     EngineError                  anything the engine refuses or fails to do
     ├── FfmpegError              an FFmpeg process failed, timed out or could not start
-    └── RenderError              a draft cannot be rendered (missing media, nothing to render, no font)
+    ├── RenderError              a draft cannot be rendered (missing media, nothing to render, no font)
+    ├── UnknownFormatError       (engine.formats) a file of a format no reader may open
+    ├── ProbeError               (engine.probe) an upload refused, with the reason for the user
+    └── AnalysisError            (engine.analysis) the silence analysis could not read a clip
 
 Messages never contain secrets; FFmpeg's stderr tail is kept on the exception for logs, not for users.
 """

@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import RenderError
+from engine.formats import PROTOCOLS, ffmpeg_input, format_of
 from engine.media import MediaInfo
 from engine.timeline import Fit, MusicSegment, Timeline, TitleSegment, VideoSegment
 
 SAMPLE_RATE = 48000
 FPS_CHOICES = (30, 25, 24)
 CLICK_GUARD_S = 0.01
+AUDIO_CROSSFADE_S = 0.04
 LOUDNESS = "I=-14:TP=-2:LRA=11"  # TP with 0.5 dB headroom for the AAC encoder's overshoot
 _SOURCE_SLACK_S = 0.2  # read a little past a piece's end; trim makes the length exact
 
@@ -151,10 +153,10 @@ def _atempo(speed: float) -> str:
 
 
 def _source_inputs(cut: Cut, info: MediaInfo, data_dir: Path, seconds: float, fps: int) -> list[str]:
-    path = str(info.absolute(data_dir))
+    path = info.absolute(data_dir)
     if info.kind == "image":
-        return ["-loop", "1", "-framerate", str(fps), "-t", f"{seconds:.4f}", "-i", path]
-    return ["-ss", f"{cut.start_s:.4f}", "-t", f"{seconds:.4f}", "-i", path]
+        return ["-t", f"{seconds:.4f}", *ffmpeg_input(info.format, path, loop_fps=fps)]
+    return ["-ss", f"{cut.start_s:.4f}", "-t", f"{seconds:.4f}", *ffmpeg_input(info.format, path)]
 
 
 def _title_filter(title: TitleSegment, font: Path, offset_s: float, o: Output) -> str:
@@ -227,7 +229,7 @@ def piece_args(
     overlays = _titles_for(piece, titles, o)
     if piece.b is not None:
         video = f"[av][bv]xfade=transition={piece.transition}:duration={seconds:.6f}:offset=0"
-        audio = f"[aa][ba]acrossfade=ns={samples}:c1=tri:c2=tri"
+        audio = _audio_switch(samples)
     else:
         video, audio = "[av]null", "[aa]anull"
         if piece.guard_in:
@@ -245,10 +247,27 @@ def piece_args(
     ]  # fmt: skip
 
 
+def _audio_switch(samples: int) -> str:
+    """The sound under a transition: the first side up to the middle, then the second, joined by a short
+    crossfade (at most `AUDIO_CROSSFADE_S`). Blending the two over the whole transition would mix the
+    words of both sides; each side stays at its own moment, so sync holds on both."""
+    fade = min(round(AUDIO_CROSSFADE_S * SAMPLE_RATE), samples)
+    head = (samples - fade) // 2
+    return (
+        f"[aa]atrim=end_sample={head + fade}[aah];[ba]atrim=start_sample={head},asetpts=PTS-STARTPTS[bat];"
+        f"[aah][bat]acrossfade=ns={fade}:c1=tri:c2=tri"
+    )
+
+
 def concat_list(paths: Sequence[Path]) -> str:
     """A concat-demuxer list file's text naming `paths` in order."""
     quoted = (str(path).replace("'", "'\\''") for path in paths)
     return "".join(f"file '{path}'\n" for path in quoted)
+
+
+def _concat_input(list_path: Path) -> list[str]:
+    """The engine's own list of its own pieces: the only place the concat demuxer is ever used."""
+    return ["-f", "concat", "-safe", "0", "-protocol_whitelist", PROTOCOLS, "-i", str(list_path)]
 
 
 def _music_chain(index: int, segment: MusicSegment, input_index: int) -> str:
@@ -276,7 +295,7 @@ def _mix(
     if canvas.mute:
         graph.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=end_sample={total_samples}[voice]")
     else:
-        inputs += ["-f", "concat", "-safe", "0", "-i", str(audio_list)]
+        inputs += _concat_input(audio_list)
         graph.append(f"[{first}:a]volume={canvas.volume:.4g}[voice]")
         first += 1
     ducked = [i for i, (segment, _) in enumerate(music) if segment.duck and not canvas.mute]
@@ -287,7 +306,7 @@ def _mix(
         graph.append("[voice]anull[voicemix]")
     layers = ["[voicemix]"]
     for i, (segment, path) in enumerate(music):
-        inputs += ["-stream_loop", "-1", "-i", str(path)]
+        inputs += ["-stream_loop", "-1", *ffmpeg_input(format_of(path), path)]  # an upload or a built-in loop
         graph.append(_music_chain(i, segment, first + i))
         if i in ducked:
             graph.append(
@@ -364,7 +383,7 @@ def final_args(
     # renumber the samples contiguously and cut to the video's length.
     graph.append(f"[normed]asetpts=N/SR/TB,atrim=end_sample={total_samples}[aout]")
     return [
-        "-loglevel", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(video_list), *inputs,
+        "-loglevel", "error", "-y", *_concat_input(video_list), *inputs,
         "-filter_complex", ";".join(graph),
         "-map", "0:v", "-map", "[aout]", "-c:v", "copy",
         "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE), "-movflags", "+faststart", str(out_path),

@@ -15,7 +15,11 @@ MediaKind = Literal["video", "audio", "image"]
 
 @dataclass(frozen=True)
 class MediaInfo:
-    """One probed upload. `path` is relative to the engine's data folder."""
+    """One probed upload. `path` is relative to the engine's data folder.
+
+    `width` and `height` are the picture as shown (a phone's portrait clip is 1080x1920 even though its frames
+    are stored 1920x1080); `rotation` is the display matrix's turn, which FFmpeg applies when it decodes.
+    """
 
     file_id: str
     filename: str
@@ -31,6 +35,7 @@ class MediaInfo:
     has_audio: bool = False
     vcodec: str = ""
     acodec: str = ""
+    rotation: int = 0
 
     def absolute(self, data_dir: Path) -> Path:
         """The file on disk."""

@@ -21,16 +21,13 @@ from typing import TYPE_CHECKING, Any
 import av
 
 from engine.errors import EngineError
+from engine.formats import IMAGE_FORMATS, pyav_options, sniff_file
 from engine.media import MediaInfo, MediaKind
 
 if TYPE_CHECKING:
     from engine.settings import EngineSettings
 
 ACCEPTED = "mp4 mov avi webm mkv · jpg png gif webp · mp3 wav m4a aac"
-IMAGE_FORMATS = frozenset({"jpg", "png", "gif", "webp"})
-_HEIF_BRANDS = frozenset({b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis"})
-_MP4_BOXES = frozenset({b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip"})
-_RIFF_KINDS = {b"AVI ": ("avi", "avi"), b"WAVE": ("wav", "wav"), b"WEBP": ("webp", "webp_pipe")}
 _MAX_TAIL_PACKETS = 5000  # enough to cross any sane keyframe interval after the seek
 
 
@@ -76,47 +73,17 @@ def check_limits(info: MediaInfo, settings: EngineSettings) -> None:
         raise ProbeError("The file has no readable picture size (it may be damaged).")
 
 
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """(format, FFmpeg demuxer) from a file's first bytes, or None when it is not an accepted format."""
-    if head[4:8] in _MP4_BOXES:
-        brand = head[8:12]
-        if brand in _HEIF_BRANDS:
-            return None
-        if brand == b"qt  ":
-            return "mov", "mov"
-        return ("m4a" if brand in (b"M4A ", b"M4B ") else "mp4"), "mov"
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return ("webm" if b"webm" in head[:64] else "mkv"), "matroska"
-    if head.startswith(b"RIFF"):
-        return _RIFF_KINDS.get(head[8:12])
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg", "jpeg_pipe"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png", "png_pipe"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif", "gif"
-    if head.startswith(b"ID3"):
-        return "mp3", "mp3"
-    if head.startswith(b"ADIF"):
-        return "aac", "aac"
-    if len(head) >= 2 and head[0] == 0xFF:
-        if head[1] & 0xF6 == 0xF0:  # ADTS: sync word, layer 00
-            return "aac", "aac"
-        if head[1] & 0xE0 == 0xE0 and head[1] & 0x06:  # MPEG audio frame sync, layer I-III
-            return "mp3", "mp3"
-    return None
-
-
 def read_facts(path: Path) -> dict[str, Any]:
     """The child's work: MediaInfo fields (besides names, path and size) as JSON-safe values."""
-    with path.open("rb") as file:
-        head = file.read(64)
-    sniffed = sniff(head)
+    sniffed = sniff_file(path)
     if sniffed is None:
         raise ProbeError(f"This file type is not supported. Accepted: {ACCEPTED}.")
-    fmt, demuxer = sniffed
+    fmt = sniffed[0]
+    demuxer, options = pyav_options(fmt)
     try:
-        container = av.open(str(path), format=demuxer, options={"protocol_whitelist": "file"})
+        container = av.open(str(path), format=demuxer, options=options)
+    except MemoryError:
+        raise  # av.error.MemoryError is also an FFmpegError: the limit, not the file, is the cause
     except av.FFmpegError:
         raise ProbeError("The file is damaged or incomplete.") from None
     with container:
@@ -125,24 +92,43 @@ def read_facts(path: Path) -> dict[str, Any]:
             None,
         )
         audio = next(iter(container.streams.audio), None)
+        rotation = _rotation(container, video) if video is not None else 0
         duration_s = (container.duration or 0) / 1_000_000
         kind: MediaKind = "image" if fmt in IMAGE_FORMATS else "video" if video else "audio"
         if video is None and audio is None:
             raise ProbeError("The file holds no picture and no sound.")
         if kind != "image" and duration_s > 0 and _reached_s(container, duration_s) < duration_s * 0.9 - 0.5:
             raise ProbeError("The file is incomplete: it ends before its stated length.")
+        stored = (video.codec_context.width, video.codec_context.height) if video else (0, 0)
+        width, height = stored[::-1] if rotation in (90, 270) else stored
         return {
             "kind": kind,
             "format": fmt,
             "duration_s": duration_s if kind != "image" or fmt == "gif" else 0.0,
-            "width": video.codec_context.width if video else 0,
-            "height": video.codec_context.height if video else 0,
+            "width": width,
+            "height": height,
+            "rotation": rotation,
             "fps": float(video.average_rate or 0) if video and (kind != "image" or fmt == "gif") else 0.0,
             "has_video": video is not None,
             "has_audio": audio is not None,
             "vcodec": video.codec_context.name if video else "",
             "acodec": audio.codec_context.name if audio else "",
         }
+
+
+def _rotation(container: av.container.InputContainer, video: av.VideoStream) -> int:
+    """Degrees (0, 90, 180, 270, counter-clockwise as FFmpeg counts) a player turns the stored frames by.
+
+    Phones record portrait video as landscape frames with this display matrix. PyAV exposes the matrix on
+    decoded frames, so the first frame is decoded (before any seek); a file whose first frame cannot be
+    decoded is shown as stored.
+    """
+    try:
+        frame = next(container.decode(video), None)
+    except av.FFmpegError:
+        return 0
+    turned = round(float(getattr(frame, "rotation", 0) or 0)) % 360
+    return turned if turned in (90, 180, 270) else 0
 
 
 def _reached_s(container: av.container.InputContainer, duration_s: float) -> float:

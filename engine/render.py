@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,32 +47,40 @@ class RenderOptions:
     crf: int = 21
     timeout_floor_s: float = 120.0
     timeout_per_output_s: float = 20.0
+    parallel_pieces: int = 2  # both cores busy: a short piece alone leaves x264's threads idle half the time
 
 
 class _Progress:
-    """Turns (pass, seconds done) into a monotonic whole percentage across all passes."""
+    """Turns (pass, seconds done) into a monotonic whole percentage across all passes, which may run at
+    the same time (pieces render two at once): each pass's share is tracked by its index, under a lock."""
 
     def __init__(self, weights: list[float], on_progress: Callable[[int], None]) -> None:
         self._weights = weights
         self._total = sum(weights) or 1.0
-        self._done = 0.0
+        self._parts: dict[int, float] = {}
         self._last = -1
+        self._lock = threading.Lock()
         self._on_progress = on_progress
-        self._emit(0.0)
+        self._emit()
 
-    def report(self, seconds: float, pass_weight: float, pass_seconds: float) -> None:
-        part = min(seconds / pass_seconds, 1.0) * pass_weight if pass_seconds > 0 else 0.0
-        self._emit(self._done + part)
+    def report(self, index: int, seconds: float, pass_seconds: float) -> None:
+        fraction = min(seconds / pass_seconds, 1.0) if pass_seconds > 0 else 0.0
+        with self._lock:
+            self._parts[index] = max(self._parts.get(index, 0.0), fraction * self._weights[index])
+            self._emit()
 
-    def finish_pass(self, pass_weight: float) -> None:
-        self._done += pass_weight
-        self._emit(self._done)
+    def finish_pass(self, index: int) -> None:
+        with self._lock:
+            self._parts[index] = self._weights[index]
+            self._emit()
 
     def complete(self) -> None:
-        self._emit(self._total)
+        with self._lock:
+            self._parts = dict(enumerate(self._weights))
+            self._emit()
 
-    def _emit(self, work: float) -> None:
-        percent = min(int(100 * work / self._total), 100)
+    def _emit(self) -> None:
+        percent = min(int(100 * sum(self._parts.values()) / self._total), 100)
         if percent > self._last:
             self._last = percent
             self._on_progress(percent)
@@ -121,7 +131,7 @@ def _music(
 
 
 def _probe(path: Path) -> RenderResult:
-    with av.open(str(path)) as container:
+    with av.open(str(path), format="mov", options={"protocol_whitelist": "file"}) as container:
         video = container.streams.video[0].codec_context
         return RenderResult(
             duration_s=round(float(container.duration or 0) / av.time_base, 3),
@@ -157,38 +167,45 @@ def render_draft(
     weights = [piece.frames / output.fps for piece in pieces] + [total_s * _AUDIO_PASS_WEIGHT] * 2
     progress = _Progress(weights, on_progress)
 
-    def run(args: list[str], weight: float, seconds: float) -> str:
+    def run(args: list[str], index: int, seconds: float) -> str:
         stderr = run_ffmpeg(
             args,
             timeout_s=options.timeout_floor_s + options.timeout_per_output_s * seconds,
-            on_progress=lambda done: progress.report(done, weight, seconds),
+            on_progress=lambda done: progress.report(index, done, seconds),
         )
-        progress.finish_pass(weight)
+        progress.finish_pass(index)
         return stderr
 
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="render-", dir=work_dir) as tmp:
         work = Path(tmp)
-        videos, audios = [], []
-        for index, piece in enumerate(pieces):
-            video, audio = work / f"piece{index:05d}.mp4", work / f"piece{index:05d}.wav"
-            args = ffargs.piece_args(piece, media, data_dir, output, titles, video, audio)
-            run(args, weights[index], piece.frames / output.fps)
-            videos.append(video)
-            audios.append(audio)
+        videos = [work / f"piece{index:05d}.mp4" for index in range(len(pieces))]
+        audios = [work / f"piece{index:05d}.wav" for index in range(len(pieces))]
+
+        def run_piece(index: int) -> None:
+            piece = pieces[index]
+            args = ffargs.piece_args(piece, media, data_dir, output, titles, videos[index], audios[index])
+            run(args, index, piece.frames / output.fps)
+
+        pool = ThreadPoolExecutor(max(options.parallel_pieces, 1), thread_name_prefix="piece")
+        try:
+            for done in [pool.submit(run_piece, index) for index in range(len(pieces))]:
+                done.result()  # the first failure is raised here
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # pieces not yet started never start
         video_list, audio_list = work / "video.txt", work / "audio.txt"
         video_list.write_text(ffargs.concat_list(videos), encoding="utf-8")
         audio_list.write_text(ffargs.concat_list(audios), encoding="utf-8")
         loudness = None
         if timeline.canvas.loudnorm:
             measured = run(
-                ffargs.measure_args(timeline, music, audio_list, total_samples), weights[-2], total_s
+                ffargs.measure_args(timeline, music, audio_list, total_samples), len(weights) - 2, total_s
             )
             loudness = ffargs.parse_loudness(measured)
         partial = work / "out.mp4"
         run(
             ffargs.final_args(timeline, music, video_list, audio_list, total_samples, loudness, partial),
-            weights[-1],
+            len(weights) - 1,
             total_s,
         )
         shutil.move(partial, out_path)  # work_dir may be on another file system

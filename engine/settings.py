@@ -49,6 +49,11 @@ class EngineSettings(BaseSettings):
     max_frame_width: int = 8192
     max_frame_height: int = 8192
 
+    # --- silence analysis (a child process per clip, like the probe) --------------------------
+    analysis_timeout_s: float = 600.0
+    analysis_cpu_s: int = 300
+    analysis_memory_bytes: int = 1024 * MB
+
     # --- accounts and credits ----------------------------------------------------------------
     token_ttl_s: int = 7 * DAY_S
     free_credits: int = 100

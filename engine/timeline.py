@@ -109,7 +109,12 @@ class Transition:
 
 @dataclass(frozen=True)
 class VideoSegment:
-    """A kept span `[in_ms, out_ms)` of an uploaded clip, placed at `st` for `d` on-screen milliseconds."""
+    """A kept span `[in_ms, out_ms)` of an uploaded clip, placed at `st` for `d` on-screen milliseconds.
+
+    `pause` (draft key `pause`): the milliseconds of silence that silence removal cut out of the same clip
+    right before this segment. A transition over that cut borrows its overlap from the removed silence (both
+    neighbours are widened into it, `_widened`), so it never blends the speech on either side.
+    """
 
     src: str
     in_ms: int
@@ -117,6 +122,7 @@ class VideoSegment:
     st: int = 0
     d: int = 0
     tr: Transition | None = None
+    pause: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -129,7 +135,8 @@ class VideoSegment:
             st=_ms(data.get("st")),
             d=_ms(data.get("d")),
             tr=Transition.from_json(tr) if isinstance(tr, Mapping) else None,
-            extra=_extra(data, ("src", "in", "out", "st", "d", "tr")),
+            pause=max(_ms(data.get("pause")), 0),
+            extra=_extra(data, ("src", "in", "out", "st", "d", "tr", "pause")),
         )
 
     def to_json(self) -> Json:
@@ -137,6 +144,8 @@ class VideoSegment:
         out.update({"src": self.src, "in": self.in_ms, "out": self.out_ms, "st": self.st, "d": self.d})
         if self.tr is not None:
             out["tr"] = self.tr.to_json()
+        if self.pause:
+            out["pause"] = self.pause
         return out
 
 
@@ -316,17 +325,22 @@ class Timeline:
     def keep_spans(self, spans: Mapping[str, Sequence[tuple[float, float]]]) -> Timeline:
         """Keep only the given source spans (seconds, per file id) of the clips they name: silence removal."""
         pieces: list[VideoSegment] = []
-        for segment in self.video:
+        for segment in _unwidened(self.video):
             if segment.src not in spans:
                 pieces.append(segment)
                 continue
+            kept_end: int | None = None  # where the previous piece of this segment ended
             for start_s, end_s in spans[segment.src]:
                 start, end = (
                     max(segment.in_ms, round(start_s * 1000)),
                     min(segment.out_ms, round(end_s * 1000)),
                 )
                 if end - start >= MIN_PIECE_MS:
-                    pieces.append(replace(segment, in_ms=start, out_ms=end, tr=None))
+                    pause = (
+                        start - kept_end if kept_end is not None else segment.pause * (start == segment.in_ms)
+                    )
+                    pieces.append(replace(segment, in_ms=start, out_ms=end, tr=None, pause=max(pause, 0)))
+                    kept_end = end
         return replace(self, video=tuple(pieces))._resegmented(self.transition)
 
     def cut_span(self, start_s: float, end_s: float) -> Timeline:
@@ -343,7 +357,8 @@ class Timeline:
             source_hi = segment.in_ms + round((hi - segment.st) * speed)
             for start, end in ((segment.in_ms, source_lo), (source_hi, segment.out_ms)):
                 if end - start >= MIN_PIECE_MS:
-                    pieces.append(replace(segment, in_ms=start, out_ms=end))
+                    pause = segment.pause if start == segment.in_ms else 0  # what precedes it now is a cut
+                    pieces.append(replace(segment, in_ms=start, out_ms=end, pause=pause))
         return replace(self, video=tuple(pieces))._resegmented(self.transition)
 
     def keep_span(self, start_s: float, end_s: float) -> Timeline:
@@ -431,10 +446,12 @@ class Timeline:
 
     def _resegmented(self, style: Transition | None) -> Timeline:
         """After the cuts changed: the transition style on every cut, then positions recomputed."""
-        video = tuple(
-            replace(segment, tr=style if index else None) for index, segment in enumerate(self.video)
-        )
-        return replace(self, video=video)._retimed()
+        speed = self.canvas.speed
+        video = [
+            replace(segment, tr=style if index else None)
+            for index, segment in enumerate(_unwidened(self.video))
+        ]
+        return replace(self, video=tuple(_widened(video, speed)))._retimed()
 
     def _retimed(self) -> Timeline:
         """Recompute every `st`/`d`, drop transitions a neighbour is too short for, fit music and titles."""
@@ -454,6 +471,42 @@ class Timeline:
         if video:  # before the first clip arrives there is nothing to clip titles to
             titles = tuple(replace(t, d=min(t.d, end - t.st)) for t in titles if t.st < end)
         return replace(self, video=tuple(video), music=music, titles=titles, duration_ms=end)
+
+
+def _silence_cut(before: VideoSegment, after: VideoSegment) -> bool:
+    """Whether the cut between two neighbours removed silence from one clip (and nothing else)."""
+    return after.pause > 0 and after.src == before.src and before.out_ms <= after.in_ms
+
+
+def _unwidened(video: Sequence[VideoSegment]) -> list[VideoSegment]:
+    """The segments as silence removal kept them: any borrowed silence given back (see `_widened`)."""
+    out = list(video)
+    for index in range(1, len(out)):
+        before, after = out[index - 1], out[index]
+        if not _silence_cut(before, after):
+            continue
+        borrowed = max(after.pause - (after.in_ms - before.out_ms), 0) // 2
+        out[index - 1] = replace(before, out_ms=before.out_ms - borrowed)
+        out[index] = replace(after, in_ms=after.in_ms + borrowed)
+    return out
+
+
+def _widened(video: Sequence[VideoSegment], speed: float) -> list[VideoSegment]:
+    """Transitions over silence cuts made of that silence: both neighbours extend into the removed pause
+    by the transition's length, so the overlap holds only what was cut out and no word is blended."""
+    out = list(video)
+    for index in range(1, len(out)):
+        before, after = out[index - 1], out[index]
+        if after.tr is None or not _silence_cut(before, after):
+            continue
+        length = min(after.tr.d, int(after.pause / 2 / speed))
+        if length < MIN_PIECE_MS:
+            out[index] = replace(after, tr=None)  # too little silence to borrow: a hard cut
+            continue
+        borrowed = round(length * speed)
+        out[index - 1] = replace(before, out_ms=before.out_ms + borrowed)
+        out[index] = replace(after, in_ms=after.in_ms - borrowed, tr=replace(after.tr, d=length))
+    return out
 
 
 def _nearest_aspect(width: int, height: int) -> Aspect:

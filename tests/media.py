@@ -1,8 +1,10 @@
 """Test media made at test time (never committed), and the measurements the media tests take.
 
-Makers: `synth_speech` (espeak-ng phrases with known pauses, Hindi or English), `make_speech_clip`,
-`make_tone_clip`, `make_sync_clip` (beeps with white flashes at the same instants), `make_image`,
-`make_audio_file`. Everything is small (320x180 by default, a few seconds) so tests stay fast on 2 cores.
+Makers: `synth_speech` (espeak-ng phrases with known pauses, Hindi or English), `make_syllable_speech`
+(0.1-0.2 s bursts between pauses, over street noise), `make_speech_clip`, `make_tone_clip`, `make_sync_clip`
+(beeps with white flashes at the same instants), `make_metronome_clip` (the same, periodic, for many cuts),
+`make_phone_clip` (frames stored turned, with a display-rotation tag), `make_image`, `make_audio_file`.
+Everything is small (320x180 by default, a few seconds) so tests stay fast on 2 cores.
 
 Measurements: `video_stream_info`, `loudness`, `mono_samples`, `rms_envelope`, `beep_times`, `flash_times`,
 `frame_gray`.
@@ -86,6 +88,52 @@ def synth_speech(
     return spans
 
 
+def syllable_bursts(
+    rng: np.random.Generator, count: int, rate: int, *, lead_s: float = 0.5
+) -> tuple[np.ndarray, list[tuple[float, float, float]]]:
+    """Mono int16 samples of `count` short voiced bursts (0.1-0.2 s, "haan", "ok", "to") between pauses of
+    0.55-1.1 s over quiet street noise; returns the samples and each burst's (start s, end s, pitch Hz).
+
+    Each burst is a pitched tone with harmonics, 15 ms raised-cosine onset and decay, at a level between
+    -30 and -18 dBFS RMS; its pitch is its own (a test can tell the bursts apart by frequency). The pauses
+    are longer than the silence cut's minimum, so each burst stands alone between two cuts.
+    """
+    parts = [np.zeros(int(lead_s * rate))]
+    bursts: list[tuple[float, float, float]] = []
+    cursor = len(parts[0])
+    for index in range(count):
+        length = int(rng.uniform(0.1, 0.2) * rate)
+        pitch = 150.0 + 37.0 * index
+        t = np.arange(length) / rate
+        tone = sum(np.sin(2 * np.pi * pitch * k * t) / k for k in (1, 2, 3))
+        ramp = int(0.015 * rate)
+        envelope = np.ones(length)
+        envelope[:ramp] = 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, ramp))
+        envelope[-ramp:] = envelope[:ramp][::-1]
+        burst = tone * envelope
+        level_db = rng.uniform(-30.0, -18.0)
+        burst *= 10 ** (level_db / 20) / np.sqrt(np.mean(burst**2))
+        gap = np.zeros(int(rng.uniform(0.55, 1.1) * rate))
+        bursts.append((cursor / rate, (cursor + length) / rate, pitch))
+        parts += [burst, gap]
+        cursor += length + len(gap)
+    samples = np.concatenate(parts)
+    spectrum = np.fft.rfft(rng.normal(size=len(samples)))
+    freqs = np.fft.rfftfreq(len(samples), 1 / rate)
+    noise = np.fft.irfft(spectrum / np.maximum(freqs, 30.0), len(samples))  # traffic's low rumble (1/f)
+    samples += noise * 10 ** (-55 / 20) / max(float(np.sqrt(np.mean(noise**2))), 1e-9)
+    return (np.clip(samples, -1, 1) * 32767).astype(np.int16), bursts
+
+
+def make_syllable_speech(
+    path: Path, count: int = 8, *, seed: int = 7, rate: int = 48000
+) -> list[tuple[float, float, float]]:
+    """A mono WAV of `syllable_bursts`; returns the bursts (start s, end s, pitch Hz)."""
+    samples, bursts = syllable_bursts(np.random.default_rng(seed), count, rate)
+    _write_wav(path, samples, rate)
+    return bursts
+
+
 def _duration(path: Path) -> float:
     with av.open(str(path)) as container:
         return float(container.duration or 0) / av.time_base
@@ -149,6 +197,58 @@ def make_sync_clip(
         "-vf", f"drawbox=color=white:t=fill:enable='gt({on},0)'",
         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(path),
     )  # fmt: skip
+    return path
+
+
+def make_metronome_clip(
+    path: Path, period_s: float, count: int, *, first_s: float = 0.08, beep_s: float = 0.08, fps: int = 25
+) -> Path:
+    """`make_sync_clip` for many events: a flash and a beep together every `period_s`, `count` times
+    (a periodic expression stays short where a list of `between` terms would overflow FFmpeg's input)."""
+    on = f"gte(t,{first_s})*lt(mod(t-{first_s},{period_s}),{beep_s})"
+    duration_s = first_s + period_s * count
+    _ffmpeg(
+        "-f", "lavfi", "-i", f"color=black:size=160x90:rate={fps}:duration={duration_s}",
+        "-f", "lavfi", "-i", f"aevalsrc='0.5*sin(2*PI*1000*t)*{on}':s=48000:d={duration_s}",
+        "-vf", f"drawbox=color=white:t=fill:enable='{on}'",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(path),
+    )  # fmt: skip
+    return path
+
+
+_STORE_TURN = {0: "null", 90: "transpose=clock", 180: "hflip,vflip", 270: "transpose=cclock"}
+
+
+def make_phone_clip(
+    path: Path,
+    rotation: int,
+    *,
+    width: int = 180,
+    height: int = 320,
+    duration_s: float = 2.0,
+    fps: int = 30,
+    upright: Path | None = None,
+) -> Path:
+    """A clip as a phone records it: the upright picture (`width`x`height` as shown, a test pattern with a
+    tone) stored turned, with a display matrix of `rotation` degrees (counter-clockwise, FFmpeg's sense) that
+    tells players to turn it back. `upright`: also write the untagged upright original there.
+
+    Made in two steps because `-display_rotation` is an input option: the turned frames are encoded, then
+    remuxed (stream copy) with the tag.
+    """
+    stored = path.with_suffix(".stored.mp4")
+    original = upright or path.with_suffix(".upright.mp4")
+    _ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}:duration={duration_s}",
+        "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={duration_s}",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(original),
+    )  # fmt: skip
+    _ffmpeg(
+        "-i", str(original), "-vf", _STORE_TURN[rotation], "-c:v", "libx264", "-preset", "ultrafast",
+        "-pix_fmt", "yuv420p", "-c:a", "copy", str(stored),
+    )  # fmt: skip
+    _ffmpeg("-display_rotation", str(rotation), "-i", str(stored), "-c", "copy", str(path))
+    stored.unlink()
     return path
 
 

@@ -1,4 +1,10 @@
-"""What the worker needs to know about a finished MP4 to send it so that it plays inline."""
+"""What the worker needs to know about a media file: is it what the user meant to send, and how a finished
+MP4 is sent so that it plays inline, upright.
+
+Every open pins the demuxer that the file's first bytes name (`engine.formats`, the engine's own sniffing,
+shared so both services accept and refuse the same files) and allows the `file` protocol alone: a file from a
+chat must never reach FFmpeg's format guessing, which would follow a playlist or a concat list it names.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +15,22 @@ import av
 import imageio_ffmpeg
 
 from bot.outbox import VideoFile
+from engine.formats import ffmpeg_input, pyav_options, sniff_file
 
 THUMB_MAX_PX = 320
 _THUMB_TIMEOUT_S = 60
 
 
 def describe_video(path: Path, thumbnail: Path | None) -> VideoFile:
-    """Width, height and duration from the container (PyAV), and the thumbnail if one was made."""
-    with av.open(str(path)) as container:
+    """Width and height as shown (a display-rotation tag turns them), and duration, from the container.
+
+    A file whose container is not one we open is described as unknown (zeros): Telegram then reads it.
+    """
+    sniffed = sniff_file(path)
+    if sniffed is None:
+        return VideoFile(path, 0, 0, 0.0, thumbnail)
+    demuxer, options = pyav_options(sniffed[0])
+    with av.open(str(path), format=demuxer, options=options) as container:
         stream = container.streams.video[0]
         width, height = int(stream.codec_context.width), int(stream.codec_context.height)
         if container.duration is not None:
@@ -25,7 +39,18 @@ def describe_video(path: Path, thumbnail: Path | None) -> VideoFile:
             duration = float(stream.duration * stream.time_base)
         else:
             duration = 0.0
+        if _turned_sideways(container, stream):
+            width, height = height, width
     return VideoFile(path, width, height, duration, thumbnail)
+
+
+def _turned_sideways(container: av.container.InputContainer, stream: av.VideoStream) -> bool:
+    """Whether the display matrix turns the picture by 90 or 270 degrees (PyAV shows it on frames)."""
+    try:
+        frame = next(container.decode(stream), None)
+    except av.FFmpegError:
+        return False
+    return round(float(getattr(frame, "rotation", 0) or 0)) % 180 == 90
 
 
 class DamagedMediaError(Exception):
@@ -33,11 +58,19 @@ class DamagedMediaError(Exception):
 
 
 def check_media(path: Path, kind: str) -> None:
-    """Refuse a file before it goes to the backend if it cannot be what the user meant to send."""
+    """Refuse a file before it goes to the backend if it cannot be what the user meant to send.
+
+    A container we do not open (a voice message's Ogg, say) is left for the backend to accept or refuse
+    with its own message: it is never handed to a guessing demuxer here.
+    """
     if path.stat().st_size == 0:
         raise DamagedMediaError("empty file")
+    sniffed = sniff_file(path)
+    if sniffed is None:
+        return
+    demuxer, options = pyav_options(sniffed[0])
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path), format=demuxer, options=options) as container:
             has_video = bool(container.streams.video)
             has_audio = bool(container.streams.audio)
     except (av.FFmpegError, OSError, ValueError) as exc:
@@ -48,7 +81,11 @@ def check_media(path: Path, kind: str) -> None:
 
 
 def make_thumbnail(video: Path, dest: Path) -> Path | None:
-    """A JPEG of an early frame, at most 320 px on its long side (Telegram's rule); None if it fails."""
+    """A JPEG of an early frame, upright, at most 320 px on its long side (Telegram's rule); None if it
+    fails. FFmpeg turns the frame by the display matrix itself (autorotate) before scaling."""
+    sniffed = sniff_file(video)
+    if sniffed is None:
+        return None
     scale = f"scale='if(gt(iw,ih),{THUMB_MAX_PX},-2)':'if(gt(iw,ih),-2,{THUMB_MAX_PX})'"
     argv = [
         imageio_ffmpeg.get_ffmpeg_exe(),
@@ -57,8 +94,7 @@ def make_thumbnail(video: Path, dest: Path) -> Path | None:
         "-y",
         "-ss",
         "0.5",
-        "-i",
-        str(video),
+        *ffmpeg_input(sniffed[0], video),
         "-frames:v",
         "1",
         "-vf",

@@ -1,14 +1,19 @@
 """Real renders of tiny generated clips, checked by measurement: what a viewer would see and hear."""
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
 from engine.analysis import keep_spans
+from engine.errors import FfmpegError
 from engine.media import MediaInfo
+from engine.probe import probe
 from engine.render import RenderOptions, render_draft
+from engine.settings import EngineSettings
 from engine.timeline import Aspect, Timeline
 from tests import media as m
 
@@ -19,7 +24,7 @@ FAST = RenderOptions(preset="ultrafast")
 def probed(path: Path, file_id: str, kind: str = "video") -> MediaInfo:
     """What the probe would record for a clip the test made."""
     if kind == "audio":
-        return MediaInfo(file_id, path.name, path.name, "audio", path.suffix, path.stat().st_size, 3.0)
+        return MediaInfo(file_id, path.name, path.name, "audio", path.suffix[1:], path.stat().st_size, 3.0)
     info = m.video_stream_info(path)
     return MediaInfo(file_id, path.name, path.name, "video", "mp4", path.stat().st_size, info.duration_s,
                      info.width, info.height, 25.0, True, True)  # fmt: skip
@@ -61,13 +66,14 @@ def test_silence_removal_shortens_by_about_the_pauses(cut_speech):
     source, out = cut_speech
     removed = m.video_stream_info(source).duration_s - m.video_stream_info(out).duration_s
     # 4.1 s of silence (0.5 s lead, three 1.2 s pauses, the last one trailing) minus 0.2 s margins on
-    # both sides of the three phrases, plus the two 0.15 s fade overlaps
-    assert 4.1 - 6 * 0.2 < removed < 4.1 + 2 * 0.15
+    # both sides of the three phrases, minus the two 0.15 s fades made of removed silence
+    assert 4.1 - 6 * 0.2 - 2 * 0.15 - 0.1 < removed < 4.1 - 6 * 0.2
 
 
 def test_no_word_is_clipped_at_the_cuts(cut_speech):
     source, out = cut_speech
-    assert speech_seconds(out) == pytest.approx(speech_seconds(source), rel=0.05)
+    # one-sided: a clipped word shortens the speech; loudness normalization may lift quiet syllables
+    assert speech_seconds(out) >= speech_seconds(source) * 0.95
 
 
 def test_loudness_is_normalized_for_social_platforms(cut_speech):
@@ -178,3 +184,114 @@ def test_devanagari_title_is_shaped_like_a_reference_renderer(tmp_path):
     shaped, unshaped = _libass_title(tmp_path, text, "complex"), _libass_title(tmp_path, text, "simple")
     assert _similarity(frame, shaped) > 0.85
     assert _similarity(frame, unshaped) < _similarity(frame, shaped) - 0.3
+
+
+def _bursts(path: Path, threshold_db: float = -42.0) -> list[tuple[float, float]]:
+    """(start, end) seconds of each sound burst standing out of the background, to 5 ms."""
+    envelope = m.rms_envelope(path, window_s=0.005, rate=16000)
+    loud = 20 * np.log10(np.maximum(envelope, 1e-9)) > threshold_db
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], loud.astype(np.int8), [0]])))
+    runs = [(a * 0.005, b * 0.005) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    merged: list[tuple[float, float]] = []
+    for start, end in runs:  # a burst's own zero crossings are not gaps
+        if merged and start - merged[-1][1] < 0.03:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _pitch(path: Path, span: tuple[float, float]) -> float:
+    samples = m.mono_samples(path, rate=16000)[int(span[0] * 16000) : int(span[1] * 16000)]
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples)), n=16000 * 4))
+    return float(np.argmax(spectrum) / 4)
+
+
+@pytest.fixture(scope="module")
+def cut_syllables(tmp_path_factory):
+    """Ten 0.1-0.2 s syllables between 0.55-1.1 s pauses over street noise; pauses cut, 0.3 s fades."""
+    tmp = tmp_path_factory.mktemp("syllables")
+    wav = tmp / "syllables.wav"
+    bursts = m.make_syllable_speech(wav, count=10)
+    clip = m.make_video_for_audio(wav, tmp / "syllables.mp4", width=160, height=90)
+    info = probed(clip, "syl")
+    timeline = Timeline().append_clip(info).keep_spans({"syl": keep_spans(clip)}).set_transitions("fade", 300)
+    assert sum(1 for s in timeline.video if s.tr) == 9, "every cut carries a transition"
+    draft = timeline.to_draft()
+    draft["m"]["loudnorm"] = False  # levels as recorded, so bursts are measured alike in both files
+    return bursts, clip, render(tmp, Timeline.from_draft(draft), {"syl": info}, size=(160, 90))
+
+
+def test_no_short_syllable_is_removed_or_shortened_at_its_edges(cut_syllables):
+    bursts, source, out = cut_syllables
+    before, after = _bursts(source), _bursts(out)
+    assert len(before) == len(bursts)
+    assert len(after) == len(before), "each syllable is still there, alone"
+    for (s0, e0), (s1, e1) in zip(before, after, strict=True):
+        assert abs((e1 - s1) - (e0 - s0)) <= 0.04, ((s0, e0), (s1, e1))
+    assert m.video_stream_info(out).duration_s < m.video_stream_info(source).duration_s - 2, "pauses went"
+
+
+def test_transitions_never_blend_the_syllables_on_both_sides(cut_syllables):
+    """Each syllable has its own pitch: under a blend, a burst would carry its neighbour's too."""
+    bursts, _, out = cut_syllables
+    for (_, _, pitch), span in zip(bursts, _bursts(out), strict=True):
+        assert _pitch(out, span) == pytest.approx(pitch, abs=4)
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_phone_clip_comes_out_upright_in_a_portrait_frame(tmp_path, rotation: int):
+    """Stored turned with a display matrix, as phones record: the output shows the upright picture."""
+    upright = tmp_path / "upright.mp4"
+    clip = m.make_phone_clip(tmp_path / "phone.mp4", rotation, duration_s=1.0, upright=upright)
+    info = probe(clip, EngineSettings(_env_file=None))  # type: ignore[call-arg]
+    info = replace(info, path=clip.name)
+    timeline = Timeline().append_clip(info)
+    assert (timeline.canvas.width, timeline.canvas.height) == (1080, 1920)
+    out = render(tmp_path, timeline, {info.file_id: info}, size=(180, 320))
+    assert (m.video_stream_info(out).width, m.video_stream_info(out).height) == (180, 320)
+    shown, expected = m.frame_gray(out, 0.5).astype(float), m.frame_gray(upright, 0.5).astype(float)
+    assert np.abs(shown - expected).mean() < 8
+    assert np.abs(shown - expected[::-1, ::-1]).mean() > 3 * np.abs(shown - expected).mean()
+
+
+def test_a_portrait_clip_renders_at_1080x1920_by_default(tmp_path):
+    clip = m.make_phone_clip(tmp_path / "phone.mp4", 90, duration_s=0.5)
+    info = replace(probe(clip, EngineSettings(_env_file=None)), path=clip.name)  # type: ignore[call-arg]
+    out = render(tmp_path, Timeline().append_clip(info), {info.file_id: info}, size=None)
+    assert (m.video_stream_info(out).width, m.video_stream_info(out).height) == (1080, 1920)
+
+
+def test_drift_stays_under_one_audio_frame_after_100_cuts(tmp_path):
+    """101 kept spans of uneven, off-frame lengths, each with a beep and a flash together."""
+    fps = 25
+    starts = [k * 0.311 for k in range(101)]  # 7.775 frames apart: every cut falls between frames
+    clip = m.make_metronome_clip(tmp_path / "sync.mp4", 0.311, 101, fps=fps)
+    info = probed(clip, "sync")
+    spans = [(s, s + 0.2 + 0.007 * (k % 5)) for k, s in enumerate(starts)]
+    timeline = Timeline().append_clip(info).keep_spans({"sync": spans})
+    assert len(timeline.video) == 101
+    out = render(tmp_path, timeline, {"sync": info}, size=(160, 90))
+    heard, seen = np.array(m.beep_times(out)), np.array(m.flash_times(out))
+    assert len(heard) == len(seen) == 101
+    offsets = heard - seen
+    assert np.abs(offsets).max() <= 1 / fps + 0.005  # each beep within a frame of its flash
+    assert abs(offsets[-10:].mean() - offsets[:10].mean()) < 0.021  # and no drift builds up
+    with av.open(str(out)) as container:
+        video, audio = container.streams.video[0], container.streams.audio[0]
+        lengths = [float(s.duration * s.time_base) for s in (video, audio)]  # type: ignore[operator]
+    assert abs(lengths[0] - lengths[1]) < 0.021
+
+
+def test_music_holding_a_concat_script_never_plays_the_file_it_names(tmp_path):
+    """Music recorded as an mp3 is demuxed as mp3 at render time, whatever it holds: FFmpeg's guessing would
+    take this file for a concat list and play the victim beside it (its relative name passes the concat
+    demuxer's `safe` check)."""
+    m.make_audio_file(tmp_path / "victim.wav", duration_s=3.0, freq=1000)
+    song = tmp_path / "song.mp3"
+    song.write_text("ffconcat version 1.0\nfile 'victim.wav'\n")
+    clip = m.make_tone_clip(tmp_path / "clip.mp4", duration_s=1.0, freq=220)
+    media = {"clip": probed(clip, "clip"), "song": probed(song, "song", kind="audio")}
+    timeline = Timeline().append_clip(media["clip"]).add_music("song", "Song")
+    with pytest.raises(FfmpegError):
+        render(tmp_path, timeline, media)

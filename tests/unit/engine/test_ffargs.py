@@ -7,11 +7,12 @@ import pytest
 from engine import ffargs
 from engine.errors import RenderError
 from engine.ffargs import Cut, Loudness, Output, Piece
+from engine.formats import UnknownFormatError
 from engine.media import MediaInfo
 from engine.timeline import Timeline
 
 CLIP = MediaInfo("v1", "talk.mp4", "files/v1.mp4", "video", "mp4", 1000, 4.0, 1280, 720, 25.0, True, True)
-PHOTO = MediaInfo("i1", "photo.jpg", "files/i1.jpg", "image", "jpeg", 100, 0.0, 800, 600, 0.0, True, False)
+PHOTO = MediaInfo("i1", "photo.jpg", "files/i1.jpg", "image", "jpg", 100, 0.0, 800, 600, 0.0, True, False)
 MEDIA = {"v1": CLIP, "i1": PHOTO}
 FONT = Path("/fonts/Deva.ttf")
 OUT = Output(1920, 1080, 25)
@@ -73,7 +74,8 @@ def test_body_piece_argv(timeline):
         "[aa]anull,afade=t=in:d=0.01[aout]",
     ])  # fmt: skip
     assert args == [
-        "-loglevel", "error", "-y", "-ss", "0.0000", "-t", "3.8000", "-i", "/data/files/v1.mp4",
+        "-loglevel", "error", "-y", "-ss", "0.0000", "-t", "3.8000",
+        "-f", "mov", "-protocol_whitelist", "file", "-i", "/data/files/v1.mp4",
         "-filter_complex", graph,
         "-map", "[vout]", "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "21",
         "-pix_fmt", "yuv420p", "-video_track_timescale", "90000", "/w/0.mp4",
@@ -103,16 +105,19 @@ def test_transition_piece_argv_blurs_the_photo_and_gives_it_silence(timeline):
         "apad=whole_len=19200,atrim=end_sample=19200[ba]",
         "[av][bv]xfade=transition=wipeleft:duration=0.400000:offset=0,"
         + TITLE.format("-0.100", "1.900") + "[vout]",
-        "[aa][ba]acrossfade=ns=19200:c1=tri:c2=tri[aout]",
+        # the sound switches sides in the middle with a 40 ms crossfade: never both voices at once
+        "[aa]atrim=end_sample=10560[aah];[ba]atrim=start_sample=8640,asetpts=PTS-STARTPTS[bat];"
+        "[aah][bat]acrossfade=ns=1920:c1=tri:c2=tri[aout]",
     ])  # fmt: skip
-    assert args[:19] == [
+    assert args[:27] == [
         "-loglevel", "error", "-y",
-        "-ss", "3.6000", "-t", "0.6000", "-i", "/data/files/v1.mp4",
-        "-loop", "1", "-framerate", "25", "-t", "0.6000", "-i", "/data/files/i1.jpg",
-        "-f", "lavfi",
+        "-ss", "3.6000", "-t", "0.6000",
+        "-f", "mov", "-protocol_whitelist", "file", "-i", "/data/files/v1.mp4",
+        "-t", "0.6000", "-f", "image2", "-pattern_type", "none", "-loop", "1", "-framerate", "25",
+        "-protocol_whitelist", "file", "-i", "/data/files/i1.jpg",
     ]  # fmt: skip
-    assert args[19:24] == ["-t", "0.4000", "-i", "anullsrc=r=48000:cl=stereo", "-filter_complex"]
-    assert args[24] == graph
+    assert args[27:33] == ["-f", "lavfi", "-t", "0.4000", "-i", "anullsrc=r=48000:cl=stereo"]
+    assert args[33:35] == ["-filter_complex", graph]
 
 
 def test_final_pass_copies_video_ducks_music_and_applies_measured_loudness(timeline):
@@ -128,8 +133,10 @@ def test_final_pass_copies_video_ducks_music_and_applies_measured_loudness(timel
         "[normed]asetpts=N/SR/TB,atrim=end_sample=316800[aout]",
     ])  # fmt: skip
     assert args == [
-        "-loglevel", "error", "-y", "-f", "concat", "-safe", "0", "-i", "/w/v.txt",
-        "-f", "concat", "-safe", "0", "-i", "/w/a.txt", "-stream_loop", "-1", "-i", "/cache/lofi.flac",
+        "-loglevel", "error", "-y",
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/v.txt",
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/a.txt",
+        "-stream_loop", "-1", "-f", "flac", "-protocol_whitelist", "file", "-i", "/cache/lofi.flac",
         "-filter_complex", graph, "-map", "0:v", "-map", "[aout]", "-c:v", "copy",
         "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-movflags", "+faststart", "/w/out.mp4",
     ]  # fmt: skip
@@ -141,8 +148,9 @@ def test_measure_pass_prints_loudnorm_json(timeline):
     graph = ";".join([*(line.format(v=0, m=1) for line in MUSIC_GRAPH),
                       "[mix]loudnorm=I=-14:TP=-2:LRA=11:print_format=json[out]"])  # fmt: skip
     assert args == [
-        "-loglevel", "info", "-y", "-f", "concat", "-safe", "0", "-i", "/w/a.txt",
-        "-stream_loop", "-1", "-i", "/cache/lofi.flac",
+        "-loglevel", "info", "-y",
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/a.txt",
+        "-stream_loop", "-1", "-f", "flac", "-protocol_whitelist", "file", "-i", "/cache/lofi.flac",
         "-filter_complex", graph, "-map", "[out]", "-f", "null", "-",
     ]  # fmt: skip
 
@@ -153,7 +161,7 @@ def test_muted_clip_keeps_music_without_ducking_and_skips_loudnorm_when_not_meas
         muted, [(muted.music[0], Path("/m.flac"))], Path("/v"), Path("/a"), 480, None, Path("/o.mp4")
     )
     graph = args[args.index("-filter_complex") + 1].split(";")
-    assert args[9:14] == ["-stream_loop", "-1", "-i", "/m.flac", "-filter_complex"]
+    assert args[11:18] == ["-stream_loop", "-1", "-f", "flac", "-protocol_whitelist", "file", "-i"]
     assert graph[0] == "anullsrc=r=48000:cl=stereo,atrim=end_sample=480[voice]"
     assert graph[1] == "[voice]anull[voicemix]"
     assert graph[-3:] == [
@@ -211,3 +219,8 @@ def test_concat_list_quotes_paths():
         ffargs.concat_list([Path("/w/a.mp4"), Path("/w/it's.mp4")])
         == "file '/w/a.mp4'\nfile '/w/it'\\''s.mp4'\n"
     )
+
+
+def test_music_of_a_format_no_reader_may_open_is_refused(timeline):
+    with pytest.raises(UnknownFormatError):
+        ffargs.measure_args(timeline, [(timeline.music[0], Path("/m.playlist"))], Path("/a"), 480)

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from engine.probe import ProbeError, probe, sniff
+from engine.formats import sniff
+from engine.probe import ProbeError, probe
 from engine.settings import EngineSettings
-from tests.media import ffmpeg_exe, make_audio_file, make_image, make_tone_clip
+from tests.media import ffmpeg_exe, make_audio_file, make_image, make_phone_clip, make_tone_clip
 
 
 def _ffmpeg(*args: str) -> None:
@@ -141,7 +142,8 @@ def test_a_probe_over_its_time_limit_is_refused(media: Path) -> None:
 
 
 def test_a_probe_over_its_memory_limit_is_refused_not_fatal(media: Path) -> None:
-    assert "could not be read" in _refusal(media / "clip.mp4", _settings(probe_memory_bytes=16 * 1024 * 1024))
+    refusal = _refusal(media / "clip.mp4", _settings(probe_memory_bytes=16 * 1024 * 1024))
+    assert "could not be read" in refusal or "too much memory" in refusal
 
 
 @pytest.mark.parametrize(
@@ -166,3 +168,10 @@ def test_a_probe_over_its_memory_limit_is_refused_not_fatal(media: Path) -> None
 )
 def test_sniffing_names_only_accepted_containers(head: bytes, expected: tuple[str, str] | None) -> None:
     assert sniff(head) == expected
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_a_phone_clip_is_described_as_shown_not_as_stored(tmp_path: Path, rotation: int) -> None:
+    """Portrait phone video is stored as landscape frames plus a display matrix: the size is the shown one."""
+    info = probe(make_phone_clip(tmp_path / "phone.mp4", rotation, duration_s=1.0), _settings())
+    assert ((info.width, info.height), info.rotation) == ((180, 320), rotation)

@@ -95,13 +95,34 @@ def test_keep_spans_removes_pauses_and_recomputes_positions():
 
 
 def test_transitions_overlap_and_skip_cuts_with_a_short_neighbour():
-    timeline = Timeline().append_clip(clip("a", 20)).keep_spans({"a": [(0, 5), (6, 6.8), (8, 20)]})
+    timeline = Timeline().append_clip(clip("a", 5)).append_clip(clip("b", 0.8)).append_clip(clip("c", 12))
     with_fades = timeline.set_transitions("dissolve", 500)
-    # the 0.8 s middle piece is shorter than 2 x 0.5 s: both its cuts stay hard
+    # the 0.8 s middle clip is shorter than 2 x 0.5 s: both its cuts stay hard
     assert [s.tr for s in with_fades.video] == [None, None, None]
     longer = with_fades.set_transitions("dissolve", 300)
     assert [s.tr.type if s.tr else None for s in longer.video] == [None, "dissolve", "dissolve"]
     assert [s.st for s in longer.video] == [0, 4700, 5200] and longer.duration_ms == 17200
+
+
+def test_a_transition_over_a_silence_cut_is_made_of_the_removed_silence():
+    """Both neighbours extend into the cut-out pause by the transition's length: the overlap holds only
+    silence, and the words on either side play whole and unblended."""
+    cut = Timeline().append_clip(clip("a", 20)).keep_spans({"a": [(0, 5), (6, 6.8), (8, 20)]})
+    assert [s.pause for s in cut.video] == [0, 1000, 1200]
+    faded = cut.set_transitions("dissolve", 500)
+    assert [(s.in_ms, s.out_ms) for s in faded.video] == [(0, 5500), (5500, 7300), (7500, 20000)]
+    assert [s.tr.d if s.tr else None for s in faded.video] == [None, 500, 500]
+    assert faded.duration_ms == cut.duration_ms + 2 * 500
+    again = Timeline.from_draft(faded.to_draft()).set_transitions("fade", 300)
+    assert [(s.in_ms, s.out_ms) for s in again.video] == [(0, 5300), (5700, 7100), (7700, 20000)]
+    hard = again.set_transitions(None)
+    assert [(s.in_ms, s.out_ms) for s in hard.video] == [(0, 5000), (6000, 6800), (8000, 20000)]
+
+
+def test_a_short_pause_gives_a_shorter_transition_or_none():
+    cut = Timeline().append_clip(clip("a", 10)).keep_spans({"a": [(0, 4), (4.4, 6), (6.05, 10)]})
+    faded = cut.set_transitions("fade", 500)
+    assert [s.tr.d if s.tr else None for s in faded.video] == [None, 200, None]
 
 
 def test_transition_style_survives_later_cuts():

@@ -84,7 +84,8 @@ def test_three_edits_in_hinglish_are_applied_and_reported_with_figures():
     assert texts(events)[0] == "2 pauses hata diye, video 5 sec chhota ho gaya."
     assert len(texts(events)) == 3
     timeline = final_draft(events)
-    assert timeline.duration_ms == 54000 and timeline.music[0].src == "builtin:lofi"
+    # 55 s after the cuts, plus the two 0.5 s transitions made of the removed silence
+    assert timeline.duration_ms == 56000 and timeline.music[0].src == "builtin:lofi"
 
 
 def test_hindi_session_gets_hindi_texts():
