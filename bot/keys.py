@@ -66,7 +66,7 @@ def rate_key(scope: str, window: int) -> str:
 
 
 def flood_key() -> str:
-    """Telegram's flood wait for the bot (a 429's `retry_after`), honoured by every process; expires with it."""
+    """Telegram's flood wait for the bot (a 429's `retry_after`), honoured by every process."""
     return f"{PREFIX}:flood"
 
 

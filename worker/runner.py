@@ -5,6 +5,10 @@ monitoring interval plus a fixed 60 s; a dead worker's scheduler lock likewise l
 shortens the lease to the monitoring interval plus a small grace, and a starting worker releases scheduler
 locks whose owner stopped sending heartbeats (at start-up and at every maintenance run), so scheduled polls
 do not wait a minute for the lock to expire.
+
+A work horse killed from outside (the OOM killer, a SIGKILL) fails its job without running the job's failure
+callback, although a worker that dies whole does run it (when its lease runs out); `Worker` runs it in both
+cases, so an edit turn killed mid-stream is always followed from the backend's state.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from datetime import UTC, datetime
 
 from redis import Redis
 from redis.exceptions import WatchError
+from rq.callbacks import execute_failure_callback
+from rq.exceptions import AbandonedJobError
 from rq.job import Job
 from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
 from rq.serializers import JSONSerializer
@@ -34,6 +40,15 @@ class Worker(OwnJobsWorker):
     def run_maintenance_tasks(self) -> None:
         release_stale_scheduler_locks(self.connection, self.queue_names())
         super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
+
+    def handle_work_horse_killed(self, job: Job, retpid: int, ret_val: int, rusage: object) -> None:
+        super().handle_work_horse_killed(job, retpid, ret_val, rusage)  # type: ignore[no-untyped-call]
+        try:
+            execute_failure_callback(
+                job, self.death_penalty_class, AbandonedJobError, AbandonedJobError(), None
+            )
+        except Exception:
+            log.exception("failure callback of job %s raised", job.id)
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
         if job.timeout and job.timeout > 0:

@@ -220,7 +220,13 @@ class TelegramOutbox:
 
 
 # Failures before the request was complete on the wire: Telegram cannot have acted on it.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteError, httpx.WriteTimeout)
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+)
 
 
 class _Flood(SendError):
