@@ -43,7 +43,7 @@ def running_job(redis: Redis, worker: Service) -> str | None:
             continue
         status, name = redis.hmget(key, ["status", "worker_name"])
         if status == b"started" and name is not None and name.decode() in names:
-            return key.decode().removeprefix("rq:job:")
+            return str(key.decode()).removeprefix("rq:job:")
     return None
 
 
