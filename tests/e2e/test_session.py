@@ -10,9 +10,9 @@ import pytest
 
 from bot.i18n import translate
 from tests.e2e.conftest import WEB, Product
+from tests.e2e.kills import kill_horse
 from tests.fakes.nemo_double import NemoDouble
 from tests.fakes.telegram_api import FakeTelegram
-from tests.e2e.kills import kill_horse
 from tests.processes import RedisServer, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
