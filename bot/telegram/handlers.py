@@ -1,8 +1,8 @@
 """One small callback per user action: convert → conversation (records and enqueues) → acknowledge.
 
 The conversation runs first, so the request is durable before anything is sent; in long polling the
-update is confirmed to Telegram only after the handler returns (`polling.py`). Redis and the Bot API are reached through synchronous
-clients, run in a thread so the event loop never blocks.
+update is confirmed to Telegram only after the handler returns (`polling.py`). Redis and the Bot API are
+reached through synchronous clients, run in a thread so the event loop never blocks.
 """
 
 from __future__ import annotations

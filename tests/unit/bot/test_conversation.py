@@ -73,7 +73,7 @@ def test_a_redelivered_update_is_handled_once(conversation, queue):
 
 
 def test_an_update_answered_before_a_crash_is_answered_again_and_its_request_queued_once(conversation, queue):
-    greeting, edit = message("/start"), message("remove the silences")
+    greeting, edit = message(command="start"), message("remove the silences")
     for update in (greeting, edit):
         assert conversation.handle(update, mark_seen=False) is not None
     # The bot died before its replies went out: the greeting comes again, the edit is not queued twice.
