@@ -32,8 +32,7 @@ def test_a_bot_killed_while_answering_a_burst_answers_every_update_after_its_res
     assert not any(fake_telegram.state.is_confirmed(u) for u in update_ids)
 
     product.start("bot")
-    for chat_id in CHATS:
-        wait_for(lambda chat_id=chat_id: greeted(fake_telegram, chat_id), T, f"chat {chat_id}'s greeting")
+    wait_for(lambda: all(greeted(fake_telegram, c) for c in CHATS), T, "every chat's greeting")
     wait_for(lambda: all(fake_telegram.state.is_confirmed(u) for u in update_ids), T, "the batch confirmed")
 
 
