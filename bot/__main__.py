@@ -7,11 +7,10 @@ import os
 # Durations as timedelta (python-telegram-bot 23's behaviour), without a deprecation warning per update.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram import Update
-
 from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.telegram.app import build_application
+from bot.telegram.polling import run_polling
 
 
 def main() -> None:
@@ -23,7 +22,7 @@ def main() -> None:
 
         run_webhook(application, settings)
         return
-    application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.telegram_poll_timeout_s)
+    run_polling(application, settings)
 
 
 if __name__ == "__main__":

@@ -75,8 +75,13 @@ class Conversation:
         self.requests = RequestStore(redis)
         self.jobs = jobs
 
-    def handle(self, message: IncomingMessage) -> Decision | None:
-        """Decide what to do; None when the update was already handled (a redelivery)."""
+    def handle(self, message: IncomingMessage, *, mark_seen: bool = True) -> Decision | None:
+        """Decide what to do; None when the update was already handled (a redelivery).
+
+        An adapter whose channel redelivers unconfirmed updates passes `mark_seen=False` and calls
+        `mark_seen` once the replies are out: a crash in between then answers the update again, rather than
+        never (requests are de-duplicated by their job id meanwhile).
+        """
         seen = keys.update_seen_key(message.chat.channel, message.update_id)
         if self.redis.exists(seen) or self.jobs.exists(self.request_id(message)):
             return None
@@ -92,8 +97,14 @@ class Conversation:
                 self.requests.set(request.request_id, "ack", "pending")
             self.redis.hset(keys.inflight_key(request.chat.key), request.request_id, request.user_id)
             self.jobs.enqueue(request)
-        self.redis.set(seen, 1, ex=self.settings.update_dedupe_ttl_s)
+        if mark_seen:
+            self.mark_seen(message)
         return decision
+
+    def mark_seen(self, message: IncomingMessage) -> None:
+        """Remember that the update was handled, so a redelivery is answered no more."""
+        seen = keys.update_seen_key(message.chat.channel, message.update_id)
+        self.redis.set(seen, 1, ex=self.settings.update_dedupe_ttl_s)
 
     def record_progress_message(self, request_id: str, message_id: int | None) -> None:
         """Remember which message shows a request's progress (None: the acknowledgement was not sent)."""

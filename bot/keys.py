@@ -65,6 +65,11 @@ def rate_key(scope: str, window: int) -> str:
     return f"{PREFIX}:rate:{scope}:{window}"
 
 
+def flood_key() -> str:
+    """Telegram's flood wait for the bot (a 429's `retry_after`), honoured by every process."""
+    return f"{PREFIX}:flood"
+
+
 def console_outbox_key(chat_id: int) -> str:
     """List of what the playground's console channel shows the user."""
     return f"{PREFIX}:console:{chat_id}"

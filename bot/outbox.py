@@ -5,7 +5,8 @@ A channel (Telegram today, the playground's console, WhatsApp next) implements `
 
     SendError
      ├── ChatUnavailableError   the user blocked the bot, or the chat is gone: stop talking to it
-     └── FileTooBigError        a file over the channel's limit (download or upload)
+     ├── FileTooBigError        a file over the channel's limit (download or upload)
+     └── AmbiguousSendError     no answer after the request was written: the chat may have it
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ class ChatUnavailableError(SendError):
 
 class FileTooBigError(SendError):
     """The channel refuses a file of this size."""
+
+
+class AmbiguousSendError(SendError):
+    """The request went out but no answer came (timeout, reset): the message may have been delivered.
+
+    A plain `SendError` is a definite refusal, or a failure before anything was sent, and may be retried;
+    this one must not be retried blindly, or the user gets the same video twice.
+    """
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@
 A generic cell-rate algorithm (GCRA) per scope: each key holds the theoretical arrival time of the next
 allowed message. One Lua script checks every scope of a send and books them all, atomically, so no two
 processes can both take the last slot.
+
+A 429 that still comes (Telegram's own counting differs, or another tool shares the token) is a flood
+wait for the whole bot: `hold` records it in Redis, and the same script makes every process wait it out.
 """
 
 from __future__ import annotations
@@ -16,24 +19,35 @@ from redis import Redis
 from bot import keys
 from bot.settings import Settings
 
+# KEYS[1] is the bot's flood wait (set by `hold`); KEYS[2..] the scopes, ARGV their interval and burst.
 _SCRIPT = """
+local flood = redis.call('PTTL', KEYS[1])
+if flood > 0 then return flood end
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
 local wait = 0
-for i, key in ipairs(KEYS) do
-  local interval = tonumber(ARGV[2 * i - 1])
-  local burst = tonumber(ARGV[2 * i])
-  local tat = tonumber(redis.call('GET', key) or now)
+for i = 2, #KEYS do
+  local interval = tonumber(ARGV[2 * i - 3])
+  local burst = tonumber(ARGV[2 * i - 2])
+  local tat = tonumber(redis.call('GET', KEYS[i]) or now)
   if tat < now then tat = now end
   local w = tat - now - interval * (burst - 1)
   if w > wait then wait = w end
 end
 if wait > 0 then return math.ceil(wait) end
-for i, key in ipairs(KEYS) do
-  local interval = tonumber(ARGV[2 * i - 1])
-  local tat = tonumber(redis.call('GET', key) or now)
+for i = 2, #KEYS do
+  local interval = tonumber(ARGV[2 * i - 3])
+  local tat = tonumber(redis.call('GET', KEYS[i]) or now)
   if tat < now then tat = now end
-  redis.call('SET', key, tat + interval, 'PX', math.ceil(tat + interval - now) + 1000)
+  redis.call('SET', KEYS[i], tat + interval, 'PX', math.ceil(tat + interval - now) + 1000)
+end
+return 0
+"""
+
+# Extend the flood wait, never shorten it (two processes may report different 429s at once).
+_HOLD_SCRIPT = """
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 end
 return 0
 """
@@ -64,6 +78,7 @@ class RateLimiter:
     def __init__(self, redis: Redis, *, per_chat_per_s: float, per_group_per_min: int, global_per_s: int):
         self.redis = redis
         self.script = redis.register_script(_SCRIPT)
+        self.hold_script = redis.register_script(_HOLD_SCRIPT)
         self.chat_interval_ms = _interval_ms(1000, per_chat_per_s)
         self.group_interval_ms = _interval_ms(60_000, per_group_per_min)
         self.global_interval_ms = _interval_ms(1000, global_per_s)
@@ -90,8 +105,13 @@ class RateLimiter:
         argv: list[int] = []
         for rate in rates:
             argv.extend((rate.interval_ms, rate.burst))
-        wait_ms = self.script(keys=[keys.rate_key(rate.scope, 0) for rate in rates], args=argv)
+        scopes = [keys.rate_key(rate.scope, 0) for rate in rates]
+        wait_ms = self.script(keys=[keys.flood_key(), *scopes], args=argv)
         return int(wait_ms) / 1000
+
+    def hold(self, retry_after_s: float) -> None:
+        """Telegram answered 429: no process sends anything for `retry_after_s`."""
+        self.hold_script(keys=[keys.flood_key()], args=[max(1, math.ceil(retry_after_s * 1000))])
 
     def acquire(self, chat_id: int, is_group: bool = False, max_wait_s: float = 300.0) -> None:
         """Wait (sleeping only for the time the limit itself asks) until the message may go."""

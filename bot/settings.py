@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     telegram_local_file_limit_bytes: int = 2000 * MB
     telegram_poll_timeout_s: int = 30
     telegram_request_timeout_s: float = 60.0
+    telegram_upload_timeout_s: float = 300.0
     telegram_webhook_url: str | None = None
     telegram_webhook_listen: str = "0.0.0.0"
     telegram_webhook_port: int = 8443

@@ -6,7 +6,7 @@ from bot.logs import configure_logging
 from bot.settings import Settings
 from worker import context
 from worker.enqueue import QUEUES
-from worker.runner import build_worker, release_stale_scheduler_locks
+from worker.runner import release_stale_scheduler_locks, run_worker
 
 
 def main() -> None:
@@ -14,7 +14,7 @@ def main() -> None:
     configure_logging(settings.log_level, settings.secrets())
     ctx = context.init(settings)
     release_stale_scheduler_locks(ctx.redis, QUEUES)
-    build_worker(ctx.redis, settings, QUEUES).work(with_scheduler=True, logging_level=settings.log_level)
+    run_worker(ctx.redis, settings, QUEUES)
 
 
 if __name__ == "__main__":

@@ -36,18 +36,26 @@ def wait_for(probe: Callable[[], T | None], timeout: float, what: str, interval:
 
 
 class RedisServer:
-    """A throw-away redis-server on a unix socket in `folder` (no port to collide with)."""
+    """A throw-away redis-server on a unix socket in `folder` (no port to collide with).
 
-    def __init__(self, folder: Path, binary: str | None = None) -> None:
+    Without persistence by default; `appendonly=True` makes it durable, so a test can kill it and
+    `restart` it with its data, as a production Redis comes back.
+    """
+
+    def __init__(self, folder: Path, binary: str | None = None, *, appendonly: bool = False) -> None:
         self.folder = folder
         self.socket = folder / "redis.sock"
         self.url = f"unix://{self.socket}"
-        binary = binary or shutil.which("redis-server")
-        if binary is None:
+        self.binary = binary or shutil.which("redis-server")
+        if self.binary is None:
             raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
-        self.process = subprocess.Popen(
+        self.appendonly = appendonly
+        self.process = self._launch()
+
+    def _launch(self) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
             [
-                binary,
+                str(self.binary),
                 "--port",
                 "0",
                 "--unixsocket",
@@ -55,9 +63,11 @@ class RedisServer:
                 "--save",
                 "",
                 "--appendonly",
-                "no",
+                "yes" if self.appendonly else "no",
+                "--appendfsync",
+                "always",
                 "--dir",
-                str(folder),
+                str(self.folder),
                 "--loglevel",
                 "warning",
             ],
@@ -65,6 +75,16 @@ class RedisServer:
             stderr=subprocess.DEVNULL,
         )
         wait_for(self._ping, 10, "redis-server to accept connections")
+        return process
+
+    def kill(self) -> None:
+        """SIGKILL the server, as a crash would."""
+        self.process.kill()
+        self.process.wait(10)
+
+    def restart(self) -> None:
+        """Start the server again on the same socket and data folder."""
+        self.process = self._launch()
 
     def _ping(self) -> bool:
         try:

@@ -17,6 +17,7 @@ from telegram.ext import (
 )
 
 from bot.conversation import Conversation
+from bot.durability import check_redis_durability
 from bot.i18n import LANGS, translate
 from bot.ratelimit import RateLimiter
 from bot.settings import Settings
@@ -41,6 +42,7 @@ MEDIA = (
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """The bot: long-polling-ready PTB application with every handler registered."""
     redis = Redis.from_url(settings.redis_url)
+    check_redis_durability(redis)
     limiter = RateLimiter.from_settings(redis, settings)
     outbox = TelegramOutbox(settings, limiter)
     conversation = Conversation(redis, settings, RQJobs(redis, settings))

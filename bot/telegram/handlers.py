@@ -1,8 +1,8 @@
 """One small callback per user action: convert → conversation (records and enqueues) → acknowledge.
 
-The conversation runs first, so the request is durable before anything is sent; PTB has already
-confirmed the update to Telegram at this point. Redis and the Bot API are reached through synchronous
-clients, run in a thread so the event loop never blocks.
+The conversation runs first, so the request is durable before anything is sent; in long polling the
+update is confirmed to Telegram only after the handler returns (`polling.py`). Redis and the Bot API are
+reached through synchronous clients, run in a thread so the event loop never blocks.
 """
 
 from __future__ import annotations
@@ -50,9 +50,11 @@ class Handlers:
         log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
 
     async def _handle(self, message: IncomingMessage) -> None:
-        decision = await asyncio.to_thread(self.conversation.handle, message)
+        # Seen only once answered: Telegram redelivers an update the bot died on (see polling.py).
+        decision = await asyncio.to_thread(self.conversation.handle, message, mark_seen=False)
         if decision is not None:
             await asyncio.to_thread(self._reply, message, decision)
+            await asyncio.to_thread(self.conversation.mark_seen, message)
 
     def _reply(self, message: IncomingMessage, decision: Decision) -> None:
         for reply in decision.replies:

@@ -1,8 +1,10 @@
 """The one outgoing path to Telegram, used by the bot and by every worker.
 
 Synchronous httpx against the Bot API, so RQ jobs can call it directly. Every message passes the shared
-Redis rate limiter first; a 429 that still comes is honoured (`retry_after`) and retried; a blocked bot, a
-migrated group and an unmodifiable message are mapped to what the caller can act on. Request URLs contain
+Redis rate limiter first; a 429 that still comes is recorded in Redis, so every process waits out its
+`retry_after`, and retried; a blocked bot, a migrated group and an unmodifiable message are mapped to what
+the caller can act on. A request that went out without an answer raises `AmbiguousSendError`, never retried
+here. Request URLs contain
 the bot token, so no exception raised from here carries a URL.
 """
 
@@ -11,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import httpx
 
 from bot.models import ChatRef, MediaRef
 from bot.outbox import (
+    AmbiguousSendError,
     Button,
     ChatAction,
     ChatUnavailableError,
@@ -118,7 +120,7 @@ class TelegramOutbox:
                 data["thumbnail"] = "attach://thumbnail"
             try:
                 result = self._send(
-                    chat, "sendVideo", data, files=files, timeout=self.settings.nemo_upload_timeout_s
+                    chat, "sendVideo", data, files=files, timeout=self.settings.telegram_upload_timeout_s
                 )
             finally:
                 if video.thumbnail is not None:
@@ -186,7 +188,7 @@ class TelegramOutbox:
                 if attempt == _MAX_FLOOD_RETRIES:
                     break
                 log.warning("Telegram flood control on %s: waiting %.0f s", method, flood.retry_after)
-                time.sleep(flood.retry_after)
+                self.limiter.hold(flood.retry_after)  # the next acquire waits it out, in every process
             except ChatMigratedError as migrated:
                 # A group that became a supergroup: the new id from now on (and for the limiter too).
                 log.warning("chat %s migrated to %s", chat_id, migrated.new_chat_id)
@@ -201,8 +203,11 @@ class TelegramOutbox:
             response = self._http.post(
                 self._api + method, data=data, files=files, timeout=timeout or httpx.USE_CLIENT_DEFAULT
             )
-        except httpx.HTTPError as exc:
+        except _NOT_SENT as exc:
             raise SendError(f"{method}: {type(exc).__name__}") from None
+        except httpx.HTTPError as exc:
+            # The request was written and no answer came: Telegram may have acted on it.
+            raise AmbiguousSendError(f"{method}: {type(exc).__name__}") from None
         if response.status_code == 413:
             raise FileTooBigError(f"{method}: file over the upload limit")
         try:
@@ -212,6 +217,16 @@ class TelegramOutbox:
         if body.get("ok"):
             return body.get("result")
         raise _error(method, int(body.get("error_code") or response.status_code), body)
+
+
+# Failures before the request was complete on the wire: Telegram cannot have acted on it.
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+)
 
 
 class _Flood(SendError):

@@ -35,6 +35,7 @@ turn-changed = Done. Here's what changed:
 turn-no_change = I finished, but the timeline didn't change. Tell me more precisely what you'd like.
 turn-timeout = The editor has been silent for too long, so I stopped waiting. Nothing was charged twice. Tap Retry to try again.
 turn-lost = I lost the connection to the editor and your edit didn't show up in the timeline. Tap Retry to send it again.
+turn-not_sent = Your edit didn't reach the editor, so nothing was changed or charged. Tap Retry to send it.
 turn-failed = Something went wrong with this edit. Tap Retry to try again.
 turn-need_video = Send me a video first, then tell me what to change.
 change-added_track = added { $kind } track{ $label } ({ $span })
@@ -49,6 +50,7 @@ export-failed = The render failed. Tap Retry to export again.
 export-timeout = The render is taking much longer than usual. Tap Retry to check again.
 export-link = Your video is ready ({ $size_mb } MB). It's too large to send here, so download it with the button below.
 delivery-caption = Your edited video is ready 🎬
+delivery-uncertain = I sent your video, but Telegram didn't confirm it arrived. If it isn't in the chat, download it with the button below. (I won't send it twice.)
 
 ## credits and account
 credits-balance = Credits: { $available } available, { $frozen } in use, { $total } in total.

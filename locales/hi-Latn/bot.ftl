@@ -35,6 +35,7 @@ turn-changed = Ho gaya. Ye badlaav hue:
 turn-no_change = Kaam poora hua, par timeline mein kuch nahi badla. Thoda saaf-saaf bataiye kya chahiye.
 turn-timeout = Editor se bahut der tak koi jawab nahi aaya, isliye maine intezaar band kar diya. Kuch bhi do baar charge nahi hua. Dobara koshish ke liye "Phir se try" dabaiye.
 turn-lost = Editor se connection toot gaya aur aapka edit timeline mein nahi dikha. Dobara bhejne ke liye "Phir se try" dabaiye.
+turn-not_sent = Aapka edit editor tak nahi pahuncha, isliye na kuch badla na koi credit kata. Bhejne ke liye "Phir se try" dabaiye.
 turn-failed = Is edit mein kuch gadbad ho gayi. Dobara koshish ke liye "Phir se try" dabaiye.
 turn-need_video = Pehle ek video bhejiye, phir bataiye kya badalna hai.
 change-added_track = { $kind } track joda{ $label } ({ $span })
@@ -49,6 +50,7 @@ export-failed = Render fail ho gaya. Dobara export ke liye "Phir se try" dabaiye
 export-timeout = Render mein normal se bahut zyada time lag raha hai. Dobara dekhne ke liye "Phir se try" dabaiye.
 export-link = Aapka video taiyaar hai ({ $size_mb } MB). Ye yahan bhejne ke liye bahut bada hai, isliye neeche ke button se download kijiye.
 delivery-caption = Aapka edit kiya hua video taiyaar hai 🎬
+delivery-uncertain = Maine aapka video bhej diya, par Telegram ne confirm nahi kiya ki woh pahuncha. Agar woh chat mein nahi hai, to neeche ke button se download kijiye. (Main ise dobara nahi bhejunga.)
 
 ## credits and account
 credits-balance = Credits: { $available } baaki, { $frozen } use mein, total { $total }.

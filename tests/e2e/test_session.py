@@ -10,9 +10,10 @@ import pytest
 
 from bot.i18n import translate
 from tests.e2e.conftest import WEB, Product
+from tests.e2e.kills import kill_horse
 from tests.fakes.nemo_double import NemoDouble
 from tests.fakes.telegram_api import FakeTelegram
-from tests.processes import wait_for
+from tests.processes import RedisServer, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
 CHAT = 5001
@@ -108,7 +109,11 @@ def test_a_redelivered_update_is_processed_once(
 
 
 def test_a_killed_worker_s_render_is_finished_by_another_and_delivered_once(
-    product: Product, fake_telegram: FakeTelegram, nemo_double: NemoDouble, phone_clip: Path
+    product: Product,
+    fake_telegram: FakeTelegram,
+    nemo_double: NemoDouble,
+    redis_server: RedisServer,
+    phone_clip: Path,
 ):
     nemo_double.config.render_polls = 8
     product.start("bot")
@@ -118,12 +123,16 @@ def test_a_killed_worker_s_render_is_finished_by_another_and_delivered_once(
     fake_telegram.wait_for(lambda m: "act:export" in m.callback_data, T)
     fake_telegram.send_text(CHAT, "export")
     wait_for(lambda: len(nemo_double.calls("render_poll")) >= 2, T, "the render to be followed")
+    # Kill the horse in the middle of a poll (held by a late answer), then the worker itself: a crash.
+    nemo_double.answer_late("render_poll", 60)
+    polls_before = len(nemo_double.calls("render_poll"))
+    kill_horse(redis_server.client(), first, "poll-")
     first.kill()
     killed_at = time.monotonic()
-    polls_before = len(nemo_double.calls("render_poll"))
+    nemo_double.answer_late("render_poll", 0)
     product.start("worker")
     wait_for(
-        lambda: len(nemo_double.calls("render_poll")) > polls_before, 60, "a new worker to resume polling"
+        lambda: len(nemo_double.calls("render_poll")) > polls_before + 1, 60, "a new worker to resume polling"
     )
     print(f"time to resume after SIGKILL: {time.monotonic() - killed_at:.1f} s")
     fake_telegram.wait_for(lambda m: m.media is not None, 60)

@@ -148,7 +148,9 @@ def test_a_dropped_stream_is_never_resent_the_change_is_read_from_state_or_repor
     product: Product, fake_telegram: FakeTelegram, nemo_double: NemoDouble, phone_clip: Path
 ):
     nemo_double.config.anonymous_credits = 1000
-    start_fast(product, RECOVERY_FIRST_WAIT_S="0.3", RECOVERY_NEXT_WAIT_S="0.3", RECOVERY_MAX_READS="3")
+    # A turn can land until STREAM_MAX_S after it started: keep that short, so "lost" comes soon.
+    env = {"RECOVERY_FIRST_WAIT_S": "0.3", "RECOVERY_NEXT_WAIT_S": "0.3", "RECOVERY_MAX_READS": "3"}
+    start_fast(product, STREAM_MAX_S="2", **env)
     chat = UserChat(fake_telegram, CHAT)
     chat.upload(phone_clip, "Uploaded")
 

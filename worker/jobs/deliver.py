@@ -1,8 +1,16 @@
-"""Delivery job: a finished render → the chat, exactly once.
+"""Delivery job: a finished render → the chat, exactly once, and the chat freed whatever happens.
 
-The delivery marker moves `sending` → `sent`. A retry that finds `sent` does nothing. A retry that finds
-`sending` means an earlier run died in the middle of the upload, when Telegram may or may not have the video:
-rather than risk a second copy, it sends the download link instead.
+The delivery marker moves `preparing` (downloading the render) → `sending` (the video is on its way to
+Telegram) → an end state: `sent`, `link` (too large, the link was sent), `uncertain` or `unavailable`.
+
+- A retry that finds `preparing` takes over: nothing had gone to the chat yet.
+- A retry that finds `sending` means an earlier run died during the upload, when Telegram may or may not
+  have the video; an upload whose answer never came (a timeout, a reset) is the same case. Either way the
+  video is never sent again: the progress message says so and carries the download link.
+- A definite refusal clears the marker, so the job's retry may send the video.
+
+Every end state closes the progress message and takes the render out of the active set, so the chat's
+next request is not queued behind a delivery that is over.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ import logging
 import shutil
 
 from bot import keyboards, keys
-from bot.outbox import ChatUnavailableError, SendError
+from bot.outbox import AmbiguousSendError, ChatUnavailableError, SendError
 from worker.chat import Chat
 from worker.context import Context, current
 from worker.media import describe_video, make_thumbnail
@@ -30,26 +38,29 @@ def deliver_video(render_id: str) -> None:
         return
     chat = Chat(ctx, request)
     marker = keys.delivered_key(render_id)
-    if not ctx.redis.set(marker, "sending", nx=True, ex=keys.DELIVERED_TTL_S):
-        if ctx.redis.get(marker) == b"sending":
-            log.warning("render %s: an earlier delivery died mid-send; sending the link", render_id)
-            _send_link(chat, render["url"], None)
-            ctx.redis.set(marker, "sent", ex=keys.DELIVERED_TTL_S)
-        return
+    if not ctx.redis.set(marker, "preparing", nx=True, ex=keys.DELIVERED_TTL_S):
+        state = ctx.redis.get(marker)
+        if state == b"sending":
+            log.warning("render %s: an earlier delivery died mid-send; not sending it again", render_id)
+            _end_uncertain(ctx, chat, render_id, render["url"])
+            return
+        if state != b"preparing":
+            _free(ctx, render_id)  # delivered already; a run that died after its end state frees the chat
+            return
     try:
         _deliver(ctx, chat, render_id, render["url"])
     except ChatUnavailableError as exc:
         # Blocked or removed: retrying would only hammer Telegram. The render stays downloadable.
         log.warning("render %s not delivered, chat unavailable: %s", render_id, exc)
-        ctx.redis.set(marker, "unavailable", ex=keys.DELIVERED_TTL_S)
-        ctx.redis.srem(keys.active_renders_key(), render_id)
-        return
+        _end(ctx, render_id, "unavailable")
+    except AmbiguousSendError as exc:
+        log.warning(
+            "render %s: Telegram did not answer the upload (%s); not sending it again", render_id, exc
+        )
+        _end_uncertain(ctx, chat, render_id, render["url"])
     except (NemoError, SendError, OSError):
         ctx.redis.delete(marker)  # nothing reached the chat: a retry may send it
         raise
-    ctx.redis.set(marker, "sent", ex=keys.DELIVERED_TTL_S)
-    ctx.redis.srem(keys.active_renders_key(), render_id)
-    chat.progress(chat.t("progress.sent"))
 
 
 def _deliver(ctx: Context, chat: Chat, render_id: str, url: str) -> None:
@@ -64,16 +75,34 @@ def _deliver(ctx: Context, chat: Chat, render_id: str, url: str) -> None:
             secret = token.get_secret_value() if token else ""
             size = ctx.nemo.download_render(secret, render_id, path)
         if size > chat.outbox.upload_limit():
-            _send_link(chat, url, size)
+            chat.say(
+                chat.t("export.link", size_mb=max(1, round(size / MB))),
+                keyboards.link(chat.lang, "button.download", url),
+            )
+            _end(ctx, render_id, "link")
+            chat.progress(chat.t("progress.done"))
             return
         chat.outbox.send_action(chat.request.chat, "upload_video")
         video = describe_video(path, make_thumbnail(path, workdir / "thumb.jpg"))
         keyboard = keyboards.after_delivery(chat.lang)
+        ctx.redis.set(keys.delivered_key(render_id), "sending", ex=keys.DELIVERED_TTL_S)
         chat.outbox.send_video(chat.request.chat, video, chat.t("delivery.caption"), keyboard)
+        _end(ctx, render_id, "sent")
+        chat.progress(chat.t("progress.sent"))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _send_link(chat: Chat, url: str, size: int | None) -> None:
-    size_mb = round(size / MB) if size else "?"
-    chat.say(chat.t("export.link", size_mb=size_mb), keyboards.link(chat.lang, "button.download", url))
+def _end_uncertain(ctx: Context, chat: Chat, render_id: str, url: str) -> None:
+    """The video may be in the chat: say so in the progress message, with the link in case it is not."""
+    _end(ctx, render_id, "uncertain")
+    chat.progress(chat.t("delivery.uncertain"), keyboards.link(chat.lang, "button.download", url))
+
+
+def _end(ctx: Context, render_id: str, state: str) -> None:
+    ctx.redis.set(keys.delivered_key(render_id), state, ex=keys.DELIVERED_TTL_S)
+    _free(ctx, render_id)
+
+
+def _free(ctx: Context, render_id: str) -> None:
+    ctx.redis.srem(keys.active_renders_key(), render_id)

@@ -3,6 +3,11 @@
 A message is sent to the backend at most once: re-sending while a turn runs duplicates the work and
 charges twice (profile §3). So an edit job is never retried; a dropped stream or a dead worker is followed
 by reading the backend's state on a schedule, and the user is told what changed, or offered a retry.
+
+The request records how far a turn got: `turn_sent_<attempt>` (claimed), `state_before` (the draft before
+it), `turn_streamed` (the time `/run_sse` was called). A turn whose worker died before `turn_streamed` never
+reached the backend: the user is told so, with Retry, and no diff against nothing is reported. One that
+did is followed for as long as it can still land (`STREAM_MAX_S` after it started), saying "still working".
 """
 
 from __future__ import annotations
@@ -75,6 +80,7 @@ def _turn(ctx: Context, request: Request, token: str, session_id: str) -> None:
     before = ctx.nemo.state(token, session_id).draft
     ctx.requests.set(request.request_id, "state_before", json.dumps(before))
     chat.outbox.send_action(request.chat, "typing")
+    ctx.requests.set(request.request_id, "turn_streamed", time.time())
     try:
         texts, errors = _relay_stream(ctx, chat, token, session_id)
     except TransportError:
@@ -172,6 +178,9 @@ def recover_turn(request_id: str, read: int) -> None:
     if request is None:
         return
     chat = Chat(ctx, request)
+    if _never_reached_backend(ctx, request):
+        chat.progress(chat.t("turn.not_sent"), keyboards.retry(chat.lang, request_id))
+        return
     before = json.loads(ctx.requests.get(request_id, "state_before") or "null")
     backend = Backend(ctx, request.chat.key)
     try:
@@ -179,19 +188,35 @@ def recover_turn(request_id: str, read: int) -> None:
     except (NemoError, SessionResetError) as exc:
         report(ctx, request, exc)
         return
+    started = float(ctx.requests.get(request_id, "turn_streamed") or 0)
     if after != before:
         _report_changes(chat, before, after, keyboards.after_turn(chat.lang))
-    elif read < ctx.settings.recovery_max_reads:
+    elif read < ctx.settings.recovery_max_reads or time.time() < started + ctx.settings.stream_max_s:
+        # The turn may still land: the backend runs a stream for up to STREAM_MAX_S, killed worker or not.
+        minutes = max(1, round((time.time() - started) / 60))
+        chat.progress(
+            chat.t("turn.still_working", minutes=minutes),
+            keyboards.cancel(chat.lang, request_id),
+            passing=True,
+        )
         enqueue.schedule_turn_recovery(ctx.redis, ctx.settings, request_id, read + 1)
     else:
         chat.progress(chat.t("turn.lost"), chat.offer_retry(request_id))
+
+
+def _never_reached_backend(ctx: Context, request: Request) -> bool:
+    """Claimed but stopped before `/run_sse` was called (the worker died reading the state before)."""
+    return ctx.requests.get(request.request_id, "turn_streamed") is None
 
 
 def on_turn_failed(job: Job, connection: Redis, *exc_info: Any) -> None:
     """RQ failure callback: a turn whose worker died or crashed is recovered, not re-sent."""
     ctx = current()
     request = Request.model_validate(job.args[0])
-    if ctx.requests.get(request.request_id, f"turn_sent_{request.attempt}") is not None:
-        enqueue.schedule_turn_recovery(ctx.redis, ctx.settings, request.request_id, 1)
-    else:
+    if ctx.requests.get(request.request_id, f"turn_sent_{request.attempt}") is None:
         report(ctx, request, exc_info[1] if len(exc_info) > 1 else RuntimeError("turn failed"))
+    elif _never_reached_backend(ctx, request):
+        chat = Chat(ctx, request)
+        chat.progress(chat.t("turn.not_sent"), keyboards.retry(chat.lang, request.request_id))
+    else:
+        enqueue.schedule_turn_recovery(ctx.redis, ctx.settings, request.request_id, 1)

@@ -162,9 +162,12 @@ class _Api:
                 fault = self.double.take_fault(endpoint)
                 if fault is not None:
                     raise ApiError(fault.code, fault.http_status, "injected failure", fault.retry_after)
-                return await handler(call)
+                response = await handler(call)
             except ApiError as err:
                 return self.error(err)
+            if late := self.double.lateness(endpoint):
+                await asyncio.sleep(late)  # the work is done; only the answer is slow
+            return response
 
         return Route(path, serve, methods=[method])
 

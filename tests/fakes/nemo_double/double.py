@@ -46,6 +46,7 @@ class NemoDouble:
         self._lock = threading.RLock()
         self._faults: dict[str, collections.deque[Fault]] = collections.defaultdict(collections.deque)
         self._next_turns: collections.deque[TurnBehaviour] = collections.deque()
+        self.late_answers: dict[str, float] = {}
         self._session_ids = itertools.count(_FIRST_SESSION_ID)
         self._large_output = False
         self._server: ServerThread | None = None
@@ -106,6 +107,18 @@ class NemoDouble:
             raise ValueError("give an application code, an HTTP status, or both")
         with self._lock:
             self._faults[endpoint].append(Fault(code, http_status, retry_after, times))
+
+    def answer_late(self, endpoint: Endpoint, seconds: float) -> None:
+        """Let `endpoint` take effect at once but answer `seconds` later (0: on time again)."""
+        if endpoint not in ENDPOINTS:
+            raise ValueError(f"unknown endpoint {endpoint!r}; one of {sorted(ENDPOINTS)}")
+        with self._lock:
+            self.late_answers[endpoint] = seconds
+
+    def lateness(self, endpoint: Endpoint) -> float:
+        """Seconds `endpoint`'s answers are held back."""
+        with self._lock:
+            return self.late_answers.get(endpoint, 0.0)
 
     def expire_token(self, token: str) -> None:
         """The token is now past its 7-day lifetime: calls with it get 1001."""

@@ -151,6 +151,11 @@ class FakeTelegram:
         with self.state.lock:
             self.state.blocked.discard(chat_id)
 
+    def answer_late(self, method: str, seconds: float) -> None:
+        """Let `method` take effect at once but answer `seconds` later (0: on time again)."""
+        with self.state.lock:
+            self.state.late_answers[method.lower()] = seconds
+
     def migrate(self, chat_id: int, to_chat_id: int) -> None:
         """The group became a supergroup: sends to the old id get 400 with migrate_to_chat_id."""
         self.add_chat(to_chat_id, "supergroup")

@@ -90,6 +90,8 @@ class TelegramState:
     calls: list[ApiCall] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     allowed_updates: list[str] = field(default_factory=list)
+    late_answers: dict[str, float] = field(default_factory=dict)
+    """Method (lower case) → seconds its answer is held back after the call took effect."""
 
     def __post_init__(self) -> None:
         self.changed = threading.Condition(self.lock)

@@ -72,6 +72,18 @@ def test_a_redelivered_update_is_handled_once(conversation, queue):
     assert [r.kind for r in queue.requests] == ["edit"]
 
 
+def test_an_update_answered_before_a_crash_is_answered_again_and_its_request_queued_once(conversation, queue):
+    greeting, edit = message(command="start"), message("remove the silences")
+    for update in (greeting, edit):
+        assert conversation.handle(update, mark_seen=False) is not None
+    # The bot died before its replies went out: the greeting comes again, the edit is not queued twice.
+    assert conversation.handle(greeting, mark_seen=False) is not None
+    assert conversation.handle(edit, mark_seen=False) is None
+    conversation.mark_seen(greeting)
+    assert conversation.handle(greeting) is None
+    assert [r.kind for r in queue.requests] == ["edit"]
+
+
 def test_a_video_starts_an_upload_with_an_acknowledgement(conversation, queue):
     decision = conversation.handle(message(media=video()))
     assert decision is not None and decision.request is not None

@@ -126,3 +126,15 @@ def test_limiter_keys_expire_once_their_interval_is_over(client: Redis) -> None:
     scopes = ("global", f"chat:{GROUP}", f"group:{GROUP}")
     ttls = [client.pttl(keys.rate_key(scope, 0)) for scope in scopes]
     assert all(0 < ttl <= 2000 for ttl in ttls), ttls
+
+
+def test_a_flood_wait_recorded_by_one_process_holds_every_other(redis_server: RedisServer) -> None:
+    """The bot got a 429: a worker (its own connection and limiter) must not send into it."""
+    bot, worker = redis_server.client(), redis_server.client()
+    make_limiter(bot).hold(30)
+    other = make_limiter(worker)
+    assert other.try_acquire(other.rates_for(OTHER_CHAT, False)) > 29
+    make_limiter(bot).hold(1)  # a shorter wait reported later does not cut the longer one short
+    assert other.try_acquire(other.rates_for(CHAT, False)) > 29
+    bot.close()
+    worker.close()

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bot.models import ChatRef
-from bot.outbox import Button, ChatUnavailableError
+from bot.outbox import AmbiguousSendError, Button, ChatUnavailableError, SendError
 from bot.telegram.sender import TelegramOutbox
 
 CHAT = ChatRef(chat_id=42)
@@ -18,8 +18,13 @@ class CountingLimiter:
     def __init__(self) -> None:
         self.calls: list[tuple[int, bool]] = []
 
+        self.holds: list[float] = []
+
     def acquire(self, chat_id: int, is_group: bool = False, max_wait_s: float = 300.0) -> None:
         self.calls.append((chat_id, is_group))
+
+    def hold(self, retry_after_s: float) -> None:
+        self.holds.append(retry_after_s)
 
 
 def outbox(settings, handler) -> tuple[TelegramOutbox, CountingLimiter]:
@@ -44,9 +49,7 @@ def test_long_text_is_cut_to_telegram_s_limit_and_booked_with_the_limiter(settin
     assert len(sent[0]["text"]) == 4096 and limiter.calls == [(42, False)]
 
 
-def test_flood_control_is_honoured_and_retried(settings, monkeypatch):
-    waits: list[float] = []
-    monkeypatch.setattr("bot.telegram.sender.time.sleep", waits.append)
+def test_flood_control_is_recorded_for_every_process_and_retried(settings):
     replies = iter(
         [
             httpx.Response(
@@ -63,7 +66,21 @@ def test_flood_control_is_honoured_and_retried(settings, monkeypatch):
     )
     box, limiter = outbox(settings, lambda request: next(replies))
     assert box.send_text(CHAT, "hello") == 9
-    assert waits == [3.0] and len(limiter.calls) == 2
+    assert limiter.holds == [3.0] and len(limiter.calls) == 2
+
+
+def test_a_timeout_after_the_request_went_out_is_ambiguous_and_a_refused_connection_is_not(settings):
+    def timeout(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    with pytest.raises(AmbiguousSendError):
+        outbox(settings, timeout)[0].send_text(CHAT, "hello")
+    with pytest.raises(SendError) as caught:
+        outbox(settings, refused)[0].send_text(CHAT, "hello")
+    assert not isinstance(caught.value, AmbiguousSendError)
 
 
 def test_a_blocked_bot_is_reported_without_the_token(settings):
