@@ -154,9 +154,7 @@ def _run(http: httpx.Client, pid: int, folder: Path) -> None:
             except httpx.HTTPError as exc:
                 answer = type(exc).__name__
             took = time.monotonic() - start
-        print(
-            f"{name:<44} {answer:>14} {took:>7.1f}s {_kb(pid, 'VmHWM') / 1024:>10.0f} MB {peak.peak_kb / 1024:>7.0f} MB"
-        )
+        _row(name, answer, took, f"{_kb(pid, 'VmHWM') / 1024:.0f} MB", peak)
 
     bomb = make_image(folder / "bomb.png", width=8192, height=8192, pattern="color")
     with GroupPeak(pid) as peak:
@@ -167,17 +165,17 @@ def _run(http: httpx.Client, pid: int, folder: Path) -> None:
         took = time.monotonic() - start
     size = f"{bomb.stat().st_size // 1024} KB 8192x8192 PNG upload"
     answer = f"-> {kept.get('width')}x{kept.get('height')}"
-    print(
-        f"{size:<44} {answer:>14} {took:>7.1f}s {_kb(pid, 'VmHWM') / 1024:>10.0f} MB {peak.peak_kb / 1024:>7.0f} MB"
-    )
+    _row(size, answer, took, f"{_kb(pid, 'VmHWM') / 1024:.0f} MB", peak)
     with GroupPeak(pid) as peak:
         start = time.monotonic()
         http.post("/api/render/proxy/lambda", json={"id": "bomb", "sessionId": sid}, headers=auth)
         status = wait_for(lambda: _ended(http, auth), 600, "the render")
         took = time.monotonic() - start
-    print(
-        f"{'its export (default canvas)':<44} {status:>14} {took:>7.1f}s {'':>13} {peak.peak_kb / 1024:>7.0f} MB"
-    )
+    _row("its export (default canvas)", status, took, "", peak)
+
+
+def _row(name: str, answer: str, took: float, server: str, peak: GroupPeak) -> None:
+    print(f"{name:<44} {answer:>14} {took:>7.1f}s {server:>12} {peak.peak_kb / 1024:>7.0f} MB")
 
 
 def _ended(http: httpx.Client, auth: dict[str, str]) -> str | None:
