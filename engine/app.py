@@ -32,6 +32,7 @@ from engine.settings import EngineSettings
 from engine.store import Account, RenderRecord, SessionNotFoundError, SessionRecord, Store
 from engine.timeline import Timeline
 from engine.uploads import fetch_url, receive_multipart
+from engine.workload import check_workload, needs_prescale, prescale_image
 
 ATTRIBUTION_HEADERS = ("x-skill-source", "x-skill-version", "x-skill-platform")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?")
@@ -146,8 +147,13 @@ class EngineApi:
         return [await fetch_url(url, folder / f"url{i}", self.settings) for i, url in enumerate(urls)]
 
     def _probe(self, path: Path, name: str) -> tuple[Path, MediaInfo]:
+        """Probe an upload, shrink a huge picture (probing the result), and refuse a resource bomb."""
         try:
             info = probe(path, self.settings)
+            if needs_prescale(info, self.settings):
+                path = prescale_image(path, self.settings)
+                info = probe(path, self.settings)
+            check_workload(info, self.settings)
         except ProbeError as error:
             raise ApiError(Code.UNSUPPORTED, f"{name}: {error}") from None
         return path, replace(info, filename=name)

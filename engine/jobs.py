@@ -92,6 +92,7 @@ def run_render(store: Store, render_id: str, data_dir: Path) -> None:
         return
     finally:  # a timeout (RQ's JobTimeoutException) and any crash pass through here too
         shutil.rmtree(work_dir, ignore_errors=True)
+    store.track_render_output(record, result.size)
     store.update_render(
         render_id,
         status="completed",

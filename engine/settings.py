@@ -48,6 +48,8 @@ class EngineSettings(BaseSettings):
     max_duration_s: float = 3 * 3600.0
     max_frame_width: int = 8192
     max_frame_height: int = 8192
+    image_max_side: int = 2048  # larger pictures are scaled down at upload (the output is at most 1920)
+    max_pixel_seconds: float = 3840 * 2160 * 1800.0  # a clip's width × height × seconds: 30 min of 4K
 
     # --- silence analysis (a child process per clip, like the probe) --------------------------
     analysis_timeout_s: float = 600.0

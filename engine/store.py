@@ -346,6 +346,11 @@ class Store:
         mapping: Mapping[Any, str | int | float] = fields
         self.redis.hset(render_key(render_id), mapping=mapping)
 
+    def track_render_output(self, record: RenderRecord, size: int) -> None:
+        """Remember a finished render's file: it expires with the render's record."""
+        ttl = int(cast(int, self.redis.ttl(render_key(record.render_id))))
+        self.track_file(record.user_id, record.output_path, size, ttl_s=ttl if ttl > 0 else None)
+
     def active_renders(self, user_id: str) -> int:
         """How many of the user's renders are pending or processing (finished ones are forgotten here)."""
         key = active_renders_key(user_id)
@@ -369,9 +374,10 @@ class Store:
         return count <= limit
 
     # ---- stored files ---------------------------------------------------------------------------
-    def track_file(self, user_id: str, path: str, size: int) -> None:
-        """Remember a stored file (relative path), its owner and size, until the retention runs out."""
-        expires_at = time.time() + self.retention_s
+    def track_file(self, user_id: str, path: str, size: int, ttl_s: float | None = None) -> None:
+        """Remember a stored file (relative path), its owner and size, until the retention (or `ttl_s`)
+        runs out."""
+        expires_at = time.time() + (self.retention_s if ttl_s is None else ttl_s)
         pipe = self.redis.pipeline()
         pipe.hset(file_key(path), mapping={"user_id": user_id, "size": size})
         pipe.zadd(files_key(), {path: expires_at})

@@ -9,6 +9,7 @@ a foreign job at once, before starting a work horse for it.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from redis import Redis
@@ -18,7 +19,9 @@ from rq.serializers import JSONSerializer
 from rq.worker import DequeueStrategy
 
 from engine.jobs import render_queue_names
+from engine.retention import sweep_expired
 from engine.settings import EngineSettings
+from engine.store import Store
 
 log = logging.getLogger(__name__)
 OWN_JOBS = frozenset({"engine.jobs.render", "engine.jobs.mark_failed", "engine.jobs.mark_stopped"})
@@ -61,9 +64,16 @@ class RenderJob(Job):
 
 
 class RenderWorker(Worker):
-    """RQ's worker on `RenderJob`, failing a foreign job without running anything."""
+    """RQ's worker on `RenderJob`, failing a foreign job without running anything, and deleting expired
+    files at every maintenance run (`engine.retention`)."""
 
     job_class = RenderJob
+    data_dir: Path | None = None
+
+    def run_maintenance_tasks(self) -> None:
+        if self.data_dir is not None:
+            sweep_expired(Store(self.connection), self.data_dir)
+        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         if not (foreign := foreign_names(job)):
@@ -83,6 +93,7 @@ def main() -> None:
         Queue(n, connection=connection, serializer=JSONSerializer) for n in render_queue_names(settings)
     ]
     worker = RenderWorker(queues, connection=connection, serializer=JSONSerializer)
+    worker.data_dir = settings.data_dir
     # Round-robin over the lanes: fair turns between clients (see `engine.jobs.render_lane`).
     worker.work(
         with_scheduler=True, logging_level=settings.log_level, dequeue_strategy=DequeueStrategy.ROUND_ROBIN

@@ -252,9 +252,10 @@ def make_phone_clip(
     return path
 
 
-def make_image(path: Path, width: int = 320, height: int = 240) -> Path:
-    """A still test pattern (PNG or JPEG by suffix)."""
-    _ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={width}x{height}", "-frames:v", "1", str(path))
+def make_image(path: Path, width: int = 320, height: int = 240, pattern: str = "testsrc2") -> Path:
+    """A still test pattern (PNG or JPEG by suffix); `pattern="color"` makes a flat one, which compresses
+    to almost nothing however many pixels it has (a decompression bomb)."""
+    _ffmpeg("-f", "lavfi", "-i", f"{pattern}=size={width}x{height}", "-frames:v", "1", str(path))
     return path
 
 

@@ -134,7 +134,8 @@ def make_engine(tmp_path: Path, server: tuple[_Switch, str]) -> Iterator[Callabl
         def make(**overrides: Any) -> Engine:
             values = {"data_dir": tmp_path / "data", "heartbeat_interval_s": 0.05, **overrides}
             settings = EngineSettings(_env_file=None, **values)  # type: ignore[call-arg]
-            engine = Engine(client, Store(fakeredis.FakeRedis()), settings, ScriptedTurn())
+            store = Store(fakeredis.FakeRedis(), retention_s=settings.retention_s)
+            engine = Engine(client, store, settings, ScriptedTurn())
 
             def enqueue(record: RenderRecord, budget_s: int) -> None:
                 engine.queued.append(record.render_id)

@@ -7,12 +7,16 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
+import av
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
+from engine.retention import sweep_expired
 from tests.fakes.servers import ServerThread
+from tests.media import make_image
+from tests.processes import wait_for
 from tests.unit.engine.apphost import Engine
 
 KB = 1024
@@ -139,3 +143,43 @@ def test_renders_at_once_are_bounded_per_client(make_engine: Callable[..., Engin
     engine.store.update_render("r1", status="completed")  # one finishes: room for the next
     assert submit("r4") == 200
     assert engine.queued == ["r1", "r2", "r4"]
+
+
+def test_a_huge_picture_is_scaled_down_at_upload(engine: Engine, tmp_path: Path) -> None:
+    bomb = make_image(tmp_path / "bomb.png", width=4096, height=3072, pattern="color")  # 12 Mpixels
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    [kept] = engine.upload(auth, sid, bomb)["data"]["files"]
+    assert (kept["width"], kept["height"]) == (2048, 1536)
+    stored = next((engine.settings.data_dir / "files" / "media").iterdir())
+    with av.open(str(stored)) as container:
+        assert container.streams.video[0].codec_context.width == 2048
+
+
+def test_a_clip_costing_too_many_pixel_seconds_is_refused(
+    make_engine: Callable[..., Engine], media: Path
+) -> None:
+    engine = make_engine(max_pixel_seconds=160 * 90 * 0.5)  # the 1 s 160x90 clip is twice that
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    reply = engine.upload(auth, sid, media / "clip.mp4")
+    assert reply["code"] == 4001 and "too large to edit" in reply["msg"]
+    assert engine.state(auth, sid)["video_infos"] == []
+
+
+def test_uploads_expire_with_their_session_and_are_deleted(
+    make_engine: Callable[..., Engine], media: Path
+) -> None:
+    engine = make_engine(retention_days=1.5 / 86400)  # a second and a half
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    [kept] = engine.upload(auth, sid, media / "still.png")["data"]["files"]
+    stored = engine.settings.data_dir / kept["cdn_url"].removeprefix(engine.settings.public_base_url + "/")
+    assert stored.exists() and sweep_expired(engine.store, engine.settings.data_dir) == 0
+
+    wait_for(lambda: engine.store.expired_files() or None, 10, "the retention to run out")
+    assert sweep_expired(engine.store, engine.settings.data_dir) == 1  # what render workers run
+    assert not stored.exists()
+    assert engine.store.session(sid) is None
+    account = engine.store.account(auth["Authorization"].removeprefix("Bearer "))
+    assert account is not None and engine.store.stored_bytes(account.user_id) == 0
