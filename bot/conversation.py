@@ -20,6 +20,7 @@ from bot.language import LanguageState, follow_language
 from bot.models import IncomingMessage, Intent, Lang, MediaRef, Request, RequestKind
 from bot.outbox import Keyboard
 from bot.permissions import may_spend
+from bot.questions import Questions
 from bot.requests import RequestStore
 from bot.sessions import Session, SessionStore
 from bot.settings import Settings
@@ -73,6 +74,7 @@ class Conversation:
         self.settings = settings
         self.sessions = SessionStore(redis)
         self.requests = RequestStore(redis)
+        self.questions = Questions(self.requests)
         self.jobs = jobs
 
     def handle(self, message: IncomingMessage, *, mark_seen: bool = True) -> Decision | None:
@@ -261,28 +263,22 @@ class Conversation:
             return Decision([Reply(translate(lang, "upload.how"))])
         return self._queue(message, session, intent, text)
 
-    # --- an unclear message: ask before spending credits on a guess ---------------------------------
+    # --- an unclear message: ask before spending credits on a guess (bot/questions.py) ----------
     def _confirm(self, message: IncomingMessage, session: Session, action: Intent, text: str) -> Decision:
-        """Ask "Export now?" [Export] [It's an edit]; the edit is kept, unqueued, until the answer."""
-        asked = self._request(message, session, "edit", text=text)
-        self.requests.save(asked)
-        question, _label = keyboards.CONFIRM_KEYS[action]
-        keyboard = keyboards.confirm(session.lang, action, asked.request_id)
-        return Decision([Reply(translate(session.lang, question), keyboard)])
+        question = self.questions.ask(self._request(message, session, "edit", text=text), action)
+        return Decision([Reply(question.text, question.keyboard)])
 
-    def _answer(self, message: IncomingMessage, session: Session, answer: str) -> Decision:
-        """The user's reading of an unclear message; only the first answer to a question counts."""
-        choice, _, asked_id = answer.partition(":")
-        asked = self.requests.load(asked_id)
-        if asked is None or asked.chat.key != message.chat.key:
-            return Decision()
-        if not self.requests.claim_for(asked_id, "answered_by", self.request_id(message)):
-            return Decision()  # answered already: a second tap must not spend credits again
-        if choice == "edit":
-            return self._ack(asked.model_copy(update={"request_id": self.request_id(message)}))
-        if choice == "upload":
+    def _answer(self, message: IncomingMessage, session: Session, data: str) -> Decision:
+        answer = self.questions.answer(message, data, self.request_id(message))
+        if answer == "not_yours":
+            return Decision([Reply(translate(session.lang, "confirm.not_yours"))])
+        if answer is None:
+            return Decision()  # stale, foreign, or answered already: a second tap spends nothing
+        if answer.choice == "edit":
+            return self._ack(answer.asked)
+        if answer.choice == "upload":
             return Decision([Reply(translate(session.lang, "upload.how"))])
-        return self._queue(message, session, choice)
+        return self._queue(message, session, answer.choice)
 
     def _media(self, message: IncomingMessage, session: Session, media: MediaRef) -> Decision:
         if (refusal := self._refuse_media(session, media)) is not None:

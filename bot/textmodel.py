@@ -13,7 +13,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -54,11 +54,16 @@ def features(text: str) -> list[str]:
         found.append(f"first:{words[0]}")
         found.append(f"last:{words[-1]}")
     for word in words:
-        padded = f"<{word}>"
-        for size in _NGRAMS:
-            found += [f"c:{padded[i : i + size]}" for i in range(len(padded) - size + 1)]
+        found += _grams(word)
     found.append(f"len:{min(len(words), 6)}")
     return found
+
+
+@lru_cache(maxsize=65536)
+def _grams(word: str) -> tuple[str, ...]:
+    """The character n-grams of one word (cached: a chat's words repeat)."""
+    padded = f"<{word}>"
+    return tuple(f"c:{padded[i : i + size]}" for size in _NGRAMS for i in range(len(padded) - size + 1))
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,9 @@ class Model:
 
 def save(path: Path, vocabulary: list[str], heads: dict[str, Head]) -> None:
     """Write a model (used by the trainer): the vocabulary, and per head its classes, weights, biases."""
-    arrays: dict[str, npt.NDArray[np.generic]] = {"vocabulary": np.array(vocabulary)}
+    # The vocabulary as one UTF-8 blob: splitting it loads ten times faster than an array of strings.
+    blob = "\n".join(vocabulary).encode("utf-8")
+    arrays: dict[str, npt.NDArray[np.generic]] = {"vocabulary": np.frombuffer(blob, dtype=np.uint8)}
     for name, head in heads.items():
         arrays[f"{name}_classes"] = np.array(head.classes)
         arrays[f"{name}_weights"] = head.weights.astype(np.float16)
@@ -113,5 +120,6 @@ def _head(data: np.lib.npyio.NpzFile, name: str) -> Head:
 def load(path: Path = MODEL_PATH) -> Model:
     """The shipped model, loaded once per process."""
     with np.load(path) as data:
-        vocabulary = {str(name): index for index, name in enumerate(data["vocabulary"])}
+        names = data["vocabulary"].tobytes().decode("utf-8").split("\n")
+        vocabulary = {name: index for index, name in enumerate(names)}
         return Model(vocabulary=vocabulary, route=_head(data, "route"), style=_head(data, "style"))

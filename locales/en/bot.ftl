@@ -140,3 +140,4 @@ button-confirm_status = Timeline
 button-confirm_upload = Send a video
 button-its_edit = It's an edit
 retry-how = To try again, press "Retry" under the message that failed.
+confirm-not_yours = Only the person who wrote that message, or a group admin, can answer this.

@@ -137,3 +137,4 @@ button-its_edit = Ye edit hai
 retry-how = Dobara try karne ke liye, jo message fail hua uske neeche "Phir se try" dabaiye.
 retry-unavailable = Ise ab dobara nahi chala sakte: sirf wahi request, jo fail hui ho, ek baar dobara chalti hai.
 retry-not_yours = Ise sirf wahi dobara chala sakte hain jinhone kaha tha, ya koi group admin.
+confirm-not_yours = Iska jawab sirf wahi de sakte hain jinhone wo message likha tha, ya koi group admin.

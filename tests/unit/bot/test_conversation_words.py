@@ -152,3 +152,16 @@ def test_a_title_in_quotes_is_neither_an_instruction_nor_a_language(conversation
     conversation.handle(message("title 'मेरा सफ़र' at the start"))
     assert [r.kind for r in queue.requests] == ["edit", "edit", "edit"]
     assert _lang(conversation) == "en"
+
+
+def test_only_the_asker_or_an_admin_answers_and_the_edit_runs_as_the_presser(conversation, queue):
+    asked = conversation.handle(message("status bar"))
+    (_, _), (_, edit_data) = _buttons(asked)
+    other = message(callback_data=edit_data).model_copy(update={"user_id": 8, "user_name": "Ravi"})
+    refused = conversation.handle(other)
+    assert refused.replies[0].text == translate("en", "confirm.not_yours") and queue.requests == []
+    admin = message(callback_data=edit_data).model_copy(update={"user_id": 9, "is_admin": True})
+    conversation.handle(admin)
+    assert [(r.kind, r.text, r.user_id, r.by_admin) for r in queue.requests] == [
+        ("edit", "status bar", 9, True)
+    ]

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.i18n import translate
 from bot.models import ChatRef, MediaRef, Request
 from bot.outbox import Keyboard, VideoFile
 from bot.requests import RequestStore
+from bot.sessions import SessionStore
 from worker.chat import Chat
 from worker.context import Context
 
@@ -75,3 +77,14 @@ def test_passing_stages_are_throttled_but_the_final_one_always_shows(chat, outbo
     chat.progress("Rendering… 65%", passing=True)
     chat.progress("Sent ✅")
     assert [text for _, text in outbox.edits] == ["Rendering… 0%", "Sent ✅"]
+
+
+def test_a_request_keeps_the_language_it_was_acknowledged_in(redis, settings, outbox):
+    """The user switched style while the job waited: its messages stay in the acknowledgement's style."""
+    SessionStore(redis).update(CHAT.key, lang="en")
+    ctx = Context(settings, redis)
+    ctx._outboxes["telegram"] = outbox
+    request = Request(request_id="telegram:42:2", kind="export", chat=CHAT, user_id=7, lang="hi-Latn")
+    chat = Chat(ctx, request)
+    chat.say(chat.t("export.nothing"))
+    assert outbox.sent == [translate("hi-Latn", "export.nothing")]

@@ -36,8 +36,8 @@ def test_translate_gui_text(row):
     assert translate_gui_text(row["input"].replace("\\n", "\n"), row["lang"]) == _expected(row)
 
 
-def test_no_gui_word_reaches_the_user_in_either_language():
-    for lang in ("en", "hi"):
+def test_no_gui_word_reaches_the_user_in_any_language():
+    for lang in ("en", "hi", "hi-Latn"):
         for row in ROWS:
             if row["expected"] != "=":
                 out = translate_gui_text(row["input"].replace("\\n", "\n"), lang).text
@@ -48,6 +48,13 @@ def test_hints_come_in_the_session_language():
     message = "Your video is ready! Click [Export] to download it."
     assert translate_gui_text(message, "hi").text.endswith(translate("hi", "gui.export_hint"))
     assert translate("hi", "gui.export_hint") != translate("en", "gui.export_hint")
+
+
+def test_hinglish_sessions_get_hints_in_roman_script():
+    # The agent of a Hindi session writes Devanagari ("एक्सपोर्ट बटन"); a Roman-script user reads the hint.
+    out = translate_gui_text("वीडियो तैयार है। एक्सपोर्ट बटन दबाइए।", "hi-Latn")
+    assert out.wants_export and out.text.endswith(translate("hi-Latn", "gui.export_hint"))
+    assert translate("hi-Latn", "gui.export_hint").startswith("Video paane ke liye")
 
 
 @pytest.mark.parametrize(
