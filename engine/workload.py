@@ -14,7 +14,8 @@ from pathlib import Path
 from engine.errors import EngineError
 from engine.ffrun import run_ffmpeg
 from engine.media import MediaInfo
-from engine.probe import ProbeError, sniff
+from engine.formats import sniff_file
+from engine.probe import ProbeError
 from engine.settings import EngineSettings
 
 STILL_FORMATS = frozenset({"jpg", "png", "webp"})  # a GIF may move: it is judged as a clip instead
@@ -48,8 +49,7 @@ def prescale_args(source: Path, demuxer: str, target: Path, max_side: int) -> li
 
 def prescale_image(path: Path, settings: EngineSettings) -> Path:
     """Scale a large still down next to itself; the new file (PNG), to be probed again."""
-    with path.open("rb") as file:
-        sniffed = sniff(file.read(64))
+    sniffed = sniff_file(path)
     if sniffed is None:
         raise ProbeError("This file type is not supported.")
     target = path.with_name(path.name + ".scaled.png")
