@@ -179,7 +179,7 @@ def recover_turn(request_id: str, read: int) -> None:
         return
     chat = Chat(ctx, request)
     if _never_reached_backend(ctx, request):
-        chat.progress(chat.t("turn.not_sent"), keyboards.retry(chat.lang, request_id))
+        chat.progress(chat.t("turn.not_sent"), chat.offer_retry(request_id))
         return
     before = json.loads(ctx.requests.get(request_id, "state_before") or "null")
     backend = Backend(ctx, request.chat.key)
@@ -217,6 +217,6 @@ def on_turn_failed(job: Job, connection: Redis, *exc_info: Any) -> None:
         report(ctx, request, exc_info[1] if len(exc_info) > 1 else RuntimeError("turn failed"))
     elif _never_reached_backend(ctx, request):
         chat = Chat(ctx, request)
-        chat.progress(chat.t("turn.not_sent"), keyboards.retry(chat.lang, request.request_id))
+        chat.progress(chat.t("turn.not_sent"), chat.offer_retry(request.request_id))
     else:
         enqueue.schedule_turn_recovery(ctx.redis, ctx.settings, request.request_id, 1)
