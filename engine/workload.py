@@ -13,8 +13,8 @@ from pathlib import Path
 
 from engine.errors import EngineError
 from engine.ffrun import run_ffmpeg
-from engine.media import MediaInfo
 from engine.formats import sniff_file
+from engine.media import MediaInfo
 from engine.probe import ProbeError
 from engine.settings import EngineSettings
 

@@ -9,8 +9,8 @@ import fakeredis
 import pytest
 
 from engine.media import MediaInfo
+from engine.records import HISTORY_DEPTH
 from engine.store import (
-    HISTORY_DEPTH,
     Credits,
     RenderRecord,
     SessionNotFoundError,
