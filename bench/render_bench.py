@@ -1,10 +1,14 @@
-"""Silence-removal render benchmark: the engine against auto-editor on the same generated 1080p clips.
+"""Render benchmark: the engine against a plain re-encode of its own output and against auto-editor.
 
-Usage: python bench/render_bench.py [--auto-editor PATH] [--lengths 60,300]
+Usage: python bench/render_bench.py [--auto-editor PATH] [--clips 720:40,1080:60]
 
-For each length a 1080p30 clip of spoken phrases (espeak-ng) with 1-2 s pauses is generated once into
-bench/.cache; each tool then runs in a fresh subprocess so that its peak memory (the largest process of its
-tree, from getrusage of children) is its own. Wall time is printed as a ratio of the clip's length.
+For each clip (`HEIGHT:SECONDS`) a 30 fps clip of spoken phrases (espeak-ng) with 1.5 s pauses is generated
+once into bench/.cache; each tool then runs in a fresh subprocess so that its peak memory (the largest process
+of its tree, from getrusage of children) is its own. Runs, per clip: `trim`, the engine's silence trim;
+`full`, the engine's full edit (trim, built-in music, 0.5 s fades); `plain`, one FFmpeg re-encode of the full
+edit's own output at the engine's settings (1080p H.264 veryfast CRF 21, AAC 192k), the floor the full edit
+is measured against (target: full / plain <= 1.15); auto-editor when given. Wall time is also printed as a
+ratio of the clip's length. The engine always writes 1080p, as the product promises.
 auto-editor 23.32.1 (its last pure-Python release) pins PyAV 10.0.0, which must be built from source: install
 it in its own virtualenv as bench/README.md shows and pass its executable; if it is missing or fails, the
 reason is printed instead. It gets the engine's settings (-35 dB, 0.5 s shortest cut, 0.2 s shortest clip,
@@ -41,26 +45,39 @@ PHRASES = [
 ]
 
 
-def make_clip(seconds: int) -> Path:
-    """A 1080p30 clip of about `seconds` with speech and pauses (cached)."""
-    out = CACHE / f"speech_{seconds}s.mp4"
+def make_clip(height: int, seconds: int) -> Path:
+    """A 16:9 30 fps clip `height` lines high of about `seconds` with speech and pauses (cached)."""
+    out = CACHE / f"speech_{height}p_{seconds}s.mp4"
     if out.exists():
         return out
     CACHE.mkdir(parents=True, exist_ok=True)
     phrases = (PHRASES * (seconds // 8 + 1))[: max(1, seconds * 10 // 32)]
-    wav = CACHE / f"speech_{seconds}s.wav"
+    wav = CACHE / f"speech_{height}p_{seconds}s.wav"
     media.synth_speech(wav, "en", phrases, pause_s=1.5)
-    media.make_video_for_audio(wav, out, width=1920, height=1080, fps=FPS)
+    media.make_video_for_audio(wav, out, width=height * 16 // 9 // 2 * 2, height=height, fps=FPS)
     return out
 
 
-def run_engine(clip: Path, out: Path) -> None:
-    """The engine's silence-removal render, as the server would run it."""
+def run_engine(clip: Path, out: Path, full: bool) -> None:
+    """The engine's render as the server would run it: the silence trim, or the full edit."""
     info = media.video_stream_info(clip)
     probed = MediaInfo("clip", clip.name, clip.name, "video", "mp4", clip.stat().st_size, info.duration_s,
                        info.width, info.height, float(FPS), True, True)  # fmt: skip
     timeline = Timeline().append_clip(probed).keep_spans({"clip": keep_spans(clip)})
-    render_draft(timeline.to_draft(), {"clip": probed}, clip.parent, out, lambda _: None)
+    if full:
+        timeline = timeline.add_music("builtin:lofi", "Lo-fi").set_transitions("fade", 500)
+    draft = timeline.to_draft()
+    draft["m"].update(width=1920, height=1080)
+    render_draft(draft, {"clip": probed}, clip.parent, out, lambda _: None)
+
+
+def plain_argv(source: Path, out: Path) -> list[str]:
+    """One FFmpeg re-encode of `source` at the engine's output settings."""
+    return [
+        ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(source), "-vf", "scale=1920:1080",
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-movflags", "+faststart", str(out),
+    ]  # fmt: skip
 
 
 def auto_editor_argv(exe: str, clip: Path, out: Path) -> list[str] | str:
@@ -110,44 +127,52 @@ def measure(argv: list[str]) -> tuple[float, float, str]:
 
 
 def main() -> None:
-    """Print one line per tool and clip length."""
+    """Print one line per tool and clip, then the ratios."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--auto-editor", default=shutil.which("auto-editor") or "")
-    parser.add_argument("--lengths", default="60,300")
-    parser.add_argument("--engine-only", nargs=2, metavar=("CLIP", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--clips", default="720:40,1080:60", help="HEIGHT:SECONDS,...")
+    parser.add_argument("--engine-only", nargs=3, metavar=("CLIP", "OUT", "MODE"), help=argparse.SUPPRESS)
     parser.add_argument("--watch", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.watch:
         watch(args.watch)
     if args.engine_only:
-        run_engine(Path(args.engine_only[0]), Path(args.engine_only[1]))
+        run_engine(Path(args.engine_only[0]), Path(args.engine_only[1]), args.engine_only[2] == "full")
         return
-    print(f"{'tool':12} {'clip':>6} {'wall':>8} {'x clip':>7} {'peak MB':>8} {'output':>8}")
-    for seconds in (int(s) for s in args.lengths.split(",")):
-        clip = make_clip(seconds)
+    print(f"{'tool':12} {'clip':>11} {'wall':>8} {'x clip':>7} {'peak MB':>8} {'output':>8}")
+    for spec in args.clips.split(","):
+        height, seconds = (int(part) for part in spec.split(":"))
+        clip = make_clip(height, seconds)
         length = media.video_stream_info(clip).duration_s
+        label = f"{height:>4}p {length:>4.0f}s"
+        outs = {tool: CACHE / f"{tool}_out.mp4" for tool in ("trim", "full", "plain", "auto-editor")}
+        engine = [sys.executable, __file__, "--engine-only", str(clip)]
         runs = {
-            "engine": [sys.executable, __file__, "--engine-only", str(clip), str(CACHE / "engine_out.mp4")]
+            "trim": [*engine, str(outs["trim"]), "trim"],
+            "full": [*engine, str(outs["full"]), "full"],
+            "plain": plain_argv(outs["full"], outs["plain"]),  # after `full`, which writes its source
         }
         ae = (
-            auto_editor_argv(args.auto_editor, clip, CACHE / "ae_out.mp4")
+            auto_editor_argv(args.auto_editor, clip, outs["auto-editor"])
             if args.auto_editor
             else "no auto-editor executable (pass --auto-editor)"
         )
         if isinstance(ae, list):
             runs["auto-editor"] = ae
         else:
-            print(f"{'auto-editor':12} {seconds:>5}s  not run: {ae}")
+            print(f"{'auto-editor':12} {label}  not run: {ae}")
+        walls: dict[str, float] = {}
         for tool, argv in runs.items():
             wall, peak, error = measure(argv)
             if error:
-                print(f"{tool:12} {seconds:>5}s  failed: {error.strip().splitlines()[-1]}")
+                print(f"{tool:12} {label}  failed: {error.strip().splitlines()[-1]}")
                 continue
-            out = CACHE / ("engine_out.mp4" if tool == "engine" else "ae_out.mp4")
-            result = media.video_stream_info(out).duration_s
-            print(
-                f"{tool:12} {length:>5.0f}s {wall:>7.1f}s {wall / length:>7.2f} {peak:>8.0f} {result:>7.1f}s"
-            )
+            walls[tool] = wall
+            result = media.video_stream_info(outs[tool]).duration_s
+            print(f"{tool:12} {label} {wall:>7.1f}s {wall / length:>7.2f} {peak:>8.0f} {result:>7.1f}s")
+        pairs = (("full", "plain"), ("trim", "auto-editor"))
+        ratios = [f"{a} / {b} = {walls[a] / walls[b]:.2f}" for a, b in pairs if a in walls and b in walls]
+        print(f"{'':12} {label}  {', '.join(ratios)}")
 
 
 if __name__ == "__main__":
