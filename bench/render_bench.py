@@ -108,22 +108,26 @@ def auto_editor_argv(exe: str, clip: Path, out: Path) -> list[str] | str:
 
 
 def watch(argv: list[str]) -> None:
-    """Run `argv` and print the peak RSS (kB) of the largest process of its tree as the last stdout line."""
+    """Run `argv`; print the peak RSS (kB) of the largest process of its tree and the CPU seconds of the
+    whole tree as the last stdout line."""
     done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     sys.stderr.write(done.stderr[-2000:])
-    print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime)
     sys.exit(done.returncode)
 
 
-def measure(argv: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB) of the largest process in the tree, and an error tail ('' if fine)."""
+def measure(argv: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds and peak RSS (MB) of the largest process in the tree, and an error tail
+    ('' if fine). CPU time is the steadier figure on a shared machine; wall time is what a user waits."""
     start = time.monotonic()
     done = subprocess.run(
         [sys.executable, __file__, "--watch", *argv], capture_output=True, text=True, check=False
     )
     wall = time.monotonic() - start
     error = "" if done.returncode == 0 else done.stderr[-400:] or f"exit code {done.returncode}"
-    return wall, int(done.stdout.split()[-1]) / 1024 if done.stdout.strip() else 0.0, error
+    figures = done.stdout.split()[-2:] if done.stdout.strip() else ["0", "0"]
+    return wall, float(figures[1]), int(figures[0]) / 1024, error
 
 
 def main() -> None:
@@ -139,7 +143,7 @@ def main() -> None:
     if args.engine_only:
         run_engine(Path(args.engine_only[0]), Path(args.engine_only[1]), args.engine_only[2] == "full")
         return
-    print(f"{'tool':12} {'clip':>11} {'wall':>8} {'x clip':>7} {'peak MB':>8} {'output':>8}")
+    print(f"{'tool':12} {'clip':>11} {'wall':>8} {'x clip':>7} {'CPU':>8} {'peak MB':>8} {'output':>8}")
     for spec in args.clips.split(","):
         height, seconds = (int(part) for part in spec.split(":"))
         clip = make_clip(height, seconds)
@@ -162,16 +166,22 @@ def main() -> None:
         else:
             print(f"{'auto-editor':12} {label}  not run: {ae}")
         walls: dict[str, float] = {}
+        cpus: dict[str, float] = {}
         for tool, argv in runs.items():
-            wall, peak, error = measure(argv)
+            wall, cpu, peak, error = measure(argv)
             if error:
                 print(f"{tool:12} {label}  failed: {error.strip().splitlines()[-1]}")
                 continue
-            walls[tool] = wall
+            walls[tool], cpus[tool] = wall, cpu
             result = media.video_stream_info(outs[tool]).duration_s
-            print(f"{tool:12} {label} {wall:>7.1f}s {wall / length:>7.2f} {peak:>8.0f} {result:>7.1f}s")
+            figures = f"{wall:>7.1f}s {wall / length:>7.2f} {cpu:>7.1f}s {peak:>8.0f} {result:>7.1f}s"
+            print(f"{tool:12} {label} {figures}")
         pairs = (("full", "plain"), ("trim", "auto-editor"))
-        ratios = [f"{a} / {b} = {walls[a] / walls[b]:.2f}" for a, b in pairs if a in walls and b in walls]
+        ratios = [
+            f"{a} / {b} = {walls[a] / walls[b]:.2f} wall, {cpus[a] / cpus[b]:.2f} CPU"
+            for a, b in pairs
+            if a in walls and b in walls
+        ]
         print(f"{'':12} {label}  {', '.join(ratios)}")
 
 
