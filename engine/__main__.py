@@ -18,6 +18,7 @@ from engine.app import create_app
 from engine.jobs import enqueue_render
 from engine.settings import EngineSettings
 from engine.store import Store
+from engine.transcribe import SpeechJobs
 from engine.turn import run_turn
 
 
@@ -32,7 +33,11 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(
         settings,
         Store(connection, retention_s=settings.retention_s),
-        partial(run_turn, keep_spans_fn=partial(keep_spans_in_child, settings=settings)),
+        partial(
+            run_turn,
+            keep_spans_fn=partial(keep_spans_in_child, settings=settings),
+            speech=SpeechJobs(settings, connection),
+        ),
         partial(enqueue_render, connection, settings),
     )
     worker = subprocess.Popen([sys.executable, "-m", "engine.worker"]) if args.with_worker else None

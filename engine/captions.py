@@ -17,12 +17,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Literal, get_args
 
 import srt
 
 from engine.romanize import romanize
-from engine.speech import Transcript
+from engine.speech import Transcript, load_any
 from engine.timeline import Timeline
 
 CaptionStyle = Literal["bold", "plain"]
@@ -32,7 +33,6 @@ MAX_LINE_CHARS = 32
 MAX_LINES = 2
 PAUSE_BREAK_S = 0.6  # a pause this long starts a new cue
 HOLD_S = 0.4  # a cue stays this long after its last word, unless the next one starts
-FONTS_DIR = "/usr/share/fonts"
 _SENTENCE_END = re.compile(r"[.!?।]$")
 _DEVANAGARI = re.compile("[\u0900-\u097f]")
 _HIGHLIGHT = "&H0000E6FF&"  # ASS colours are BGR: a warm yellow
@@ -293,3 +293,17 @@ def _cue_markup(cue: Cue, current: TimedWord | None) -> str:
         return f"{{\\c{_HIGHLIGHT}}}{text}{{\\c&H00FFFFFF&}}" if word is current else text
 
     return "\\N".join(" ".join(word_markup(word) for word in line) for line in cue.lines)
+
+
+def write_ass_file(timeline: Timeline, data_dir: Path, width: int, height: int, path: Path) -> Path | None:
+    """For the renderer: the timeline's captions as an ASS file at `path`, or None (no captions, no words).
+    Words come from the clips' cached transcripts, made when the captions were asked for."""
+    settings = captions_of(timeline)
+    if settings is None:
+        return None
+    transcripts = {src: t for src in timeline.sources if (t := load_any(data_dir, src)) is not None}
+    cues = layout_cues(shown_words(placed_words(timeline, transcripts), settings))
+    if not cues:
+        return None
+    path.write_text(ass_text(cues, settings, width, height), encoding="utf-8")
+    return path

@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
+from engine.operations import captions
+from engine.operations.captions import CaptionOperation
 from engine.timeline import Aspect, Fit, Position, TransitionKind
 
 Mood = Literal["lofi", "upbeat", "calm"]
@@ -171,6 +173,7 @@ Operation = (
     | MergeClips
     | Undo
     | Unknown
+    | CaptionOperation
 )
 
 
@@ -277,6 +280,9 @@ def _clause_ops(clause: _Clause, quoted: list[str]) -> list[Operation]:
     """Every operation one clause asks for, in a fixed order; undo and titles take the whole clause."""
     if clause.has("undo"):
         return [Undo()]
+    family = captions.read(clause.text, _restore_quotes(clause.original, quoted))
+    if family is not None:
+        return list(family)
     if clause.has("title.nouns") or "\ue000" in clause.text:
         return [_title(clause, quoted)]
     ops: list[Operation] = []

@@ -132,6 +132,17 @@ def load_cached(data_dir: Path, file_id: str, model: str) -> Transcript | None:
         return None
 
 
+def load_any(data_dir: Path, file_id: str) -> Transcript | None:
+    """The newest cached transcript of a clip by any model (the renderer uses what the edit used)."""
+    found = sorted((data_dir / "speech").glob(f"{file_id}.*.json"), key=lambda p: p.stat().st_mtime)
+    for path in reversed(found):
+        try:
+            return Transcript.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
 def transcribe_to_cache(
     media: Path,
     file_id: str,

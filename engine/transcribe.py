@@ -75,6 +75,14 @@ class SpeechJobs:
             raise SpeechError("the transcript was not saved")
         return done
 
+    def publish(self, name: str, text: str) -> str:
+        """Write a file for the user (an .srt) where the engine serves files; return its URL."""
+        relative = f"files/captions/{name}"
+        path = self.settings.data_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return f"{self.settings.public_base_url.rstrip('/')}/{relative}"
+
     def _job(self, info: MediaInfo, language: str) -> Job:
         queue = Queue(self.settings.asr_queue, connection=self.connection, serializer=JSONSerializer)
         jid = job_id(info.file_id, self.settings.asr_model)
