@@ -140,11 +140,13 @@ def _duration(path: Path) -> float:
 
 
 def make_video_for_audio(
-    audio: Path, path: Path, *, width: int = 320, height: int = 180, fps: int = 25
+    audio: Path, path: Path, *, width: int = 320, height: int = 180, fps: int = 25, picture: str = "testsrc2"
 ) -> Path:
-    """Mux `audio` with a moving test pattern of the same length into an H.264/AAC mp4."""
+    """Mux `audio` with a moving test pattern (or another lavfi `picture`, e.g. `color=black`) of the same
+    length into an H.264/AAC mp4."""
+    joiner = ":" if "=" in picture else "="
     _ffmpeg(
-        "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}",
+        "-f", "lavfi", "-i", f"{picture}{joiner}size={width}x{height}:rate={fps}",
         "-i", str(audio), "-t", f"{_duration(audio):.3f}",
         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ar", "48000",
         str(path),
