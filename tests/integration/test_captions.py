@@ -1,6 +1,7 @@
 """Captions end to end: espeak-ng speech → real transcription (Whisper tiny.en from the `captions` extra) →
 burned in by the real renderer → read back from the pixels with tesseract OCR, and the .srt file."""
 
+import itertools
 import json
 import re
 import shutil
@@ -77,7 +78,7 @@ def test_transcription_reports_progress_and_is_cached_with_word_times(talk):
     assert cache_path(tmp, "talk", "tiny.en").is_file()
     assert wer(REFERENCE, transcript.text) <= 0.15
     words = transcript.words
-    assert all(a.start_s <= b.start_s for a, b in zip(words, words[1:], strict=False))
+    assert all(a.start_s <= b.start_s for a, b in itertools.pairwise(words))
     assert transcript.speech, "the voice-activity spans are kept with the words"
     # a second ask is served from the cache: no child process, same transcript
     assert transcribe_to_cache(info.absolute(tmp), "talk", settings) == transcript
@@ -113,7 +114,7 @@ def test_burned_in_captions_read_back_by_ocr_match_the_speech(talk, tmp_path):
 
 
 def test_vertical_captions_stay_inside_the_reels_safe_area(talk, tmp_path):
-    tmp, info, transcript, _, _ = talk
+    tmp, info, _, _, _ = talk
     timeline = with_captions(Timeline().append_clip(info).set_aspect("9:16", "crop"), CaptionSettings())
     draft = timeline.keep_span(0.0, 4.0).to_draft()
     draft["m"].update(width=540, height=960)
