@@ -29,7 +29,7 @@ _FAILED = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
 
 def job_id(file_id: str, model: str) -> str:
     """One transcription job per clip and model."""
-    return f"speech-{file_id}-{model_key(model)}"
+    return f"speech-{file_id}-{model_key(model)}".replace(".", "_")  # RQ ids: letters, digits, - and _
 
 
 def transcribe(file_id: str, media_path: str, language: str, data_dir: str, model: str) -> None:
