@@ -127,7 +127,8 @@ def _package_file(package: str, inner: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / inner
 
 
-def _checked(path: Path, expected: str) -> Path:
+def verified(path: Path, expected: str) -> Path:
+    """`path`, if it is a file with the SHA-256 `expected`; else ModelError."""
     if not path.is_file() or sha256_of(path) != expected:
         raise ModelError(f"the speech model file {path.name} is missing or damaged (checksum mismatch)")
     return path
@@ -150,7 +151,7 @@ def resolve_model(spec: str, cache_dir: Path) -> ResolvedModel:
     if bundled is None:
         return ResolvedModel(spec, not spec.endswith(".en"), model_key(spec))
     sources = {
-        name: _checked(_package_file(package, inner), sha)
+        name: verified(_package_file(package, inner), sha)
         for name, (package, inner, sha) in bundled.files.items()
     }
     if not bundled.parts:
@@ -166,7 +167,7 @@ def resolve_model(spec: str, cache_dir: Path) -> ResolvedModel:
 
 def _assemble(bundled: BundledModel, sources: dict[str, Path], target: Path) -> None:
     """Copy the small files and join the model halves into `target`, atomically (a rename at the end)."""
-    parts = [_checked(_package_file(pkg, inner), sha) for pkg, inner, sha in bundled.parts]
+    parts = [verified(_package_file(pkg, inner), sha) for pkg, inner, sha in bundled.parts]
     staging = target.with_name(f".{target.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -176,6 +177,6 @@ def _assemble(bundled: BundledModel, sources: dict[str, Path], target: Path) -> 
         for part in parts:
             with part.open("rb") as file:
                 shutil.copyfileobj(file, out, _CHUNK)
-    _checked(staging / "model.bin", bundled.joined_sha256)
+    verified(staging / "model.bin", bundled.joined_sha256)
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)

@@ -194,10 +194,10 @@ def layout_cues(words: Sequence[TimedWord], max_chars: int = MAX_LINE_CHARS) -> 
         groups.append([[word]])
     cues: list[Cue] = []
     for index, group in enumerate(groups):
-        first, last = group[0][0], group[-1][-1]
-        following = groups[index + 1][0][0].start_s if index + 1 < len(groups) else None
-        end = last.end_s + HOLD_S if following is None else min(last.end_s + HOLD_S, following)
-        cues.append(Cue(tuple(tuple(line) for line in group), first.start_s, round(max(end, last.end_s), 3)))
+        start, last_end = round(group[0][0].start_s, 3), round(group[-1][-1].end_s, 3)
+        following = round(groups[index + 1][0][0].start_s, 3) if index + 1 < len(groups) else None
+        end = last_end + HOLD_S if following is None else min(last_end + HOLD_S, max(following, last_end))
+        cues.append(Cue(tuple(tuple(line) for line in group), start, round(end, 3)))
     return cues
 
 
