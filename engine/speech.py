@@ -230,8 +230,12 @@ def transcribe_file(
     resolved = resolve_model(model_spec, cache_dir)
     audio = decode_audio(str(media), sampling_rate=SAMPLE_RATE)
     duration_s = len(audio) / SAMPLE_RATE
+    # Tight spans for cutting (engine.speechcut adds its own margins): little padding, and speech ends when
+    # the voice probability falls below 0.4 (the default 0.35 lets street noise stretch a phrase's end).
+    # The recogniser gets more padding, so that it hears every word whole.
+    tight = VadOptions(neg_threshold=0.4, min_silence_duration_ms=200, speech_pad_ms=30)
+    speech = spans_in_seconds(get_speech_timestamps(audio, tight))
     vad = VadOptions(min_silence_duration_ms=300, speech_pad_ms=100)
-    speech = spans_in_seconds(get_speech_timestamps(audio, vad))
     model = WhisperModel(resolved.source, device="cpu", compute_type="int8", cpu_threads=threads)
     hint = language if resolved.multilingual and language else ("en" if not resolved.multilingual else None)
     pieces, info = model.transcribe(
