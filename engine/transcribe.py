@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from redis import Redis
-from rq import Queue
+from rq import Queue, Worker
 from rq.job import Job, JobStatus, get_current_job
 from rq.serializers import JSONSerializer
 
 from engine.asrmodel import model_key
 from engine.media import MediaInfo
 from engine.settings import EngineSettings
-from engine.speech import SpeechError, Transcript, load_cached, transcribe_to_cache
+from engine.speech import Span, SpeechError, Transcript, load_cached, transcribe_to_cache
+from engine.speechcut import speech_keep_spans
 
 log = logging.getLogger(__name__)
 _POLL_S = 0.25
@@ -49,17 +51,37 @@ def transcribe(file_id: str, media_path: str, language: str, data_dir: str, mode
 
 @dataclass
 class SpeechJobs:
-    """The turn's way to transcripts: cache first, else the speech queue, waited on with a time limit."""
+    """The turn's way to transcripts: cache first, else the speech queue, waited on with a time limit.
+
+    `fallback` is the loudness analysis, used for pause removal when speech cannot be heard.
+    """
 
     settings: EngineSettings
     connection: Redis
+    fallback: Callable[[Path], list[Span]] | None = None
 
     def transcript(self, info: MediaInfo, language: str = "") -> Transcript:
         """The clip's transcript; raises SpeechError when transcription failed or took too long."""
-        cached = load_cached(self.settings.data_dir, info.file_id, self.settings.asr_model)
+        return self.transcript_of(info.file_id, info.absolute(self.settings.data_dir), language)
+
+    def keep_spans(self, path: Path) -> list[Span]:
+        """Pause removal for one clip (an upload is stored under its file id): speech-aware, or the loudness
+        analysis when there is no speech model or worker, or no voice at all (music would all be cut)."""
+        try:
+            spans = speech_keep_spans(self.transcript_of(path.stem, path))
+        except SpeechError as error:
+            log.warning("pause removal by loudness for %s: %s", path.stem, error)
+            spans = []
+        if not spans and self.fallback is not None:
+            return self.fallback(path)
+        return spans
+
+    def transcript_of(self, file_id: str, path: Path, language: str = "") -> Transcript:
+        """The transcript of the clip `file_id` stored at `path` (see `transcript`)."""
+        cached = load_cached(self.settings.data_dir, file_id, self.settings.asr_model)
         if cached is not None:
             return cached
-        job = self._job(info, language)
+        job = self._job(file_id, path, language)
         deadline = time.monotonic() + self.settings.asr_timeout_s + 60
         while time.monotonic() < deadline:
             status = job.get_status(refresh=True)
@@ -70,7 +92,7 @@ class SpeechJobs:
             time.sleep(_POLL_S)  # RQ has no blocking wait on a job; this polls one small hash
         else:
             raise SpeechError("transcription took too long")
-        done = load_cached(self.settings.data_dir, info.file_id, self.settings.asr_model)
+        done = load_cached(self.settings.data_dir, file_id, self.settings.asr_model)
         if done is None:
             raise SpeechError("the transcript was not saved")
         return done
@@ -83,9 +105,11 @@ class SpeechJobs:
         path.write_text(text, encoding="utf-8")
         return f"{self.settings.public_base_url.rstrip('/')}/{relative}"
 
-    def _job(self, info: MediaInfo, language: str) -> Job:
+    def _job(self, file_id: str, path: Path, language: str) -> Job:
         queue = Queue(self.settings.asr_queue, connection=self.connection, serializer=JSONSerializer)
-        jid = job_id(info.file_id, self.settings.asr_model)
+        if not Worker.count(queue=queue):
+            raise SpeechError("no engine worker is running for the speech queue")
+        jid = job_id(file_id, self.settings.asr_model)
         existing = queue.fetch_job(jid)
         if existing is not None and existing.get_status(refresh=True) not in _FAILED:
             return existing
@@ -94,8 +118,8 @@ class SpeechJobs:
         return queue.enqueue_call(
             transcribe,
             args=(
-                info.file_id,
-                str(info.absolute(self.settings.data_dir).resolve()),
+                file_id,
+                str(path.resolve()),
                 language,
                 str(self.settings.data_dir.resolve()),
                 self.settings.asr_model,

@@ -1,7 +1,7 @@
 """Transcription runs in a real engine worker on the speech queue (never in the HTTP process), once each."""
 
 import pytest
-from rq import Queue
+from rq import Queue, Worker
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
@@ -10,7 +10,7 @@ from engine.settings import EngineSettings
 from engine.speech import SpeechError, cache_path
 from engine.transcribe import SpeechJobs, job_id
 from tests import media as m
-from tests.processes import Service
+from tests.processes import Service, wait_for
 
 pytest.importorskip("faster_whisper", reason="the `captions` extra is not installed")
 pytestmark = [pytest.mark.integration, pytest.mark.media]
@@ -29,7 +29,9 @@ def worker(redis_server, tmp_path):
         "ENGINE_LOG_LEVEL": "WARNING",
     }
     service = Service("engine.worker", env, tmp_path / "worker.log")
+    queue = Queue(EngineSettings().asr_queue, connection=redis_server.client())
     try:
+        wait_for(lambda: Worker.count(queue=queue), 30, "the engine worker to listen")
         yield service
     finally:
         service.stop()
@@ -74,3 +76,26 @@ def test_a_failed_transcription_is_a_clear_error_and_is_tried_again(redis_server
         job_id("broken", "tiny.en"), connection=redis_server.client(), serializer=JSONSerializer
     )
     assert second.enqueued_at != first.enqueued_at
+
+
+def test_pause_removal_falls_back_to_loudness_without_a_speech_worker(redis_server, tmp_path):
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    clip = m.make_speech_clip(tmp_path / "nobody.mp4", "en", ["hello there", "bye now"], pause_s=1.0)
+    calls: list[str] = []
+
+    def loudness(path):
+        calls.append(path.stem)
+        return [(0.0, 1.0)]
+
+    speech = SpeechJobs(settings, redis_server.client(), fallback=loudness)
+    assert speech.keep_spans(clip) == [(0.0, 1.0)] and calls == ["nobody"]
+    with pytest.raises(SpeechError, match="no engine worker"):
+        speech.transcript_of("nobody", clip)  # captions say so instead of waiting for nobody
+
+
+def test_pause_removal_uses_the_voice_when_a_worker_hears_it(redis_server, worker, tmp_path):
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    clip = m.make_speech_clip(tmp_path / "voice.mp4", "en", ["hello there", "bye now"], pause_s=1.2)
+    speech = SpeechJobs(settings, redis_server.client(), fallback=lambda path: pytest.fail("loudness used"))
+    keep = speech.keep_spans(clip)
+    assert len(keep) == 2 and keep[1][0] - keep[0][1] > 0.8  # the 1.2 s pause is cut to a breath
