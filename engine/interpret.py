@@ -18,8 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from engine.operations import captions
+from engine.operations import captions, fillers
 from engine.operations.captions import CaptionOperation
+from engine.operations.fillers import RemoveFillers
 from engine.timeline import Aspect, Fit, Position, TransitionKind
 
 Mood = Literal["lofi", "upbeat", "calm"]
@@ -174,6 +175,7 @@ Operation = (
     | Undo
     | Unknown
     | CaptionOperation
+    | RemoveFillers
 )
 
 
@@ -280,7 +282,8 @@ def _clause_ops(clause: _Clause, quoted: list[str]) -> list[Operation]:
     """Every operation one clause asks for, in a fixed order; undo and titles take the whole clause."""
     if clause.has("undo"):
         return [Undo()]
-    family = captions.read(clause.text, _restore_quotes(clause.original, quoted))
+    original = _restore_quotes(clause.original, quoted)
+    family = captions.read(clause.text, original) or fillers.read(clause.text, original)
     if family is not None:
         return list(family)
     if clause.has("title.nouns") or "\ue000" in clause.text:

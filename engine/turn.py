@@ -36,6 +36,7 @@ from engine.interpret import (
 from engine.media import MediaInfo
 from engine.operations import Outcome as _Outcome
 from engine.operations import captions as caption_ops
+from engine.operations import fillers as filler_ops
 from engine.speech import SpeechError, Transcript
 from engine.timeline import BUILTIN_MUSIC, MIN_PIECE_MS, Timeline
 from engine.words import reply_lang, say
@@ -121,6 +122,10 @@ def run_turn(
             yield TextOut(say(lang, "turn.undo_alone"))
         return
     known = [op for op in ops if not isinstance(op, Unknown)]
+    # "um aur matlab hata do" names fillers in two clauses: one cut removes them all
+    known = [
+        op for i, op in enumerate(known) if not (isinstance(op, filler_ops.RemoveFillers) and op in known[:i])
+    ]
     timeline = Timeline.from_draft(draft)
     if known and not timeline.video:
         timeline = _with_all_clips(timeline, media)  # clips uploaded before any edit: start from all of them
@@ -136,8 +141,8 @@ def run_turn(
                 yield Heartbeat()
                 spans[info.file_id] = keep_spans_fn(info.absolute(data_dir))
             outcome = _remove_silences(timeline, spans)
-        elif isinstance(op, caption_ops.OPERATIONS):
-            outcome = yield from _captions(op, timeline, media, lang, text, speech)
+        elif isinstance(op, (*caption_ops.OPERATIONS, filler_ops.RemoveFillers)):
+            outcome = yield from _with_speech(op, timeline, media, lang, text, speech)
         else:
             outcome = _apply(op, timeline, media, lang)
         yield ToolResult(
@@ -153,15 +158,15 @@ def run_turn(
         yield NewDraft(timeline.to_draft())
 
 
-def _captions(
-    op: caption_ops.CaptionOperation,
+def _with_speech(
+    op: caption_ops.CaptionOperation | filler_ops.RemoveFillers,
     timeline: Timeline,
     media: Sequence[MediaInfo],
     lang: str,
     text: str,
     speech: SpeechTools | None,
 ) -> Generator[TurnEvent, None, _Outcome]:
-    """A caption operation: the clips' transcripts first (a heartbeat before each wait), then the edit."""
+    """An operation on what is said: the clips' transcripts first (a heartbeat before each wait)."""
     if speech is None:
         return _Outcome(timeline, "edit.captions_unavailable", ok=False)
     transcripts: dict[str, Transcript] = {}
@@ -172,6 +177,8 @@ def _captions(
                 transcripts[info.file_id] = speech.transcript(info, lang)
         except SpeechError:
             return _Outcome(timeline, "edit.captions_failed", ok=False)
+    if isinstance(op, filler_ops.RemoveFillers):
+        return filler_ops.apply(op, timeline, transcripts, lang)
     script = caption_ops.default_script(lang, text)
     return caption_ops.apply(op, timeline, transcripts, lang, script=script, publish=speech.publish)
 

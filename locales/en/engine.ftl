@@ -82,3 +82,9 @@ caption_style-plain = plain
 caption_pos-bottom = at the bottom (clear of the app's buttons)
 caption_pos-top = at the top
 caption_pos-middle = in the middle
+
+edit-fillers = { $count ->
+    [one] Cut 1 filler (um, uh…), { $seconds } s shorter.
+   *[other] Cut { $count } fillers (um, uh…), { $seconds } s shorter.
+  }
+edit-fillers_none = I found no fillers (um, uh, matlab…) to cut.

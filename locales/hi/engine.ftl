@@ -76,3 +76,6 @@ caption_style-plain = सादे
 caption_pos-bottom = नीचे (ऐप के बटनों से दूर)
 caption_pos-top = ऊपर
 caption_pos-middle = बीच में
+
+edit-fillers = { $count } फ़िलर (अं, उम…) काटे, वीडियो { $seconds } सेकंड छोटा हो गया।
+edit-fillers_none = काटने लायक कोई फ़िलर (अं, उम, मतलब…) नहीं मिला।

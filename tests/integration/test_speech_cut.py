@@ -6,9 +6,13 @@ import numpy as np
 import pytest
 
 from engine.analysis import keep_spans
+from engine.media import MediaInfo
+from engine.operations import fillers as filler_ops
+from engine.operations.fillers import RemoveFillers
 from engine.settings import EngineSettings
 from engine.speech import transcribe_to_cache
 from engine.speechcut import speech_keep_spans, speech_spans
+from engine.timeline import Timeline
 from tests import media as m
 
 pytest.importorskip("faster_whisper", reason="the `captions` extra is not installed")
@@ -74,3 +78,21 @@ def test_street_noise_and_music_alone_are_not_speech(tmp_path):
     transcript = transcribe_to_cache(clip, "street", EngineSettings(data_dir=tmp_path, asr_model="tiny.en"))
     heard = sum(b - a for a, b in speech_spans(transcript))
     assert heard < 0.1 * seconds, speech_spans(transcript)
+
+
+def test_inserted_ums_and_uhs_are_cut_and_the_words_around_them_stay(tmp_path):
+    phrases = ["today we travel", "umm", "to the mountains", "uh", "and the view", "ummm", "is beautiful"]
+    wav = tmp_path / "fillers.wav"
+    spoken = m.synth_speech(wav, "en", phrases, pause_s=0.3)
+    clip = m.make_video_for_audio(wav, tmp_path / "fillers.mp4")
+    transcript = transcribe_to_cache(clip, "f", EngineSettings(data_dir=tmp_path, asr_model="tiny.en"))
+    info = MediaInfo("f", "fillers.mp4", "fillers.mp4", "video", "mp4", 1, transcript.duration_s, 320, 180)
+    outcome = filler_ops.apply(RemoveFillers(), Timeline().append_clip(info), {"f": transcript}, "en")
+    assert outcome.key == "edit.fillers" and outcome.figures["count"] == 3
+    keep = [(s.in_ms / 1000, s.out_ms / 1000) for s in outcome.timeline.video]
+    for text, (start, end) in zip(phrases, spoken, strict=True):
+        kept = kept_inside(keep, start, end)
+        if text.startswith(("u", "e")):
+            assert kept <= 0.2 * (end - start), (text, keep)
+        else:
+            assert (end - start) - kept <= 0.04, (text, keep)
