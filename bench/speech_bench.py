@@ -65,8 +65,10 @@ def full_edit(clip: Path, data_dir: Path, seconds: float) -> tuple[float, float]
     from engine.speechcut import speech_keep_spans
     from engine.timeline import Timeline
 
-    info = MediaInfo("talk", clip.name, str(clip), "video", "mp4", clip.stat().st_size, seconds, 1920, 1080, 30.0,
-                     True, True)  # fmt: skip
+    size = clip.stat().st_size
+    info = MediaInfo(
+        "talk", clip.name, str(clip), "video", "mp4", size, seconds, 1920, 1080, 30.0, True, True
+    )
     transcript = load_any(data_dir, "talk")
     assert transcript is not None
     start = time.monotonic()
@@ -114,7 +116,7 @@ def main() -> None:
         elapsed, peak = full_edit(clip, data_dir, length)
         print(
             f"full edit (captions + pause cut + music + 9:16, render only): {elapsed:.1f} s = "
-            f"{elapsed / length:.2f}x clip length, FFmpeg peak RSS {peak:.0f} MB"
+            f"{elapsed / length:.2f}x clip length; peak RSS of any child process so far {peak:.0f} MB"
         )
 
 
