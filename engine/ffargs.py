@@ -24,6 +24,7 @@ from pathlib import Path
 from engine.errors import RenderError
 from engine.formats import PROTOCOLS, ffmpeg_input, format_of
 from engine.media import MediaInfo
+from engine.operations.audio import VOICE_CHAIN, voice_clean
 from engine.timeline import Fit, MusicSegment, Timeline, TitleSegment, VideoSegment
 
 SAMPLE_RATE = 48000
@@ -310,7 +311,8 @@ def _mix(
         graph.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=end_sample={total_samples}[voice]")
     else:
         inputs += _concat_input(audio_list)
-        graph.append(f"[{first}:a]volume={canvas.volume:.4g}[voice]")
+        clean = f"{VOICE_CHAIN}," if voice_clean(timeline) else ""
+        graph.append(f"[{first}:a]{clean}volume={canvas.volume:.4g}[voice]")
         first += 1
     ducked = [i for i, (segment, _) in enumerate(music) if segment.duck and not canvas.mute]
     if ducked:

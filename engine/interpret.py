@@ -18,7 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from engine.operations import captions, fillers
+from engine.operations import audio, captions, fillers
+from engine.operations.audio import CleanVoice
 from engine.operations.captions import CaptionOperation
 from engine.operations.fillers import RemoveFillers
 from engine.timeline import Aspect, Fit, Position, TransitionKind
@@ -176,6 +177,7 @@ Operation = (
     | Unknown
     | CaptionOperation
     | RemoveFillers
+    | CleanVoice
 )
 
 
@@ -283,7 +285,11 @@ def _clause_ops(clause: _Clause, quoted: list[str]) -> list[Operation]:
     if clause.has("undo"):
         return [Undo()]
     original = _restore_quotes(clause.original, quoted)
-    family = captions.read(clause.text, original) or fillers.read(clause.text, original)
+    family = (
+        captions.read(clause.text, original)
+        or fillers.read(clause.text, original)
+        or audio.read(clause.text, original)
+    )
     if family is not None:
         return list(family)
     if clause.has("title.nouns") or "\ue000" in clause.text:

@@ -35,6 +35,7 @@ from engine.interpret import (
 )
 from engine.media import MediaInfo
 from engine.operations import Outcome as _Outcome
+from engine.operations import audio as audio_ops
 from engine.operations import captions as caption_ops
 from engine.operations import fillers as filler_ops
 from engine.speech import SpeechError, Transcript
@@ -285,6 +286,8 @@ def _apply(op: Operation, timeline: Timeline, media: Sequence[MediaInfo], lang: 
             return _Outcome(edited, "edit.volume", {"percent": round(edited.canvas.volume * 100)})
         case Mute():
             return _Outcome(timeline.set_mute(op.on), "edit.mute" if op.on else "edit.unmute")
+        case audio_ops.CleanVoice():
+            return audio_ops.apply(op, timeline)
         case MergeClips():
             edited = _with_all_clips(timeline, media)
             return _Outcome(

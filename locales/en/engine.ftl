@@ -88,3 +88,6 @@ edit-fillers = { $count ->
    *[other] Cut { $count } fillers (um, uh…), { $seconds } s shorter.
   }
 edit-fillers_none = I found no fillers (um, uh, matlab…) to cut.
+
+edit-voice_clean = Cleaned up the voice: background noise reduced, rumble cut, level evened out.
+edit-voice_raw = The sound now plays as recorded, without clean-up.
