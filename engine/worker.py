@@ -28,7 +28,12 @@ from engine.store import Store
 
 log = logging.getLogger(__name__)
 OWN_JOBS = frozenset(
-    {"engine.jobs.render", "engine.jobs.mark_failed", "engine.jobs.mark_stopped", "engine.transcribe.transcribe"}
+    {
+        "engine.jobs.render",
+        "engine.jobs.mark_failed",
+        "engine.jobs.mark_stopped",
+        "engine.transcribe.transcribe",
+    }
 )
 
 

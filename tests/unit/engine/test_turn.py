@@ -242,7 +242,7 @@ def test_hinglish_captions_are_moved_fixed_and_removed_by_chat():
     moved = final_draft(speech_turn("captions upar karo", speech, "hi", draft))
     assert moved.canvas.extra["captions"]["pos"] == "top"
     events = speech_turn("caption mein Dilli ko Delhi karo", speech, "hi", moved.to_draft())
-    assert texts(events) == ["कैप्शन में «Dilli» अब «Delhi» है (1 जगह)।"]
+    assert texts(events) == ['Captions mein "Dilli" ab "Delhi" hai (1 jagah).']  # Hinglish in, Hinglish out
     fixed = final_draft(events).to_draft()
     events = speech_turn("captions hatao", speech, "hi", fixed)
     assert "captions" not in final_draft(events).canvas.extra
@@ -258,14 +258,14 @@ def test_a_fix_of_a_word_nobody_said_changes_nothing():
 
 def test_srt_on_request_is_a_link_to_the_file():
     speech = FakeSpeech(SPOKEN)
-    events = speech_turn("srt bhi bhejo", speech, "hi")
+    events = speech_turn("captions की srt फ़ाइल भेजो", speech, "hi")
     ((name, text),) = speech.published.items()
     assert name.endswith(".srt") and "hello Dilli friends" in text
     assert texts(events) == [f"कैप्शन की .srt फ़ाइल यह रही: http://engine/files/captions/{name}"]
 
 
 def test_a_failed_transcription_is_told_and_keeps_the_draft():
-    events = speech_turn("captions lagao", FakeSpeech(SPOKEN, fail=True), "hi")
+    events = speech_turn("कैप्शन लगाओ", FakeSpeech(SPOKEN, fail=True), "hi")
     assert texts(events) == ["अभी इस वीडियो की आवाज़ सुन नहीं पाया। एक मिनट बाद फिर कोशिश करें।"]
     assert not any(isinstance(e, NewDraft) for e in events)
 
