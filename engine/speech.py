@@ -24,8 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import av
+import numpy as np
+
 from engine.asrmodel import ModelError, model_key, resolve_model
 from engine.errors import EngineError
+from engine.probe import ProbeError, sniff
 
 if TYPE_CHECKING:
     from engine.settings import EngineSettings
@@ -214,6 +218,29 @@ def spans_in_seconds(stamps: Sequence[dict[str, int]]) -> tuple[Span, ...]:
     return tuple((round(s["start"] / SAMPLE_RATE, 3), round(s["end"] / SAMPLE_RATE, 3)) for s in stamps)
 
 
+def decode_audio(media: Path) -> np.ndarray:
+    """The first audio stream as 16 kHz mono float32, read with the demuxer the probe would choose from the
+    file's first bytes and the `file` protocol alone (faster-whisper's own decoder lets FFmpeg guess)."""
+    with media.open("rb") as file:
+        sniffed = sniff(file.read(64))
+    if sniffed is None:
+        raise ProbeError("This file type is not supported.")
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    chunks: list[np.ndarray] = []
+    options = {"protocol_whitelist": "file"}
+    with av.open(str(media), format=sniffed[1], options=options, metadata_errors="ignore") as container:
+        if not container.streams.audio:
+            return np.zeros(0, np.float32)
+        for frame in container.decode(container.streams.audio[0]):
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+        for out in resampler.resample(None):
+            chunks.append(out.to_ndarray().reshape(-1))
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
+    audio: np.ndarray = samples.astype(np.float32) / 32768.0
+    return audio
+
+
 def transcribe_file(
     media: Path,
     model_spec: str,
@@ -224,11 +251,11 @@ def transcribe_file(
     on_progress: Callable[[int], None] | None = None,
 ) -> Transcript:
     """The child's work: voice activity, then words with timestamps, for one media file."""
-    from faster_whisper import WhisperModel, decode_audio
+    from faster_whisper import WhisperModel
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     resolved = resolve_model(model_spec, cache_dir)
-    audio = decode_audio(str(media), sampling_rate=SAMPLE_RATE)
+    audio = decode_audio(media)
     duration_s = len(audio) / SAMPLE_RATE
     # Tight spans for cutting (engine.speechcut adds its own margins): little padding, and speech ends when
     # the voice probability falls below 0.4 (the default 0.35 lets street noise stretch a phrase's end).
@@ -273,8 +300,11 @@ def _main(argv: list[str]) -> int:
         transcript = transcribe_file(
             Path(media), model_spec, cache_dir, threads=int(threads), language=language, on_progress=progress
         )
-    except ModelError as error:
+    except (ModelError, ProbeError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except av.FFmpegError:
+        print("error: the sound could not be read (the file may be damaged)", file=sys.stderr)
         return 2
     except MemoryError:
         print("error: transcription needs more memory than allowed", file=sys.stderr)
