@@ -257,6 +257,8 @@ def transcribe_file(
     resolved = resolve_model(model_spec, cache_dir)
     audio = decode_audio(media)
     duration_s = len(audio) / SAMPLE_RATE
+    if duration_s < 0.1:  # no sound track, or a blip: nothing was said
+        return Transcript("", round(duration_s, 3), (), (), model_key(model_spec))
     # Tight spans for cutting (engine.speechcut adds its own margins): little padding, and speech ends when
     # the voice probability falls below 0.4 (the default 0.35 lets street noise stretch a phrase's end).
     # The recogniser gets more padding, so that it hears every word whole.

@@ -177,6 +177,6 @@ def apply(
             cues = layout_cues(shown_words(placed_words(timeline, transcripts), settings))
             if not cues or publish is None:
                 return Outcome(timeline, "edit.captions_no_speech", ok=False)
-            url = publish(f"captions-{secrets.token_hex(8)}.srt", srt_text(cues))
+            url = publish(f"captions-{secrets.token_hex(16)}.srt", srt_text(cues))
             return Outcome(timeline, "edit.srt", {"url": url, "count": len(cues)}, ok=False)
     raise AssertionError(f"not a caption operation: {op!r}")
