@@ -29,7 +29,8 @@ import numpy as np
 
 from engine.asrmodel import ModelError, model_key, resolve_model
 from engine.errors import EngineError
-from engine.probe import ProbeError, sniff
+from engine.formats import pyav_options, sniff_file
+from engine.probe import ProbeError
 
 if TYPE_CHECKING:
     from engine.settings import EngineSettings
@@ -219,16 +220,15 @@ def spans_in_seconds(stamps: Sequence[dict[str, int]]) -> tuple[Span, ...]:
 
 
 def decode_audio(media: Path) -> np.ndarray:
-    """The first audio stream as 16 kHz mono float32, read with the demuxer the probe would choose from the
-    file's first bytes and the `file` protocol alone (faster-whisper's own decoder lets FFmpeg guess)."""
-    with media.open("rb") as file:
-        sniffed = sniff(file.read(64))
+    """The first audio stream as 16 kHz mono float32, read with the demuxer the probe chose from the file's
+    first bytes and the `file` protocol alone (faster-whisper's own decoder lets FFmpeg guess)."""
+    sniffed = sniff_file(media)
     if sniffed is None:
         raise ProbeError("This file type is not supported.")
+    demuxer, options = pyav_options(sniffed[0])
     resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
     chunks: list[np.ndarray] = []
-    options = {"protocol_whitelist": "file"}
-    with av.open(str(media), format=sniffed[1], options=options, metadata_errors="ignore") as container:
+    with av.open(str(media), format=demuxer, options=options, metadata_errors="ignore") as container:
         if not container.streams.audio:
             return np.zeros(0, np.float32)
         for frame in container.decode(container.streams.audio[0]):
