@@ -128,6 +128,15 @@ def cache_path(data_dir: Path, file_id: str, model: str) -> Path:
     return data_dir / "speech" / f"{file_id}.{model_key(model)}.json"
 
 
+def derived_files(data_dir: Path, file_id: str) -> list[Path]:
+    """What the engine made from a clip's speech (its transcripts, the .srt files sent for it): deleted
+    with the clip when its retention runs out, since they hold what the user said."""
+    return [
+        *(data_dir / "speech").glob(f"{file_id}.*.json"),
+        *(data_dir / "files" / "captions").glob(f"{file_id}-*.srt"),
+    ]
+
+
 def load_cached(data_dir: Path, file_id: str, model: str) -> Transcript | None:
     """The cached transcript, or None (never made, or unreadable: then it is made again)."""
     path = cache_path(data_dir, file_id, model)

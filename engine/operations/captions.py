@@ -177,6 +177,7 @@ def apply(
             cues = layout_cues(shown_words(placed_words(timeline, transcripts), settings))
             if not cues or publish is None:
                 return Outcome(timeline, "edit.captions_no_speech", ok=False)
-            url = publish(f"captions-{secrets.token_hex(16)}.srt", srt_text(cues))
+            # named after the first clip, so that it is deleted with it (engine.speech.derived_files)
+            url = publish(f"{timeline.sources[0]}-{secrets.token_hex(16)}.srt", srt_text(cues))
             return Outcome(timeline, "edit.srt", {"url": url, "count": len(cues)}, ok=False)
     raise AssertionError(f"not a caption operation: {op!r}")

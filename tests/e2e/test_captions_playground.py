@@ -26,7 +26,7 @@ def test_captions_lagao_then_srt_then_export_gives_a_captioned_mp4_and_an_srt(tm
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Captions lag gaye" in done.stdout and ".srt" in done.stdout  # Hinglish asked, Hinglish told
-    (srt_file,) = (tmp_path / "pg").rglob("captions-*.srt")
+    (srt_file,) = (tmp_path / "pg").rglob("files/captions/*.srt")
     cues = list(srt.parse(srt_file.read_text(encoding="utf-8")))
     assert wer(REFERENCE, " ".join(cue.content for cue in cues)) <= 0.15
     middles = [(cue.start.total_seconds() + cue.end.total_seconds()) / 2 for cue in cues]
