@@ -18,6 +18,7 @@ from engine.app import create_app
 from engine.jobs import enqueue_render
 from engine.settings import EngineSettings
 from engine.store import Store
+from engine.transcribe import SpeechJobs
 from engine.turn import run_turn
 
 
@@ -29,10 +30,12 @@ def main(argv: list[str] | None = None) -> None:
     settings = EngineSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     connection = Redis.from_url(settings.redis_url)
+    # pauses by voice; by loudness (in a limited child) when speech cannot be heard
+    speech = SpeechJobs(settings, connection, fallback=partial(keep_spans_in_child, settings=settings))
     app = create_app(
         settings,
         Store(connection, retention_s=settings.retention_s),
-        partial(run_turn, keep_spans_fn=partial(keep_spans_in_child, settings=settings)),
+        partial(run_turn, keep_spans_fn=speech.keep_spans, speech=speech),
         partial(enqueue_render, connection, settings),
     )
     worker = subprocess.Popen([sys.executable, "-m", "engine.worker"]) if args.with_worker else None

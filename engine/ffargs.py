@@ -24,6 +24,7 @@ from pathlib import Path
 from engine.errors import RenderError
 from engine.formats import PROTOCOLS, ffmpeg_input, format_of
 from engine.media import MediaInfo
+from engine.operations.audio import VOICE_CHAIN, voice_clean
 from engine.timeline import Fit, MusicSegment, Timeline, TitleSegment, VideoSegment
 
 SAMPLE_RATE = 48000
@@ -31,6 +32,7 @@ FPS_CHOICES = (30, 25, 24)
 CLICK_GUARD_S = 0.01
 AUDIO_CROSSFADE_S = 0.04
 LOUDNESS = "I=-14:TP=-2:LRA=11"  # TP with 0.5 dB headroom for the AAC encoder's overshoot
+CAPTION_FONTS_DIR = "/usr/share/fonts"
 _SOURCE_SLACK_S = 0.2  # read a little past a piece's end; trim makes the length exact
 
 
@@ -188,6 +190,16 @@ def _titles_for(piece: Piece, titles: Sequence[tuple[TitleSegment, Path]], o: Ou
     ]
 
 
+def ass_filter(path: Path, offset_s: float) -> str:
+    """Burn an ASS file (captions) into a piece starting `offset_s` into the output: libass reads the
+    frame's timestamp, so the piece's clock is moved to the output's and back."""
+    fonts, value = escape_value(CAPTION_FONTS_DIR), escape_value(str(path))
+    return (
+        f"setpts=PTS+{offset_s:.6f}/TB,ass=filename={value}:fontsdir={fonts}:shaping=complex,"
+        f"setpts=PTS-{offset_s:.6f}/TB"
+    )
+
+
 def piece_args(
     piece: Piece,
     media: Mapping[str, MediaInfo],
@@ -196,6 +208,7 @@ def piece_args(
     titles: Sequence[tuple[TitleSegment, Path]],
     video_out: Path,
     audio_out: Path,
+    captions: Path | None = None,
 ) -> list[str]:
     """One piece -> an H.264 file of exactly `frames` frames and a WAV of exactly the matching samples."""
     seconds = piece.frames / o.fps
@@ -227,6 +240,8 @@ def piece_args(
         )
         streams.append((f"{name}v", f"{name}a"))
     overlays = _titles_for(piece, titles, o)
+    if captions is not None:
+        overlays.append(ass_filter(captions, piece.start_frame / o.fps))
     if piece.b is not None:
         video = f"[av][bv]xfade=transition={piece.transition}:duration={seconds:.6f}:offset=0"
         audio = _audio_switch(samples)
@@ -296,7 +311,8 @@ def _mix(
         graph.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=end_sample={total_samples}[voice]")
     else:
         inputs += _concat_input(audio_list)
-        graph.append(f"[{first}:a]volume={canvas.volume:.4g}[voice]")
+        clean = f"{VOICE_CHAIN}," if voice_clean(timeline) else ""
+        graph.append(f"[{first}:a]{clean}volume={canvas.volume:.4g}[voice]")
         first += 1
     ducked = [i for i, (segment, _) in enumerate(music) if segment.duck and not canvas.mute]
     if ducked:

@@ -18,6 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
+from engine.operations import audio, captions, fillers
+from engine.operations.audio import CleanVoice
+from engine.operations.captions import CaptionOperation
+from engine.operations.fillers import RemoveFillers
 from engine.timeline import Aspect, Fit, Position, TransitionKind
 
 Mood = Literal["lofi", "upbeat", "calm"]
@@ -171,6 +175,9 @@ Operation = (
     | MergeClips
     | Undo
     | Unknown
+    | CaptionOperation
+    | RemoveFillers
+    | CleanVoice
 )
 
 
@@ -277,6 +284,14 @@ def _clause_ops(clause: _Clause, quoted: list[str]) -> list[Operation]:
     """Every operation one clause asks for, in a fixed order; undo and titles take the whole clause."""
     if clause.has("undo"):
         return [Undo()]
+    original = _restore_quotes(clause.original, quoted)
+    family = (
+        captions.read(clause.text, original)
+        or fillers.read(clause.text, original)
+        or audio.read(clause.text, original)
+    )
+    if family is not None:
+        return list(family)
     if clause.has("title.nouns") or "\ue000" in clause.text:
         return [_title(clause, quoted)]
     ops: list[Operation] = []

@@ -18,6 +18,7 @@ from typing import Any
 import av
 
 from engine import ffargs
+from engine.captions import write_ass_file
 from engine.errors import RenderError
 from engine.ffrun import run_ffmpeg
 from engine.fonts import find_font
@@ -181,10 +182,13 @@ def render_draft(
         work = Path(tmp)
         videos = [work / f"piece{index:05d}.mp4" for index in range(len(pieces))]
         audios = [work / f"piece{index:05d}.wav" for index in range(len(pieces))]
+        captions = write_ass_file(timeline, data_dir, output.width, output.height, work / "captions.ass")
 
         def run_piece(index: int) -> None:
             piece = pieces[index]
-            args = ffargs.piece_args(piece, media, data_dir, output, titles, videos[index], audios[index])
+            args = ffargs.piece_args(
+                piece, media, data_dir, output, titles, videos[index], audios[index], captions
+            )
             run(args, index, piece.frames / output.fps)
 
         pool = ThreadPoolExecutor(max(options.parallel_pieces, 1), thread_name_prefix="piece")

@@ -3,7 +3,7 @@
 Uploads and renders are recorded with an expiry (`Store.track_file`): a session's media live as long as the
 session (refreshed by every change), a render's output as long as its render record. Render workers sweep
 the expired ones at start and at every maintenance run, so disk use follows the records, and a client's
-stored bytes (bounded per client) fall as their files expire.
+stored bytes (bounded per client) fall as their files expire. A clip's transcripts and .srt files go with it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from engine.speech import derived_files
 from engine.store import Store
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,9 @@ def sweep_expired(store: Store, data_dir: Path) -> int:
         for path in paths:
             target = data_dir / path
             target.unlink(missing_ok=True)
+            if target.parent.name == "media":
+                for derived in derived_files(data_dir, target.stem):
+                    derived.unlink(missing_ok=True)
             if target.parent.name != "media" and target.parent.is_dir() and not any(target.parent.iterdir()):
                 target.parent.rmdir()  # a render's own unguessable folder
             store.forget_file(path)

@@ -56,6 +56,13 @@ class EngineSettings(BaseSettings):
     analysis_cpu_s: int = 300
     analysis_memory_bytes: int = 1024 * MB
 
+    # --- speech (captions, speech-aware cuts) ------------------------------------------------------
+    asr_model: str = "tiny.en"  # a bundled name (tiny.en, base), a local model folder, or a hub model name
+    asr_queue: str = "engine-speech"
+    asr_timeout_s: float = 1800.0
+    asr_memory_bytes: int = 3072 * MB
+    asr_threads: int = 2
+
     # --- accounts and credits ----------------------------------------------------------------
     token_ttl_s: int = 7 * DAY_S
     free_credits: int = 100

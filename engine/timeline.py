@@ -307,6 +307,9 @@ class Timeline:
             parts.append(f"BGM: {name} ({_span(music.st, music.st + music.d)}, {round(music.vol * 100)}%)")
         for title in self.titles:
             parts.append(f'Title: "{title.text}" ({_span(title.st, title.st + title.d)})')
+        captions = self.canvas.extra.get("captions")  # kept by engine.captions; words come at render time
+        if isinstance(captions, Mapping):
+            parts.append(f"Captions: {captions.get('style', 'bold')}, {captions.get('pos', 'bottom')}")
         numbered = " ".join(f"{index}. {part}" for index, part in enumerate(parts, 1))
         return f"Timeline ({len(parts)} tracks): {numbered}".rstrip()
 

@@ -8,10 +8,10 @@ analysis runs, then the new draft — or an undo request for the store, which ow
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from engine.interpret import (
     AddMusic,
@@ -34,6 +34,11 @@ from engine.interpret import (
     speaks_hindi,
 )
 from engine.media import MediaInfo
+from engine.operations import Outcome as _Outcome
+from engine.operations import audio as audio_ops
+from engine.operations import captions as caption_ops
+from engine.operations import fillers as filler_ops
+from engine.speech import SpeechError, Transcript
 from engine.timeline import BUILTIN_MUSIC, MIN_PIECE_MS, Timeline
 from engine.words import reply_lang, say
 
@@ -85,14 +90,13 @@ class UndoRequest:
 TurnEvent = TextOut | ToolCall | ToolResult | Heartbeat | NewDraft | UndoRequest
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    """One applied operation: the new timeline and the catalog key (with figures) that tells the user."""
+class SpeechTools(Protocol):
+    """What caption operations need from outside the turn: a clip's transcript (made by a worker on the
+    speech queue, or read from its cache) and a way to hand the user a file."""
 
-    timeline: Timeline
-    key: str
-    figures: Mapping[str, str | int | float] = field(default_factory=dict)
-    ok: bool = True
+    def transcript(self, info: MediaInfo, language: str = "") -> Transcript: ...
+
+    def publish(self, name: str, text: str) -> str: ...
 
 
 def run_turn(
@@ -102,6 +106,7 @@ def run_turn(
     media: Sequence[MediaInfo],
     data_dir: Path,
     keep_spans_fn: KeepSpansFn,
+    speech: SpeechTools | None = None,
 ) -> Iterator[TurnEvent]:
     """Interpret `text`, apply it to `draft`, and stream what happens; `media` is the session's uploads."""
     # A session made before the user wrote a word (an upload first) may say "en": answer in kind, and in
@@ -118,6 +123,10 @@ def run_turn(
             yield TextOut(say(lang, "turn.undo_alone"))
         return
     known = [op for op in ops if not isinstance(op, Unknown)]
+    # "um aur matlab hata do" names fillers in two clauses: one cut removes them all
+    known = [
+        op for i, op in enumerate(known) if not (isinstance(op, filler_ops.RemoveFillers) and op in known[:i])
+    ]
     timeline = Timeline.from_draft(draft)
     if known and not timeline.video:
         timeline = _with_all_clips(timeline, media)  # clips uploaded before any edit: start from all of them
@@ -133,6 +142,8 @@ def run_turn(
                 yield Heartbeat()
                 spans[info.file_id] = keep_spans_fn(info.absolute(data_dir))
             outcome = _remove_silences(timeline, spans)
+        elif isinstance(op, (*caption_ops.OPERATIONS, filler_ops.RemoveFillers)):
+            outcome = yield from _with_speech(op, timeline, media, lang, text, speech)
         else:
             outcome = _apply(op, timeline, media, lang)
         yield ToolResult(
@@ -146,6 +157,31 @@ def run_turn(
             yield TextOut(say(lang, "turn.unknown", text=unread.text))
     if changed:  # a failed edit (no song uploaded yet) saves nothing, not even the clips laid out for it
         yield NewDraft(timeline.to_draft())
+
+
+def _with_speech(
+    op: caption_ops.CaptionOperation | filler_ops.RemoveFillers,
+    timeline: Timeline,
+    media: Sequence[MediaInfo],
+    lang: str,
+    text: str,
+    speech: SpeechTools | None,
+) -> Generator[TurnEvent, None, _Outcome]:
+    """An operation on what is said: the clips' transcripts first (a heartbeat before each wait)."""
+    if speech is None:
+        return _Outcome(timeline, "edit.captions_unavailable", ok=False)
+    transcripts: dict[str, Transcript] = {}
+    if not isinstance(op, caption_ops.RemoveCaptions):
+        try:
+            for info in _analysable(timeline, media):
+                yield Heartbeat()
+                transcripts[info.file_id] = speech.transcript(info, lang)
+        except SpeechError:
+            return _Outcome(timeline, "edit.captions_failed", ok=False)
+    if isinstance(op, filler_ops.RemoveFillers):
+        return filler_ops.apply(op, timeline, transcripts, lang)
+    script = caption_ops.default_script(lang, text)
+    return caption_ops.apply(op, timeline, transcripts, lang, script=script, publish=speech.publish)
 
 
 def _analysable(timeline: Timeline, media: Sequence[MediaInfo]) -> list[MediaInfo]:
@@ -250,6 +286,8 @@ def _apply(op: Operation, timeline: Timeline, media: Sequence[MediaInfo], lang: 
             return _Outcome(edited, "edit.volume", {"percent": round(edited.canvas.volume * 100)})
         case Mute():
             return _Outcome(timeline.set_mute(op.on), "edit.mute" if op.on else "edit.unmute")
+        case audio_ops.CleanVoice():
+            return audio_ops.apply(op, timeline)
         case MergeClips():
             edited = _with_all_clips(timeline, media)
             return _Outcome(

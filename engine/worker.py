@@ -1,9 +1,12 @@
-"""`python -m engine.worker`: an RQ worker (with its scheduler) on the engine's render queue.
+"""`python -m engine.worker`: an RQ worker (with its scheduler) on the engine's speech and render queues.
 
 It runs only the engine's own jobs. RQ imports whatever dotted name a job in Redis carries, so anyone able to
 write to Redis could otherwise run `os.system` here; `RenderJob` imports a function or callback only when its
 name is one of `OWN_JOBS` (exact names: RQ walks attributes, so no prefix rule is safe), and the worker fails
 a foreign job at once, before starting a work horse for it.
+
+The speech queue takes its turn with the render lanes: a transcription is short, and an editing turn waits
+for it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,14 @@ from engine.settings import EngineSettings
 from engine.store import Store
 
 log = logging.getLogger(__name__)
-OWN_JOBS = frozenset({"engine.jobs.render", "engine.jobs.mark_failed", "engine.jobs.mark_stopped"})
+OWN_JOBS = frozenset(
+    {
+        "engine.jobs.render",
+        "engine.jobs.mark_failed",
+        "engine.jobs.mark_stopped",
+        "engine.transcribe.transcribe",
+    }
+)
 
 
 class ForeignJobError(Exception):
@@ -85,13 +95,12 @@ class RenderWorker(Worker):
 
 
 def main() -> None:
-    """Work on renders until stopped (SIGTERM / Ctrl-C finish the current job first)."""
+    """Work on transcriptions and renders until stopped (SIGTERM / Ctrl-C finish the current job first)."""
     settings = EngineSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     connection = Redis.from_url(settings.redis_url)
-    queues = [
-        Queue(n, connection=connection, serializer=JSONSerializer) for n in render_queue_names(settings)
-    ]
+    names = [settings.asr_queue, *render_queue_names(settings)]
+    queues = [Queue(n, connection=connection, serializer=JSONSerializer) for n in names]
     worker = RenderWorker(queues, connection=connection, serializer=JSONSerializer)
     worker.data_dir = settings.data_dir
     # Round-robin over the lanes: fair turns between clients (see `engine.jobs.render_lane`).

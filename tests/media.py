@@ -134,17 +134,44 @@ def make_syllable_speech(
     return bursts
 
 
+def street_noise(seconds: float, rate: int = ESPEAK_RATE, seed: int = 7) -> np.ndarray:
+    """Street-style noise (float, RMS 1): traffic rumble (pink-ish), cars swelling past, and horn toots."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * rate)
+    white = rng.standard_normal(n)
+    rumble = np.convolve(white, np.ones(24) / 24, mode="same") * 3 + white * 0.3  # low-passed + hiss
+    t = np.arange(n) / rate
+    swells = 0.6 + 0.4 * np.sin(2 * np.pi * t / 3.7) ** 2  # cars passing
+    noise = rumble * swells
+    for start in rng.uniform(0, max(seconds - 0.4, 0.1), size=max(1, int(seconds / 6))):
+        toot = (t >= start) & (t < start + 0.25)
+        noise[toot] += 2.0 * (np.sin(2 * np.pi * 420 * t[toot]) + 0.5 * np.sin(2 * np.pi * 840 * t[toot]))
+    return noise / np.sqrt(np.mean(noise**2))
+
+
+def mix_noise(speech_wav: Path, out_wav: Path, spans: Sequence[tuple[float, float]], snr_db: float) -> Path:
+    """`speech_wav` with street noise at `snr_db` below the speech's level (measured where it speaks)."""
+    speech = _read_wav(speech_wav).astype(np.float64)
+    inside = np.concatenate([speech[int(a * ESPEAK_RATE) : int(b * ESPEAK_RATE)] for a, b in spans])
+    level = np.sqrt(np.mean(inside**2))
+    noise = street_noise(len(speech) / ESPEAK_RATE)[: len(speech)] * level / 10 ** (snr_db / 20)
+    _write_wav(out_wav, np.clip(speech + noise, -32768, 32767), ESPEAK_RATE)
+    return out_wav
+
+
 def _duration(path: Path) -> float:
     with av.open(str(path)) as container:
         return float(container.duration or 0) / av.time_base
 
 
 def make_video_for_audio(
-    audio: Path, path: Path, *, width: int = 320, height: int = 180, fps: int = 25
+    audio: Path, path: Path, *, width: int = 320, height: int = 180, fps: int = 25, picture: str = "testsrc2"
 ) -> Path:
-    """Mux `audio` with a moving test pattern of the same length into an H.264/AAC mp4."""
+    """Mux `audio` with a moving test pattern (or another lavfi `picture`, e.g. `color=black`) of the same
+    length into an H.264/AAC mp4."""
+    joiner = ":" if "=" in picture else "="
     _ffmpeg(
-        "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}",
+        "-f", "lavfi", "-i", f"{picture}{joiner}size={width}x{height}:rate={fps}",
         "-i", str(audio), "-t", f"{_duration(audio):.3f}",
         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ar", "48000",
         str(path),

@@ -41,6 +41,9 @@ class Stack:
         return "\n".join(f"--- {s.module} ---\n{s.log()[-4000:]}" for s in self.services)
 
 
+RENDER_POLL_MAX_ATTEMPTS = 900
+
+
 def start_stack(folder: Path, *, render_poll_interval_s: float = 1.0) -> Stack:
     """Start Redis, the engine (server and render worker) and a bot worker, all private to `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -60,6 +63,8 @@ def start_stack(folder: Path, *, render_poll_interval_s: float = 1.0) -> Stack:
         "NEMO_WEB_URL": engine_url,
         "WORK_DIR": str(folder / "work"),
         "RENDER_POLL_INTERVAL_S": str(render_poll_interval_s),
+        # polls are quick here, so allow many: a captioned 1080p minute takes longer than ten of them
+        "RENDER_POLL_MAX_ATTEMPTS": str(RENDER_POLL_MAX_ATTEMPTS),
         "RECOVERY_FIRST_WAIT_S": "2",
         "RECOVERY_NEXT_WAIT_S": "5",
         "LOG_LEVEL": "WARNING",
@@ -70,6 +75,7 @@ def start_stack(folder: Path, *, render_poll_interval_s: float = 1.0) -> Stack:
         nemo_web_url=engine_url,
         work_dir=folder / "work",
         render_poll_interval_s=render_poll_interval_s,
+        render_poll_max_attempts=RENDER_POLL_MAX_ATTEMPTS,
     )
     stack = Stack(folder, redis_server, engine_url, settings)
     logs = folder / "logs"

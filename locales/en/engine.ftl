@@ -59,3 +59,35 @@ aspect-16_9 = 16:9 (YouTube)
 
 fit-blur = other shapes over a blurred fill
 fit-crop = cropped to fill the frame
+
+edit-captions = { $count ->
+    [one] Captions on: 1 word, { $style }, { $pos }.
+   *[other] Captions on: { $count } words, { $style }, { $pos }.
+  }
+edit-captions_changed = Captions now { $style }, { $pos }.
+edit-captions_removed = Captions removed.
+edit-captions_none = There are no captions yet. Say "add captions" first.
+edit-captions_no_speech = I heard no speech to caption in this video.
+edit-captions_failed = I couldn't listen to the speech in this video just now. Please try again in a minute.
+edit-captions_unavailable = Captions are not available on this server.
+edit-caption_fixed = { $count ->
+    [one] In the captions, "{ $old }" is now "{ $new }".
+   *[other] In the captions, "{ $old }" is now "{ $new }" ({ $count } places).
+  }
+edit-caption_fix_missing = The captions don't say "{ $old }" anywhere.
+edit-srt = Here are the captions as an .srt file: { $url }
+
+caption_style-bold = bold, the spoken word highlighted
+caption_style-plain = plain
+caption_pos-bottom = at the bottom (clear of the app's buttons)
+caption_pos-top = at the top
+caption_pos-middle = in the middle
+
+edit-fillers = { $count ->
+    [one] Cut 1 filler (um, uh…), { $seconds } s shorter.
+   *[other] Cut { $count } fillers (um, uh…), { $seconds } s shorter.
+  }
+edit-fillers_none = I found no fillers (um, uh, matlab…) to cut.
+
+edit-voice_clean = Cleaned up the voice: background noise reduced, rumble cut, level evened out.
+edit-voice_raw = The sound now plays as recorded, without clean-up.

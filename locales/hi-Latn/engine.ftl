@@ -59,3 +59,26 @@ aspect-16_9 = 16:9 (YouTube)
 
 fit-blur = baaki shapes blur background ke upar
 fit-crop = frame bharne ke liye crop kiya
+
+edit-captions = Captions lag gaye: { $count } words, { $style }, { $pos }.
+edit-captions_changed = Captions ab { $style }, { $pos }.
+edit-captions_removed = Captions hata diye.
+edit-captions_none = Abhi koi captions nahi hain. Pehle "captions lagao" likho.
+edit-captions_no_speech = Is video mein caption ke liye koi awaaz nahi suni.
+edit-captions_failed = Abhi is video ki awaaz sun nahi paya. Ek minute baad phir try karo.
+edit-captions_unavailable = Is server par captions available nahi hain.
+edit-caption_fixed = Captions mein "{ $old }" ab "{ $new }" hai ({ $count } jagah).
+edit-caption_fix_missing = Captions mein "{ $old }" kahin nahi hai.
+edit-srt = Captions ki .srt file yeh rahi: { $url }
+
+caption_style-bold = bold, bola ja raha word highlight
+caption_style-plain = simple
+caption_pos-bottom = neeche (app ke buttons se door)
+caption_pos-top = upar
+caption_pos-middle = beech mein
+
+edit-fillers = { $count } fillers (um, uh…) kaate, video { $seconds } second chhota ho gaya.
+edit-fillers_none = Kaatne layak koi filler (um, uh, matlab…) nahi mila.
+
+edit-voice_clean = Awaaz saaf kar di: peeche ka shor kam, rumble hataya, awaaz ek jaisi ki.
+edit-voice_raw = Awaaz ab waisi hi hai jaisi record hui thi, bina safai ke.

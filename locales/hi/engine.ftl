@@ -59,3 +59,26 @@ aspect-16_9 = 16:9 (यूट्यूब)
 
 fit-blur = बाकी जगह धुंधले बैकग्राउंड से भरी
 fit-crop = फ़्रेम भरने के लिए क्रॉप किया
+
+edit-captions = कैप्शन लग गए: { $count } शब्द, { $style }, { $pos }।
+edit-captions_changed = कैप्शन अब { $style }, { $pos }।
+edit-captions_removed = कैप्शन हटा दिए।
+edit-captions_none = अभी कोई कैप्शन नहीं है। पहले "कैप्शन लगाओ" लिखें।
+edit-captions_no_speech = इस वीडियो में कैप्शन के लिए कोई बोली नहीं सुनाई दी।
+edit-captions_failed = अभी इस वीडियो की आवाज़ सुन नहीं पाया। एक मिनट बाद फिर कोशिश करें।
+edit-captions_unavailable = इस सर्वर पर कैप्शन उपलब्ध नहीं हैं।
+edit-caption_fixed = कैप्शन में «{ $old }» अब «{ $new }» है ({ $count } जगह)।
+edit-caption_fix_missing = कैप्शन में «{ $old }» कहीं नहीं है।
+edit-srt = कैप्शन की .srt फ़ाइल यह रही: { $url }
+
+caption_style-bold = मोटे अक्षर, बोला जा रहा शब्द हाइलाइट
+caption_style-plain = सादे
+caption_pos-bottom = नीचे (ऐप के बटनों से दूर)
+caption_pos-top = ऊपर
+caption_pos-middle = बीच में
+
+edit-fillers = { $count } फ़िलर (अं, उम…) काटे, वीडियो { $seconds } सेकंड छोटा हो गया।
+edit-fillers_none = काटने लायक कोई फ़िलर (अं, उम, मतलब…) नहीं मिला।
+
+edit-voice_clean = आवाज़ साफ़ कर दी: पीछे का शोर कम, गड़गड़ाहट हटाई, आवाज़ एक-सी की।
+edit-voice_raw = आवाज़ अब वैसी ही है जैसी रिकॉर्ड हुई थी, बिना सफ़ाई के।

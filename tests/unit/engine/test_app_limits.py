@@ -176,10 +176,18 @@ def test_uploads_expire_with_their_session_and_are_deleted(
     [kept] = engine.upload(auth, sid, media / "still.png")["data"]["files"]
     stored = engine.settings.data_dir / kept["cdn_url"].removeprefix(engine.settings.public_base_url + "/")
     assert stored.exists() and sweep_expired(engine.store, engine.settings.data_dir) == 0
+    # what was heard in the clip is the user's too: its transcript and .srt go with it
+    heard = [
+        engine.settings.data_dir / "speech" / f"{kept['file_id']}.tiny.en.json",
+        engine.settings.data_dir / "files" / "captions" / f"{kept['file_id']}-0123abcd.srt",
+    ]
+    for path in heard:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}", encoding="utf-8")
 
     wait_for(lambda: engine.store.expired_files() or None, 30, "the retention to run out")
     assert sweep_expired(engine.store, engine.settings.data_dir) == 1  # what render workers run
-    assert not stored.exists()
+    assert not stored.exists() and not any(path.exists() for path in heard)
     assert engine.store.session(sid) is None
     account = engine.store.account(auth["Authorization"].removeprefix("Bearer "))
     assert account is not None and engine.store.stored_bytes(account.user_id) == 0

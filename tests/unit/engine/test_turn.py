@@ -7,6 +7,7 @@ from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
 
 from engine.media import MediaInfo
+from engine.speech import Segment, SpeechError, Transcript, Word
 from engine.timeline import Timeline
 from engine.turn import Heartbeat, NewDraft, TextOut, ToolCall, ToolResult, TurnEvent, UndoRequest, run_turn
 from engine.words import CATALOG, LOCALES_DIR
@@ -194,3 +195,81 @@ def test_every_key_exists_in_both_languages_with_the_same_variables():
     assert catalog("hi") == english
     assert catalog("hi-Latn") == english
     assert english["edit-silences"] == {"count", "seconds"}
+
+
+class FakeSpeech:
+    """Transcripts per clip as the speech queue would return them; records what was asked and published."""
+
+    def __init__(self, words: dict[str, list[tuple[str, float, float]]], fail: bool = False) -> None:
+        self.words, self.fail = words, fail
+        self.asked: list[str] = []
+        self.published: dict[str, str] = {}
+
+    def transcript(self, info: MediaInfo, language: str = "") -> Transcript:
+        self.asked.append(info.file_id)
+        if self.fail:
+            raise SpeechError("transcription took too long")
+        spoken = tuple(Word(t, a, b) for t, a, b in self.words.get(info.file_id, []))
+        segments = (Segment(spoken[0].start_s, spoken[-1].end_s, "en", spoken),) if spoken else ()
+        return Transcript("en", info.duration_s, segments)
+
+    def publish(self, name: str, text: str) -> str:
+        self.published[name] = text
+        return f"http://engine/files/captions/{name}"
+
+
+SPOKEN = {"a": [("hello", 1.0, 1.4), ("Dilli", 1.5, 1.9), ("friends", 2.0, 2.4)]}
+
+
+def speech_turn(text: str, speech: FakeSpeech, lang: str = "en", draft: dict[str, Any] | None = None):
+    return list(run_turn(text, lang, draft or {}, (CLIP_A,), DATA, FakeAnalysis(), speech))
+
+
+def test_captions_are_added_from_the_transcript_and_described():
+    speech = FakeSpeech(SPOKEN)
+    events = speech_turn("add captions", speech)
+    assert speech.asked == ["a"] and Heartbeat() in events
+    assert texts(events) == [
+        "Captions on: 3 words, bold, the spoken word highlighted, at the bottom (clear of the app's buttons)."
+    ]
+    assert "Captions: bold, bottom" in final_draft(events).summary()
+
+
+def test_hinglish_captions_are_moved_fixed_and_removed_by_chat():
+    speech = FakeSpeech(SPOKEN)
+    draft = final_draft(speech_turn("captions lagao", speech, "hi")).to_draft()
+    assert draft["m"]["captions"]["script"] == "latin"  # asked in Roman letters: Roman captions
+    moved = final_draft(speech_turn("captions upar karo", speech, "hi", draft))
+    assert moved.canvas.extra["captions"]["pos"] == "top"
+    events = speech_turn("caption mein Dilli ko Delhi karo", speech, "hi", moved.to_draft())
+    assert texts(events) == ['Captions mein "Dilli" ab "Delhi" hai (1 jagah).']  # Hinglish in, Hinglish out
+    fixed = final_draft(events).to_draft()
+    events = speech_turn("captions hatao", speech, "hi", fixed)
+    assert "captions" not in final_draft(events).canvas.extra
+
+
+def test_a_fix_of_a_word_nobody_said_changes_nothing():
+    speech = FakeSpeech(SPOKEN)
+    draft = final_draft(speech_turn("add captions", speech)).to_draft()
+    events = speech_turn("in the captions change Mumbai to Bombay", speech, draft=draft)
+    assert texts(events) == ['The captions don\'t say "Mumbai" anywhere.']
+    assert not any(isinstance(e, NewDraft) for e in events)
+
+
+def test_srt_on_request_is_a_link_to_the_file():
+    speech = FakeSpeech(SPOKEN)
+    events = speech_turn("captions की srt फ़ाइल भेजो", speech, "hi")
+    ((name, text),) = speech.published.items()
+    assert name.endswith(".srt") and "hello Dilli friends" in text
+    assert texts(events) == [f"कैप्शन की .srt फ़ाइल यह रही: http://engine/files/captions/{name}"]
+
+
+def test_a_failed_transcription_is_told_and_keeps_the_draft():
+    events = speech_turn("कैप्शन लगाओ", FakeSpeech(SPOKEN, fail=True), "hi")
+    assert texts(events) == ["अभी इस वीडियो की आवाज़ सुन नहीं पाया। एक मिनट बाद फिर कोशिश करें।"]
+    assert not any(isinstance(e, NewDraft) for e in events)
+
+
+def test_a_silent_clip_gets_no_captions():
+    events = speech_turn("add captions", FakeSpeech({}))
+    assert texts(events) == ["I heard no speech to caption in this video."]

@@ -1,0 +1,116 @@
+"""The fillers family: "um aur matlab hata do", "remove the ums and uhs", "फिलर हटाओ".
+
+Two kinds of filler are cut from each clip's transcript:
+* filler *words* the recogniser wrote ("matlab", "basically", "you know"), cut over the word's span;
+* wordless sounds ("umm", "uh"): Whisper leaves these out of its text, so they show up as a short stretch
+  where the voice-activity model hears a voice but no recognised word has its middle. Only short stretches
+  (`MAX_SOUND_S`) count, so a sentence the recogniser missed is never cut.
+"Toh" and "like" are not cut: too often they are real words.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from engine.operations import Outcome
+from engine.speech import Span, Transcript
+from engine.timeline import MIN_PIECE_MS, Timeline
+
+PHRASES = Path(__file__).resolve().parent.parent / "data" / "fillers.json"
+MAX_SOUND_S = 0.8
+EDGE_S = 0.03  # cut this much beyond a filler's detected edges (its onset and decay)
+_EDGE = r"[\w\u0900-\u097f]"
+_GLUE = re.compile(
+    r"(?<![\w\u0900-\u097f])(?:aur|and|ya|or|sab|saare|all|the|please|bhi|ko|do|karo|de|words?|sounds?|"
+    r"video|se|mein|me|from|in|करो|दो|और|सब|सारे|सभी|से|में)(?![\w\u0900-\u097f])|[,.!?]"
+)
+
+
+@dataclass(frozen=True)
+class RemoveFillers:
+    """Cut filler words and sounds from every clip."""
+
+    tool: ClassVar[str] = "remove_fillers"
+
+
+@cache
+def _phrases() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(PHRASES.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def _asks() -> re.Pattern[str]:
+    return re.compile(rf"(?<!{_EDGE})(?:{'|'.join(_phrases()['asks'])})(?!{_EDGE})")
+
+
+@cache
+def _remove_words() -> re.Pattern[str]:
+    words = ["remove", "delete", "cut", "drop", "hata\\w*", "nikal\\w*", "kaat\\w*", "हटा\\w*", "निकाल\\w*"]
+    return re.compile(rf"(?<!{_EDGE})(?:{'|'.join(words)})(?!{_EDGE})")
+
+
+def read(text: str, original: str) -> list[RemoveFillers] | None:
+    """[RemoveFillers()] when the clause is only about cutting fillers ("um" alone counts: in "um aur matlab
+    hata do" it is its own clause), else None: "basically remove the silences" is about silences."""
+    if not _asks().search(text):
+        return None
+    rest = _GLUE.sub(" ", _remove_words().sub(" ", _asks().sub(" ", text))).strip()
+    return None if rest else [RemoveFillers()]
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"[^\w\u0900-\u097f' ]+", "", word.lower()).strip()
+
+
+def filler_spans(transcript: Transcript) -> list[Span]:
+    """Where the fillers are in a clip (seconds), sorted."""
+    spoken = [entry.split() for entry in _phrases()["spoken"]]
+    words = transcript.words
+    bare = [_bare(word.text) for word in words]
+    found: list[Span] = []
+    for index in range(len(words)):
+        for entry in spoken:
+            if bare[index : index + len(entry)] == entry:
+                found.append((words[index].start_s, words[index + len(entry) - 1].end_s))
+    middles = [(word.start_s + word.end_s) / 2 for word in words]
+    for start, end in transcript.speech:
+        if end - start <= MAX_SOUND_S and not any(start <= middle <= end for middle in middles):
+            found.append((start, end))
+    return sorted(found)
+
+
+def _keep(duration_s: float, cuts: list[Span]) -> list[Span]:
+    """The complement of `cuts` (widened by `EDGE_S`) in [0, duration]."""
+    keep: list[Span] = []
+    cursor = 0.0
+    for start, end in cuts:
+        if start - EDGE_S > cursor:
+            keep.append((cursor, start - EDGE_S))
+        cursor = max(cursor, end + EDGE_S)
+    if cursor < duration_s:
+        keep.append((cursor, duration_s))
+    return keep
+
+
+def apply(op: RemoveFillers, timeline: Timeline, transcripts: Mapping[str, Transcript], lang: str) -> Outcome:
+    """Cut every filler of the clips on the timeline; say how many and how much shorter."""
+    spans = {src: filler_spans(t) for src, t in transcripts.items()}
+    count = sum(
+        1
+        for segment in timeline.video
+        for start, end in spans.get(segment.src, [])
+        if segment.in_ms + MIN_PIECE_MS <= (start + end) * 500 <= segment.out_ms - MIN_PIECE_MS
+    )
+    if not count:
+        return Outcome(timeline, "edit.fillers_none", ok=False)
+    keeps = {src: _keep(transcripts[src].duration_s, cuts) for src, cuts in spans.items() if cuts}
+    edited = timeline.keep_spans(keeps)
+    seconds = f"{(timeline.duration_ms - edited.duration_ms) / 1000:.1f}".removesuffix(".0")
+    return Outcome(edited, "edit.fillers", {"count": count, "seconds": seconds})

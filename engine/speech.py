@@ -1,0 +1,328 @@
+"""Speech in a clip, found once per source: words with timestamps (faster-whisper) and where the voice is
+(its bundled Silero voice-activity model), cached next to nothing public and reused by every operation.
+
+Why a child process: a speech model takes hundreds of megabytes and both cores for seconds to minutes; in a
+child under `RLIMIT_AS` and a timeout (as the probe), a runaway clip or a broken model file cannot take the
+worker with it, and the parent stays a small RQ job that only relays progress. The child reads the media
+with the demuxer the probe chose (never a guessing one): the file arrives here only after the probe.
+
+`python -m engine.speech MEMORY_BYTES MODEL THREADS LANG MEDIA OUT` is the child: it prints
+`progress <percent>` lines and writes the transcript JSON to OUT.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import av
+import numpy as np
+
+from engine.asrmodel import ModelError, model_key, resolve_model
+from engine.errors import EngineError
+from engine.formats import pyav_options, sniff_file
+from engine.probe import ProbeError
+
+if TYPE_CHECKING:
+    from engine.settings import EngineSettings
+
+SAMPLE_RATE = 16000
+_DEVANAGARI = re.compile("[\u0900-\u097f]")  # faster-whisper names one language per file; script tells more
+Span = tuple[float, float]
+
+
+class SpeechError(EngineError):
+    """Transcription could not run or did not finish (the message is plain and safe to show)."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """One spoken word as recognised, with where it starts and ends in the source (seconds)."""
+
+    text: str
+    start_s: float
+    end_s: float
+    probability: float = 1.0
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of speech the recogniser decoded as one piece, in one language."""
+
+    start_s: float
+    end_s: float
+    language: str
+    words: tuple[Word, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "".join(word.text for word in self.words).strip()
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Everything said in one source clip, and where the voice-activity model heard speech at all."""
+
+    language: str
+    duration_s: float
+    segments: tuple[Segment, ...] = ()
+    speech: tuple[Span, ...] = ()
+    model: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def words(self) -> list[Word]:
+        return [word for segment in self.segments for word in segment.words]
+
+    @property
+    def text(self) -> str:
+        return " ".join(segment.text for segment in self.segments).strip()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "duration_s": self.duration_s,
+            "model": self.model,
+            "speech": [list(span) for span in self.speech],
+            "segments": [
+                {
+                    "start_s": s.start_s,
+                    "end_s": s.end_s,
+                    "language": s.language,
+                    "words": [[w.text, w.start_s, w.end_s, w.probability] for w in s.words],
+                }
+                for s in self.segments
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Transcript:
+        return cls(
+            language=str(data.get("language", "")),
+            duration_s=float(data.get("duration_s", 0.0)),
+            model=str(data.get("model", "")),
+            speech=tuple((float(a), float(b)) for a, b in data.get("speech", [])),
+            segments=tuple(
+                Segment(
+                    start_s=float(s["start_s"]),
+                    end_s=float(s["end_s"]),
+                    language=str(s.get("language", "")),
+                    words=tuple(Word(str(t), float(a), float(b), float(p)) for t, a, b, p in s["words"]),
+                )
+                for s in data.get("segments", [])
+            ),
+        )
+
+
+def cache_path(data_dir: Path, file_id: str, model: str) -> Path:
+    """Where a clip's transcript is kept: outside `files/` (which is served publicly), one per model."""
+    return data_dir / "speech" / f"{file_id}.{model_key(model)}.json"
+
+
+def derived_files(data_dir: Path, file_id: str) -> list[Path]:
+    """What the engine made from a clip's speech (its transcripts, the .srt files sent for it): deleted
+    with the clip when its retention runs out, since they hold what the user said."""
+    return [
+        *(data_dir / "speech").glob(f"{file_id}.*.json"),
+        *(data_dir / "files" / "captions").glob(f"{file_id}-*.srt"),
+    ]
+
+
+def load_cached(data_dir: Path, file_id: str, model: str) -> Transcript | None:
+    """The cached transcript, or None (never made, or unreadable: then it is made again)."""
+    path = cache_path(data_dir, file_id, model)
+    try:
+        return Transcript.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def load_any(data_dir: Path, file_id: str) -> Transcript | None:
+    """The newest cached transcript of a clip by any model (the renderer uses what the edit used)."""
+    found = sorted((data_dir / "speech").glob(f"{file_id}.*.json"), key=lambda p: p.stat().st_mtime)
+    for path in reversed(found):
+        try:
+            return Transcript.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
+def transcribe_to_cache(
+    media: Path,
+    file_id: str,
+    settings: EngineSettings,
+    language: str = "",
+    on_progress: Callable[[int], None] | None = None,
+) -> Transcript:
+    """Transcribe `media` in a limited child (unless cached) and return the cached transcript."""
+    cached = load_cached(settings.data_dir, file_id, settings.asr_model)
+    if cached is not None:
+        return cached
+    target = cache_path(settings.data_dir, file_id, settings.asr_model)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    command = [
+        sys.executable, "-m", "engine.speech", str(settings.asr_memory_bytes), settings.asr_model,
+        str(settings.asr_threads), language, str(media.resolve()), str(partial),
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],  # where `engine` is importable from
+    )
+    fired = threading.Event()
+
+    def stop() -> None:
+        fired.set()
+        proc.kill()
+
+    timer = threading.Timer(settings.asr_timeout_s, stop)
+    timer.start()
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            key, _, value = line.strip().partition(" ")
+            if key == "progress" and value.isdigit() and on_progress is not None:
+                on_progress(int(value))
+        stderr = proc.stderr.read() if proc.stderr else ""
+        proc.wait()
+    finally:
+        timer.cancel()
+    if proc.returncode != 0 or not partial.is_file():
+        partial.unlink(missing_ok=True)
+        raise SpeechError(_child_error(proc.returncode, stderr, timed_out=fired.is_set()))
+    partial.replace(target)  # atomic: a reader sees no transcript or a whole one
+    transcript = load_cached(settings.data_dir, file_id, settings.asr_model)
+    if transcript is None:
+        raise SpeechError("the transcript could not be read back")
+    return transcript
+
+
+def _child_error(returncode: int | None, stderr: str, *, timed_out: bool) -> str:
+    """The child's own one-line reason (it prints `error: …`), else what the exit says."""
+    reason = next((ln[7:] for ln in reversed(stderr.splitlines()) if ln.startswith("error: ")), "")
+    if timed_out:
+        return "transcription took too long"
+    if reason:
+        return reason
+    if returncode is not None and returncode < 0:
+        return "transcription was stopped (it may have needed too much memory)"
+    return "transcription failed"
+
+
+# ---- the child ---------------------------------------------------------------------------------------
+def spans_in_seconds(stamps: Sequence[dict[str, int]]) -> tuple[Span, ...]:
+    """Silero's sample offsets (16 kHz) as (start, end) seconds."""
+    return tuple((round(s["start"] / SAMPLE_RATE, 3), round(s["end"] / SAMPLE_RATE, 3)) for s in stamps)
+
+
+def decode_audio(media: Path) -> np.ndarray:
+    """The first audio stream as 16 kHz mono float32, read with the demuxer the probe chose from the file's
+    first bytes and the `file` protocol alone (faster-whisper's own decoder lets FFmpeg guess)."""
+    sniffed = sniff_file(media)
+    if sniffed is None:
+        raise ProbeError("This file type is not supported.")
+    demuxer, options = pyav_options(sniffed[0])
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+    chunks: list[np.ndarray] = []
+    with av.open(str(media), format=demuxer, options=options, metadata_errors="ignore") as container:
+        if not container.streams.audio:
+            return np.zeros(0, np.float32)
+        for frame in container.decode(container.streams.audio[0]):
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+        for out in resampler.resample(None):
+            chunks.append(out.to_ndarray().reshape(-1))
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, np.int16)
+    audio: np.ndarray = samples.astype(np.float32) / 32768.0
+    return audio
+
+
+def transcribe_file(
+    media: Path,
+    model_spec: str,
+    cache_dir: Path,
+    *,
+    threads: int = 2,
+    language: str = "",
+    on_progress: Callable[[int], None] | None = None,
+) -> Transcript:
+    """The child's work: voice activity, then words with timestamps, for one media file."""
+    from faster_whisper import WhisperModel
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    resolved = resolve_model(model_spec, cache_dir)
+    audio = decode_audio(media)
+    duration_s = len(audio) / SAMPLE_RATE
+    if duration_s < 0.1:  # no sound track, or a blip: nothing was said
+        return Transcript("", round(duration_s, 3), (), (), model_key(model_spec))
+    # Tight spans for cutting (engine.speechcut adds its own margins): little padding, and speech ends when
+    # the voice probability falls below 0.4 (the default 0.35 lets street noise stretch a phrase's end).
+    # The recogniser gets more padding, so that it hears every word whole.
+    tight = VadOptions(neg_threshold=0.4, min_silence_duration_ms=200, speech_pad_ms=30)
+    speech = spans_in_seconds(get_speech_timestamps(audio, tight))
+    vad = VadOptions(min_silence_duration_ms=300, speech_pad_ms=100)
+    model = WhisperModel(resolved.source, device="cpu", compute_type="int8", cpu_threads=threads)
+    hint = language if resolved.multilingual and language else ("en" if not resolved.multilingual else None)
+    pieces, info = model.transcribe(
+        audio,
+        language=hint,
+        multilingual=resolved.multilingual and not hint,
+        word_timestamps=True,
+        vad_filter=True,
+        vad_parameters=vad,
+        beam_size=1,
+        condition_on_previous_text=False,
+    )
+    segments: list[Segment] = []
+    for piece in pieces:
+        words = tuple(
+            Word(w.word, round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
+            for w in piece.words or ()
+        )
+        language_of = "hi" if _DEVANAGARI.search(piece.text) else info.language
+        segments.append(Segment(round(piece.start, 3), round(piece.end, 3), language_of, words))
+        if on_progress is not None and duration_s > 0:
+            on_progress(min(int(100 * piece.end / duration_s), 99))
+    return Transcript(info.language, round(duration_s, 3), tuple(segments), speech, resolved.key)
+
+
+def _main(argv: list[str]) -> int:
+    memory, model_spec, threads, language, media, out = argv[1:7]
+    resource.setrlimit(resource.RLIMIT_AS, (int(memory), int(memory)))
+    cache_dir = Path(out).resolve().parent.parent / "models"
+
+    def progress(percent: int) -> None:
+        print(f"progress {percent}", flush=True)
+
+    try:
+        transcript = transcribe_file(
+            Path(media), model_spec, cache_dir, threads=int(threads), language=language, on_progress=progress
+        )
+    except (ModelError, ProbeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except av.FFmpegError:
+        print("error: the sound could not be read (the file may be damaged)", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("error: transcription needs more memory than allowed", file=sys.stderr)
+        return 3
+    Path(out).write_text(json.dumps(transcript.to_json(), ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv))

@@ -1,0 +1,139 @@
+"""Transcription as an RQ job on the speech queue, and the wait for it from an editing turn.
+
+The HTTP process never loads a speech model: a turn that needs words asks `SpeechJobs.transcript`, which
+returns the cached transcript or queues the job (one per clip and model: a deterministic job id, so two
+turns asking at once share one run) and waits for it. The job reports progress 0-100 in its `meta`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from redis import Redis
+from rq import Queue, Worker
+from rq.job import Job, JobStatus, get_current_job
+from rq.serializers import JSONSerializer
+
+from engine.asrmodel import model_key
+from engine.media import MediaInfo
+from engine.settings import EngineSettings
+from engine.speech import Span, SpeechError, Transcript, load_cached, transcribe_to_cache
+from engine.speechcut import speech_keep_spans
+
+log = logging.getLogger(__name__)
+_POLL_S = 0.25
+_FAILED = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED}
+
+
+def job_id(file_id: str, model: str) -> str:
+    """One transcription job per clip and model."""
+    return f"speech-{file_id}-{model_key(model)}".replace(".", "_")  # RQ ids: letters, digits, - and _
+
+
+def transcribe(file_id: str, media_path: str, language: str, data_dir: str, model: str) -> None:
+    """RQ job: transcribe one clip into the cache, with progress in the job's meta."""
+    job = get_current_job()
+    # the queueing engine's folder and model win over the worker's environment (limits are the worker's)
+    settings = EngineSettings(data_dir=Path(data_dir), asr_model=model)
+
+    def progress(percent: int) -> None:
+        if job is not None:
+            job.meta["progress"] = percent
+            job.save_meta()  # type: ignore[no-untyped-call]
+
+    transcribe_to_cache(Path(media_path), file_id, settings, language, progress)
+    progress(100)
+
+
+@dataclass
+class SpeechJobs:
+    """The turn's way to transcripts: cache first, else the speech queue, waited on with a time limit.
+
+    `fallback` is the loudness analysis, used for pause removal when speech cannot be heard.
+    """
+
+    settings: EngineSettings
+    connection: Redis
+    fallback: Callable[[Path], list[Span]] | None = None
+
+    def transcript(self, info: MediaInfo, language: str = "") -> Transcript:
+        """The clip's transcript; raises SpeechError when transcription failed or took too long."""
+        return self.transcript_of(info.file_id, info.absolute(self.settings.data_dir), language)
+
+    def keep_spans(self, path: Path) -> list[Span]:
+        """Pause removal for one clip (an upload is stored under its file id): speech-aware, or the loudness
+        analysis when there is no speech model or worker, or no voice at all (music would all be cut)."""
+        try:
+            spans = speech_keep_spans(self.transcript_of(path.stem, path))
+        except SpeechError as error:
+            log.warning("pause removal by loudness for %s: %s", path.stem, error)
+            spans = []
+        if not spans and self.fallback is not None:
+            return self.fallback(path)
+        return spans
+
+    def transcript_of(self, file_id: str, path: Path, language: str = "") -> Transcript:
+        """The transcript of the clip `file_id` stored at `path` (see `transcript`)."""
+        cached = load_cached(self.settings.data_dir, file_id, self.settings.asr_model)
+        if cached is not None:
+            return cached
+        job = self._job(file_id, path, language)
+        deadline = time.monotonic() + self.settings.asr_timeout_s + 60
+        while time.monotonic() < deadline:
+            status = job.get_status(refresh=True)
+            if status == JobStatus.FINISHED:
+                break
+            if status in _FAILED or status is None:
+                raise SpeechError(_reason(job))
+            time.sleep(_POLL_S)  # RQ has no blocking wait on a job; this polls one small hash
+        else:
+            raise SpeechError("transcription took too long")
+        done = load_cached(self.settings.data_dir, file_id, self.settings.asr_model)
+        if done is None:
+            raise SpeechError("the transcript was not saved")
+        return done
+
+    def publish(self, name: str, text: str) -> str:
+        """Write a file for the user (an .srt) where the engine serves files; return its URL."""
+        relative = f"files/captions/{name}"
+        path = self.settings.data_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return f"{self.settings.public_base_url.rstrip('/')}/{relative}"
+
+    def _job(self, file_id: str, path: Path, language: str) -> Job:
+        queue = Queue(self.settings.asr_queue, connection=self.connection, serializer=JSONSerializer)
+        if not Worker.count(queue=queue):
+            raise SpeechError("no engine worker is running for the speech queue")
+        jid = job_id(file_id, self.settings.asr_model)
+        existing = queue.fetch_job(jid)
+        if existing is not None and existing.get_status(refresh=True) not in _FAILED:
+            return existing
+        if existing is not None:
+            existing.delete()  # a failed run is tried again by the next turn that asks
+        return queue.enqueue_call(
+            transcribe,
+            args=(
+                file_id,
+                str(path.resolve()),
+                language,
+                str(self.settings.data_dir.resolve()),
+                self.settings.asr_model,
+            ),
+            job_id=jid,
+            timeout=int(self.settings.asr_timeout_s) + 60,
+            result_ttl=600,
+            failure_ttl=600,
+        )
+
+
+def _reason(job: Job) -> str:
+    """The failed job's own SpeechError message (plain words), else a generic one."""
+    result = job.latest_result()
+    text = (result.exc_string or "") if result is not None else ""
+    line = next((ln for ln in reversed(text.splitlines()) if "Error: " in ln), "")
+    return line.split("Error: ", 1)[1] if line else "transcription failed"

@@ -1,0 +1,101 @@
+"""Transcription runs in a real engine worker on the speech queue (never in the HTTP process), once each."""
+
+import pytest
+from rq import Queue, Worker
+from rq.job import Job
+from rq.serializers import JSONSerializer
+
+from engine.media import MediaInfo
+from engine.settings import EngineSettings
+from engine.speech import SpeechError, cache_path
+from engine.transcribe import SpeechJobs, job_id
+from tests import media as m
+from tests.processes import Service, wait_for
+
+pytest.importorskip("faster_whisper", reason="the `captions` extra is not installed")
+pytestmark = [pytest.mark.integration, pytest.mark.media]
+
+
+def fetch(redis_server, jid: str) -> Job:
+    return Job.fetch(jid, connection=redis_server.client(), serializer=JSONSerializer)
+
+
+@pytest.fixture
+def worker(redis_server, tmp_path):
+    env = {
+        "ENGINE_REDIS_URL": redis_server.url,
+        "ENGINE_DATA_DIR": str(tmp_path),
+        "ENGINE_ASR_MODEL": "tiny.en",
+        "ENGINE_LOG_LEVEL": "WARNING",
+    }
+    service = Service("engine.worker", env, tmp_path / "worker.log")
+    queue = Queue(EngineSettings().asr_queue, connection=redis_server.client())
+    try:
+        wait_for(lambda: Worker.count(queue=queue), 30, "the engine worker to listen")
+        yield service
+    finally:
+        service.stop()
+
+
+def test_a_turn_gets_words_from_the_worker_once_per_clip(redis_server, worker, tmp_path):
+    clip = m.make_speech_clip(tmp_path / "talk.mp4", "en", ["hello friends welcome back"], pause_s=0.5)
+    info = MediaInfo("talk", "talk.mp4", "talk.mp4", "video", "mp4", clip.stat().st_size, 3.0, 320, 180)
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    speech = SpeechJobs(settings, redis_server.client())
+
+    transcript = speech.transcript(info, "en")
+
+    assert "welcome back" in transcript.text.lower()
+    job = fetch(redis_server, job_id("talk", "tiny.en"))
+    assert job.get_status() == "finished" and job.get_meta()["progress"] == 100
+    assert cache_path(tmp_path, "talk", "tiny.en").is_file()
+    # asked again (another turn, another operation): the cache answers, no second job is queued
+    job.delete()
+    assert speech.transcript(info, "en") == transcript
+    queue = Queue(settings.asr_queue, connection=redis_server.client(), serializer=JSONSerializer)
+    assert queue.fetch_job(job_id("talk", "tiny.en")) is None
+
+
+def test_a_failed_transcription_is_a_clear_error_and_is_tried_again(redis_server, worker, tmp_path):
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 2000)  # an mp4 header and nothing else
+    info = MediaInfo(
+        "broken", "broken.mp4", "broken.mp4", "video", "mp4", broken.stat().st_size, 3.0, 320, 180
+    )
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    speech = SpeechJobs(settings, redis_server.client())
+    with pytest.raises(SpeechError):
+        speech.transcript(info)
+    first = Job.fetch(
+        job_id("broken", "tiny.en"), connection=redis_server.client(), serializer=JSONSerializer
+    )
+    assert first.get_status() == "failed"
+    with pytest.raises(SpeechError):
+        speech.transcript(info)  # a new job, not the old failure read back
+    second = Job.fetch(
+        job_id("broken", "tiny.en"), connection=redis_server.client(), serializer=JSONSerializer
+    )
+    assert second.enqueued_at != first.enqueued_at
+
+
+def test_pause_removal_falls_back_to_loudness_without_a_speech_worker(redis_server, tmp_path):
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    clip = m.make_speech_clip(tmp_path / "nobody.mp4", "en", ["hello there", "bye now"], pause_s=1.0)
+    calls: list[str] = []
+
+    def loudness(path):
+        calls.append(path.stem)
+        return [(0.0, 1.0)]
+
+    speech = SpeechJobs(settings, redis_server.client(), fallback=loudness)
+    assert speech.keep_spans(clip) == [(0.0, 1.0)] and calls == ["nobody"]
+    with pytest.raises(SpeechError, match="no engine worker"):
+        speech.transcript_of("nobody", clip)  # captions say so instead of waiting for nobody
+
+
+def test_pause_removal_uses_the_voice_when_a_worker_hears_it(redis_server, worker, tmp_path):
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    clip = m.make_speech_clip(tmp_path / "voice.mp4", "en", ["hello there", "bye now"], pause_s=1.2)
+    speech = SpeechJobs(settings, redis_server.client(), fallback=lambda path: pytest.fail("loudness used"))
+    keep = speech.keep_spans(clip)
+    assert len(keep) == 2 and keep[1][0] - keep[0][1] > 0.8  # the 1.2 s pause is cut to a breath
