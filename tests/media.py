@@ -146,7 +146,8 @@ def street_noise(seconds: float, rate: int = ESPEAK_RATE, seed: int = 7) -> np.n
     for start in rng.uniform(0, max(seconds - 0.4, 0.1), size=max(1, int(seconds / 6))):
         toot = (t >= start) & (t < start + 0.25)
         noise[toot] += 2.0 * (np.sin(2 * np.pi * 420 * t[toot]) + 0.5 * np.sin(2 * np.pi * 840 * t[toot]))
-    return noise / np.sqrt(np.mean(noise**2))
+    normalised: np.ndarray = noise / np.sqrt(np.mean(noise**2))
+    return normalised
 
 
 def mix_noise(speech_wav: Path, out_wav: Path, spans: Sequence[tuple[float, float]], snr_db: float) -> Path:

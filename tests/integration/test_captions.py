@@ -88,13 +88,18 @@ def test_burned_in_captions_read_back_by_ocr_match_the_speech(talk, tmp_path):
     tmp, info, transcript, _, _ = talk
     timeline = with_captions(Timeline().append_clip(info), CaptionSettings())
     srt_files: list[str] = []
+
+    def publish(name: str, text: str) -> str:
+        srt_files.append(text)
+        return f"http://x/{name}"
+
     outcome = caption_ops.apply(
         caption_ops.SendSrt(),
         timeline,
         {"talk": transcript},
         "en",
         script="as_spoken",
-        publish=lambda name, text: srt_files.append(text) or f"http://x/{name}",
+        publish=publish,
     )
     assert outcome.key == "edit.srt"
     cues = list(srt.parse(srt_files[0]))

@@ -1,6 +1,7 @@
 """Speech-aware pause removal on espeak-ng speech under street noise at 10 dB SNR, with the real model."""
 
 import itertools
+from collections.abc import Iterable
 
 import numpy as np
 import pytest
@@ -33,7 +34,7 @@ PHRASES = [
 BREATH_S = 0.4  # what may stay of a removed pause: the margins before and after the words
 
 
-def kept_inside(keep, start, end):
+def kept_inside(keep: Iterable[tuple[float, float]], start: float, end: float) -> float:
     return sum(max(0.0, min(b, end) - max(a, start)) for a, b in keep)
 
 

@@ -1,5 +1,7 @@
 """A variable-frame-rate phone clip stays in sync after cutting: the renderer writes constant frame rate."""
 
+from pathlib import Path
+
 import av
 import numpy as np
 import pytest
@@ -13,7 +15,7 @@ pytestmark = pytest.mark.media
 BEEPS = [20 / 30, 60 / 30, 110 / 30, 160 / 30]  # on frames the VFR pattern keeps (n % 10 not in 3..6)
 
 
-def make_vfr_clip(tmp_path):
+def make_vfr_clip(tmp_path: Path) -> Path:
     """Beeps with flashes at 30 fps, then 4 frames of every 10 dropped, timestamps kept: 1/30 s and 5/30 s
     between frames, as a phone writes when it slows down in low light."""
     cfr = m.make_sync_clip(tmp_path / "cfr.mp4", BEEPS, duration_s=6.0, fps=30)
@@ -24,7 +26,9 @@ def make_vfr_clip(tmp_path):
     )  # fmt: skip
     with av.open(str(vfr)) as container:
         stream = container.streams.video[0]
-        times = sorted(float(p.pts * stream.time_base) for p in container.demux(stream) if p.pts is not None)
+        base = stream.time_base
+        assert base is not None
+        times = sorted(float(p.pts * base) for p in container.demux(stream) if p.pts is not None)
     gaps = np.round(np.diff(times) * 30).astype(int)
     assert set(gaps.tolist()) == {1, 5}, "the source really has a variable frame rate"
     return vfr

@@ -98,7 +98,7 @@ def test_bold_style_highlights_each_word_in_turn_plain_style_does_not():
     bold = ass_text(cues, CaptionSettings(), 1080, 1920)
     events = [line for line in bold.splitlines() if line.startswith("Dialogue:")]
     assert len(events) == 4
-    highlighted = [re.search(r"\{\\c&H0000E6FF&\}(\w+)", e).group(1) for e in events]
+    highlighted = [m.group(1) for e in events if (m := re.search(r"\{\\c&H0000E6FF&\}(\w+)", e))]
     assert highlighted == ["hello", "friends", "welcome", "back"]
     plain = ass_text(cues, CaptionSettings(style="plain"), 1080, 1920)
     assert plain.count("Dialogue:") == 1 and "\\c&H0000E6FF&" not in plain

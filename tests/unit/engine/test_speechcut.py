@@ -1,11 +1,15 @@
 """Pause removal from voice activity and words, and filler finding: pure over made-up transcripts."""
 
+from collections.abc import Iterable
+
 from engine.operations.fillers import filler_spans
 from engine.speech import Segment, Transcript, Word
 from engine.speechcut import LEAD_S, TAIL_S, speech_keep_spans
 
 
-def transcript(speech, words=()):
+def transcript(
+    speech: Iterable[tuple[float, float]], words: Iterable[tuple[str, float, float]] = ()
+) -> Transcript:
     segment = Segment(0.0, 10.0, "en", tuple(Word(t, a, b) for t, a, b in words))
     return Transcript("en", 10.0, (segment,) if words else (), tuple(speech))
 
