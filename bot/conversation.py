@@ -14,6 +14,7 @@ from typing import Protocol
 from redis import Redis
 
 from bot import keyboards, keys
+from bot.channels import capabilities
 from bot.i18n import LANGS, translate
 from bot.intents import PlainCommand, command_intent, plain_command, route
 from bot.language import LanguageState, follow_language
@@ -149,7 +150,7 @@ class Conversation:
         lang, command = session.lang, typed or message.command or ""
         if command in ("start", "help"):
             key = "start.greeting" if command == "start" else "help.text"
-            limit_mb = self._download_limit() // MB
+            limit_mb = self._download_limit(message) // MB
             return Decision([Reply(translate(lang, key, name=message.user_name or "", limit_mb=limit_mb))])
         if command == "new":
             self.sessions.start_over(message.chat.key)
@@ -281,7 +282,7 @@ class Conversation:
         return self._queue(message, session, answer.choice)
 
     def _media(self, message: IncomingMessage, session: Session, media: MediaRef) -> Decision:
-        if (refusal := self._refuse_media(session, media)) is not None:
+        if (refusal := self._refuse_media(message, session, media)) is not None:
             return refusal
         if media.media_group_id is not None:
             # An album arrives as one update per file: gather them into a single upload.
@@ -300,14 +301,15 @@ class Conversation:
                 return Decision(edit.replies, [upload, *edit.requests])
         return self._ack(upload)
 
-    def _refuse_media(self, session: Session, media: MediaRef) -> Decision | None:
+    def _refuse_media(self, message: IncomingMessage, session: Session, media: MediaRef) -> Decision | None:
         lang = session.lang
         if not _is_accepted(media):
             return Decision([Reply(translate(lang, "upload.unsupported"))])
-        limit = self._download_limit()
+        channel = capabilities(message.chat.channel, self.settings)
+        limit = channel.download_limit_bytes
         if media.file_size is not None and media.file_size > limit:
             size_mb = round(media.file_size / MB)
-            text = translate(lang, "upload.too_big_for_telegram", size_mb=size_mb, limit_mb=limit // MB)
+            text = translate(lang, channel.too_big_key, size_mb=size_mb, limit_mb=limit // MB)
             return Decision([Reply(text)])
         if media.file_size is not None and media.file_size > self.settings.nemo_upload_max_bytes:
             return Decision([Reply(translate(lang, "upload.backend_too_large"))])
@@ -395,10 +397,8 @@ class Conversation:
             return Decision([Reply(translate(lang, "cancel.nothing"))])
         return Decision([Reply(translate(lang, "cancel.done", count=cancelled))])
 
-    def _download_limit(self) -> int:
-        if self.settings.telegram_local_mode:
-            return self.settings.telegram_local_file_limit_bytes
-        return self.settings.telegram_download_limit_bytes
+    def _download_limit(self, message: IncomingMessage) -> int:
+        return capabilities(message.chat.channel, self.settings).download_limit_bytes
 
 
 def _as_kind(intent: str) -> RequestKind:

@@ -94,3 +94,27 @@ def admin_status_key(chat_key: str, user_id: int) -> str:
     """`1`/`0`: whether a group member is an admin, as Telegram said lately (TTL `ADMIN_STATUS_CACHE_S`;
     rewritten at once by `chat_member` updates). Shared by every process, so a demotion counts everywhere."""
     return f"{PREFIX}:admin:{chat_key}:{user_id}"
+
+
+WHATSAPP_WINDOW_S = DAY
+STATUS_TTL_S = 7 * DAY
+
+
+def whatsapp_window_key(wa_id: int) -> str:
+    """When the user last wrote: present while WhatsApp's 24-hour customer-service window is open."""
+    return f"{PREFIX}:wa:window:{wa_id}"
+
+
+def whatsapp_status_key(wamid: str) -> str:
+    """Hash: the latest delivery status Meta reported for a message we sent (and its error code)."""
+    return f"{PREFIX}:wa:status:{wamid}"
+
+
+def whatsapp_read_key(wamid: str) -> str:
+    """Marker that a user's message got its read receipt and typing indicator (sent once)."""
+    return f"{PREFIX}:wa:read:{wamid}"
+
+
+def deferred_deliveries_key(chat_key: str) -> str:
+    """Set of renders that could not be delivered while the chat was closed; sent when the user writes."""
+    return f"{PREFIX}:deferred:{chat_key}"

@@ -11,7 +11,10 @@ import logging
 import re
 from collections.abc import Iterable
 
-_TOKEN_PATTERNS = re.compile(r"\d{6,}:[A-Za-z0-9_-]{30,}|nmv_[a-z]+_[A-Za-z0-9_-]+|clm_[A-Za-z0-9_-]+")
+# Bot API tokens, NemoVideo tokens and claim codes, and Meta access tokens (which start with "EAA").
+_TOKEN_PATTERNS = re.compile(
+    r"\d{6,}:[A-Za-z0-9_-]{30,}|nmv_[a-z]+_[A-Za-z0-9_-]+|clm_[A-Za-z0-9_-]+|\bEAA[A-Za-z0-9]{20,}"
+)
 MASK = "***"
 
 

@@ -18,7 +18,7 @@ Intent = Literal["export", "credits", "status", "upload", "edit"]
 MediaKind = Literal[
     "video", "document", "video_note", "animation", "audio", "photo", "voice", "sticker", "other"
 ]
-Channel = Literal["telegram", "console"]
+Channel = Literal["telegram", "console", "whatsapp"]
 
 
 class Record(BaseModel):

@@ -5,7 +5,9 @@ A channel (Telegram today, the playground's console, WhatsApp next) implements `
 
     SendError
      ├── ChatUnavailableError   the user blocked the bot, or the chat is gone: stop talking to it
+     │    └── WindowClosedError  only templates may go out now (WhatsApp's 24-hour window): wait for the user
      ├── FileTooBigError        a file over the channel's limit (download or upload)
+     ├── MediaRejectedError     the channel refused a file we sent (WhatsApp 131053): send the link instead
      └── AmbiguousSendError     no answer after the request was written: the chat may have it
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from bot.models import ChatRef, MediaRef
 
@@ -28,8 +30,16 @@ class ChatUnavailableError(SendError):
     """The bot was blocked or removed: retrying would only annoy the channel."""
 
 
+class WindowClosedError(ChatUnavailableError):
+    """The channel takes no free-form message now; the chat is reachable again when the user writes."""
+
+
 class FileTooBigError(SendError):
     """The channel refuses a file of this size."""
+
+
+class MediaRejectedError(SendError):
+    """The channel refused a file's format or size after it was offered: another form may still go."""
 
 
 class AmbiguousSendError(SendError):
@@ -92,4 +102,13 @@ class Outbox(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+        ...
+
+
+@runtime_checkable
+class ReadyNotices(Protocol):
+    """A channel that can tell a user, outside its messaging window, that a video is ready."""
+
+    def send_ready_notice(self, chat: ChatRef, url: str) -> bool:
+        """Send the approved "your video is ready" notice with `url`; False when none is configured."""
         ...

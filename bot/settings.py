@@ -46,6 +46,28 @@ class Settings(BaseSettings):
     telegram_webhook_path: str = "/telegram/webhook"
     telegram_webhook_secret: SecretStr | None = None
 
+    # --- WhatsApp Business Cloud API (fixed names) -------------------------------------------
+    whatsapp_access_token: SecretStr = SecretStr("")
+    whatsapp_phone_number_id: str = ""
+    whatsapp_app_secret: SecretStr = SecretStr("")
+    whatsapp_verify_token: SecretStr = SecretStr("")
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v23.0"
+    whatsapp_listen_host: str = "0.0.0.0"
+    whatsapp_listen_port: int = 8080
+    whatsapp_webhook_path: str = "/whatsapp/webhook"
+    whatsapp_video_limit_mb: int = 16
+    whatsapp_document_limit_mb: int = 100
+    whatsapp_ready_template: str | None = None
+    whatsapp_template_language: str | None = None
+    # --- WhatsApp: pacing and delivery -------------------------------------------------------
+    whatsapp_per_user_interval_s: float = 6.0
+    whatsapp_per_user_burst: int = 3
+    whatsapp_global_per_s: int = 80
+    whatsapp_progress_interval_s: float = 30.0
+    whatsapp_webhook_max_bytes: int = 3 * MB
+    whatsapp_min_video_kbps: int = 300
+    whatsapp_request_timeout_s: float = 60.0
+
     # --- NemoVideo client --------------------------------------------------------------------
     nemo_topup_url: str | None = None
     nemo_skill_source: str = "nemo-telegram-bot"
@@ -92,6 +114,10 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """The configured secret values, for the log redactor."""
         values = [self.telegram_bot_token.get_secret_value()]
+        values += [
+            s.get_secret_value()
+            for s in (self.whatsapp_access_token, self.whatsapp_app_secret, self.whatsapp_verify_token)
+        ]
         for secret in (self.nemo_token, self.telegram_webhook_secret):
             if secret is not None:
                 values.append(secret.get_secret_value())

@@ -12,6 +12,7 @@ import logging
 import time
 
 from bot import keyboards
+from bot.channels import capabilities
 from bot.i18n import translate
 from bot.models import Request
 from bot.outbox import ChatUnavailableError, FileTooBigError, Keyboard, Outbox, SendError
@@ -41,6 +42,7 @@ class Chat:
         # while a job runs must not get a progress message half in one language and half in another.
         self.lang = request.lang
         self.outbox: Outbox = ctx.outbox(request.chat.channel)
+        self.channel = capabilities(request.chat.channel, ctx.settings)
 
     def t(self, key: str, **variables: str | int | float) -> str:
         """A message in the user's language."""
@@ -58,7 +60,8 @@ class Chat:
         """Show `text` in the request's progress message (edited in place; sent if there is none).
 
         A `passing` stage (render percent, "still working") is skipped when the message was edited less
-        than `PROGRESS_EDIT_INTERVAL_S` ago: a progress bar is not worth a flood-control ban.
+        than the channel's progress interval ago (`PROGRESS_EDIT_INTERVAL_S` on Telegram): a progress bar is
+        not worth a flood-control ban, and on WhatsApp, which cannot edit, each stage is a new message.
         """
         if self.request.chat.is_group:
             # Every stage keeps saying whose request it is, as the group's acknowledgement did.
@@ -67,7 +70,7 @@ class Chat:
         if requests.get(rid, "progress_text") == text:
             return
         last_edit = float(requests.get(rid, "progress_at") or 0)
-        if passing and time.time() - last_edit < self.ctx.settings.progress_edit_interval_s:
+        if passing and time.time() - last_edit < self.channel.progress_interval_s:
             return
         message_id = self._progress_message_id()
         try:
@@ -106,9 +109,9 @@ class Chat:
         elif isinstance(exc, FileTooLargeError):
             self.progress(self.t("upload.backend_too_large"))
         elif isinstance(exc, FileTooBigError):
-            limit_mb = self.ctx.settings.telegram_download_limit_bytes // (1024 * 1024)
+            limit_mb = self.channel.download_limit_bytes // (1024 * 1024)
             size = max((m.file_size or 0 for m in self.request.media), default=0) // (1024 * 1024)
-            self.progress(self.t("upload.too_big_for_telegram", size_mb=size, limit_mb=limit_mb))
+            self.progress(self.t(self.channel.too_big_key, size_mb=size, limit_mb=limit_mb))
         elif isinstance(exc, RateLimitedError):
             self.progress(self.t("rate.limited"))
         else:

@@ -7,6 +7,7 @@ builds one `Context` at start-up (`init`), and work horses forked from it inheri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from redis import Redis
@@ -58,17 +59,36 @@ class Context:
 
 
 def open_outbox(channel: Channel, settings: Settings, redis: Redis) -> Outbox:
-    """A channel's outbox: Telegram's Bot API, or the playground's console."""
-    if channel == "console":
-        from bot.console import ConsoleOutbox
+    """A channel's outbox: Telegram's Bot API, WhatsApp's Cloud API, or the playground's console."""
+    return _OUTBOXES[channel](settings, redis)
 
-        console: Outbox = ConsoleOutbox(redis, settings)
-        return console
+
+def _console_outbox(settings: Settings, redis: Redis) -> Outbox:
+    from bot.console import ConsoleOutbox
+
+    return ConsoleOutbox(redis, settings)
+
+
+def _telegram_outbox(settings: Settings, redis: Redis) -> Outbox:
     from bot.ratelimit import RateLimiter
     from bot.telegram.sender import TelegramOutbox
 
-    limiter = RateLimiter.from_settings(redis, settings)
-    return TelegramOutbox(settings, limiter)
+    return TelegramOutbox(settings, RateLimiter.from_settings(redis, settings))
+
+
+def _whatsapp_outbox(settings: Settings, redis: Redis) -> Outbox:
+    from bot.ratelimit import RateLimiter
+    from bot.whatsapp.sender import WhatsAppOutbox
+
+    return WhatsAppOutbox(settings, redis, RateLimiter.from_settings(redis, settings))
+
+
+# The channel registry: a chat's channel names the outbox its jobs answer through.
+_OUTBOXES: dict[Channel, Callable[[Settings, Redis], Outbox]] = {
+    "console": _console_outbox,
+    "telegram": _telegram_outbox,
+    "whatsapp": _whatsapp_outbox,
+}
 
 
 _current: Context | None = None

@@ -111,9 +111,13 @@ def schedule_render_poll(redis: Redis, settings: Settings, render_id: str, attem
     return job_id
 
 
-def enqueue_delivery(redis: Redis, settings: Settings, render_id: str) -> str:
-    """Send a finished render to its chat; the deterministic id makes a second delivery job impossible."""
-    job_id = f"deliver-{render_id}"
+def enqueue_delivery(redis: Redis, settings: Settings, render_id: str, after: str | None = None) -> str:
+    """Send a finished render to its chat; the deterministic id makes a second delivery job impossible.
+
+    `after` names the user's message that reopened a closed chat (WhatsApp's window): one more attempt
+    per such message, still guarded by the delivered marker.
+    """
+    job_id = f"deliver-{render_id}" if after is None else f"deliver-{render_id}-after-{after}"
     if Job.exists(job_id, connection=redis):
         return job_id
     queue(redis, MEDIA).enqueue(

@@ -141,3 +141,11 @@ button-confirm_upload = Send a video
 button-its_edit = It's an edit
 retry-how = To try again, press "Retry" under the message that failed.
 confirm-not_yours = Only the person who wrote that message, or a group admin, can answer this.
+
+## WhatsApp
+upload-too_big_for_whatsapp = This file is over the { $limit_mb } MB WhatsApp lets me receive. Send me a link to it instead (Google Drive, Dropbox or any direct https link).
+delivery-caption_reencoded = Your edited video is ready 🎬 I made it a little lighter so it fits WhatsApp's { $limit_mb } MB limit for videos.
+delivery-caption_document = Your edited video is ready 🎬 At { $size_mb } MB it is over WhatsApp's { $limit_mb } MB limit for videos, so it comes as a file: tap it to download and play.
+whatsapp-link_line = { $label }: { $url }
+whatsapp-options = What next?
+button-choose = Choose

@@ -138,3 +138,11 @@ retry-how = Dobara try karne ke liye, jo message fail hua uske neeche "Phir se t
 retry-unavailable = Ise ab dobara nahi chala sakte: sirf wahi request, jo fail hui ho, ek baar dobara chalti hai.
 retry-not_yours = Ise sirf wahi dobara chala sakte hain jinhone kaha tha, ya koi group admin.
 confirm-not_yours = Iska jawab sirf wahi de sakte hain jinhone wo message likha tha, ya koi group admin.
+
+## WhatsApp
+upload-too_big_for_whatsapp = Yeh file WhatsApp ki { $limit_mb } MB ki limit se badi hai, isliye mujh tak nahi pahunch sakti. Iski jagah iska link bhej do (Google Drive, Dropbox ya koi bhi seedha https link).
+delivery-caption_reencoded = Aapka edit kiya hua video ready hai 🎬 WhatsApp par video { $limit_mb } MB tak hi ja sakte hain, isliye maine ise thoda halka kar diya hai.
+delivery-caption_document = Aapka edit kiya hua video ready hai 🎬 Yeh { $size_mb } MB ka hai, jo WhatsApp par video ki { $limit_mb } MB ki limit se zyada hai, isliye yeh file ki tarah aaya hai: download karke chalane ke liye is par tap karo.
+whatsapp-link_line = { $label }: { $url }
+whatsapp-options = Aage kya karein?
+button-choose = Chuno

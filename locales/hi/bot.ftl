@@ -138,3 +138,11 @@ button-confirm_upload = वीडियो भेजें
 button-its_edit = यह एडिट है
 retry-how = दोबारा कोशिश के लिए, जो मैसेज फ़ेल हुआ उसके नीचे "फिर से कोशिश" दबाइए।
 confirm-not_yours = इसका जवाब सिर्फ़ वही दे सकते हैं जिन्होंने वह मैसेज लिखा था, या कोई ग्रुप एडमिन।
+
+## WhatsApp
+upload-too_big_for_whatsapp = यह फ़ाइल WhatsApp की { $limit_mb } MB की सीमा से बड़ी है, इसलिए मुझ तक नहीं पहुँच सकती। इसकी जगह इसका लिंक भेज दीजिए (Google Drive, Dropbox या कोई भी सीधा https लिंक)।
+delivery-caption_reencoded = आपका एडिट किया हुआ वीडियो तैयार है 🎬 WhatsApp पर वीडियो { $limit_mb } MB तक ही जा सकते हैं, इसलिए मैंने इसे थोड़ा हल्का कर दिया है।
+delivery-caption_document = आपका एडिट किया हुआ वीडियो तैयार है 🎬 यह { $size_mb } MB का है, जो WhatsApp पर वीडियो की { $limit_mb } MB की सीमा से ज़्यादा है, इसलिए यह फ़ाइल के रूप में आया है: डाउनलोड करके चलाने के लिए इस पर टैप कीजिए।
+whatsapp-link_line = { $label }: { $url }
+whatsapp-options = आगे क्या करें?
+button-choose = चुनिए

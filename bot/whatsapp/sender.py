@@ -1,0 +1,243 @@
+"""The one outgoing path to WhatsApp, used by the webhook process and by every worker.
+
+Synchronous httpx against the Cloud API, so RQ jobs call it directly. Every message is booked with the
+shared Redis limiter first (per number and per user, the pacing Meta answers with 131056 when broken); a
+131056 or 130429 that still comes is backed off and retried a few times. WhatsApp cannot edit a message,
+so an "edit" is a new message. The access token travels only in the Authorization header: no URL, log
+line or exception raised here contains it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from redis import Redis
+
+from bot import keys
+from bot.i18n import translate
+from bot.models import ChatRef, MediaRef
+from bot.outbox import (
+    AmbiguousSendError,
+    ChatAction,
+    FileTooBigError,
+    Keyboard,
+    SendError,
+    VideoFile,
+    WindowClosedError,
+)
+from bot.ratelimit import Rate, RateLimiter
+from bot.sessions import SessionStore
+from bot.settings import Settings
+from bot.whatsapp import markup
+from bot.whatsapp.errors import PacedError, error_from_response
+
+log = logging.getLogger(__name__)
+MB = 1024 * 1024
+_MAX_PACED_RETRIES = 3
+_RATE_WAIT_S = 300.0
+# Failures before the request was written: nothing reached Meta, so a retry is safe.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def message_number(wamid: str) -> int:
+    """A stable integer for a wamid (the core names messages by int; WhatsApp never edits them)."""
+    return int.from_bytes(hashlib.blake2b(wamid.encode(), digest_size=7).digest(), "big")
+
+
+class WhatsAppOutbox:
+    """`Outbox` over the WhatsApp Business Cloud API."""
+
+    def __init__(
+        self, settings: Settings, redis: Redis, limiter: RateLimiter, client: httpx.Client | None = None
+    ) -> None:
+        self.settings = settings
+        self.redis = redis
+        self.limiter = limiter
+        self.sessions = SessionStore(redis)
+        self._base = settings.whatsapp_api_base_url.rstrip("/")
+        self._phone = settings.whatsapp_phone_number_id
+        token = settings.whatsapp_access_token.get_secret_value()
+        self._http = client or httpx.Client(
+            timeout=settings.whatsapp_request_timeout_s, headers={"Authorization": f"Bearer {token}"}
+        )
+        self._user_interval_ms = round(settings.whatsapp_per_user_interval_s * 1000)
+        self._global_interval_ms = max(1, round(1000 / settings.whatsapp_global_per_s))
+
+    # --- Outbox ---------------------------------------------------------------------------------
+    def send_text(self, chat: ChatRef, text: str, keyboard: Keyboard = ()) -> int:
+        choices, links = markup.choices_and_links(keyboard)
+        lang = self.sessions.load(chat.key).lang
+        if choices and links:
+            # Reply buttons and a link cannot share a message: the links go into the text.
+            lines = [translate(lang, "whatsapp.link_line", label=b.label, url=b.url or "") for b in links]
+            text, links = "\n\n".join([text, *lines]), []
+        if not choices and not links:
+            return self._send(chat, markup.text_body(text))
+        if len(text) > markup.MAX_BODY:
+            # A message with buttons has at most 1024 characters: the whole text first, then the buttons.
+            self._send(chat, markup.text_body(text))
+            text = translate(lang, "whatsapp.options")
+        body = markup.interactive_body(text, choices, links, translate(lang, "button.choose"))
+        return self._send(chat, body)
+
+    def edit_text(self, chat: ChatRef, message_id: int, text: str, keyboard: Keyboard = ()) -> int:
+        """WhatsApp cannot edit: the new stage is a new message (the caller keeps such stages few)."""
+        return self.send_text(chat, text, keyboard)
+
+    def send_video(self, chat: ChatRef, video: VideoFile, caption: str, keyboard: Keyboard = ()) -> int:
+        """Inline when it fits WhatsApp's video limit, else as a document (keyboards: see the README)."""
+        size = video.path.stat().st_size
+        as_video = size <= self.settings.whatsapp_video_limit_mb * MB
+        if not as_video and size > self.settings.whatsapp_document_limit_mb * MB:
+            raise FileTooBigError(f"{size} bytes over the document limit")
+        self._check_window(chat)
+        media_id = self._upload(video.path)
+        part: dict[str, Any] = {"id": media_id, "caption": markup.clip(caption, markup.MAX_BODY)}
+        if as_video:
+            return self._send(chat, {"type": "video", "video": part})
+        return self._send(chat, {"type": "document", "document": part | {"filename": "video.mp4"}})
+
+    def send_action(self, chat: ChatRef, action: ChatAction) -> None:
+        """WhatsApp shows "typing…" only with a read receipt (see `mark_read`), never on its own."""
+
+    def fetch_media(self, media: MediaRef, dest: Path) -> Path:
+        """Look the media id up (a URL valid for minutes), check its size, stream it to `dest`."""
+        info = self._get_json(f"{self._base}/{media.file_id}", "media lookup")
+        size = int(info.get("file_size") or 0)
+        limit = self.settings.whatsapp_document_limit_mb * MB
+        if size > limit or size > self.settings.nemo_upload_max_bytes:
+            raise FileTooBigError(f"{size} bytes over the download limit")
+        url = str(info.get("url") or "")
+        if not url.startswith(("https://", "http://")):
+            raise SendError("media lookup without a download URL")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        written = 0
+        try:
+            with self._http.stream("GET", url) as response, dest.open("wb") as out:
+                if response.status_code != 200:
+                    raise SendError(f"media download failed with HTTP {response.status_code}")
+                for chunk in response.iter_bytes(MB):
+                    written += len(chunk)
+                    if written > limit:  # the lookup's size is Meta's word; the bytes are checked too
+                        raise FileTooBigError("download over the limit")
+                    out.write(chunk)
+        except httpx.HTTPError as exc:
+            raise SendError(f"media download failed: {type(exc).__name__}") from None
+        return dest
+
+    def upload_limit(self) -> int:
+        return self.settings.whatsapp_document_limit_mb * MB
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- WhatsApp only --------------------------------------------------------------------------
+    def mark_read(self, wamid: str) -> None:
+        """Blue ticks and "typing…" on the user's message, once; a courtesy that never fails a request."""
+        if not self.redis.set(keys.whatsapp_read_key(wamid), 1, nx=True, ex=keys.STATUS_TTL_S):
+            return
+        body = {
+            "messaging_product": "whatsapp",
+            "status": "read",
+            "message_id": wamid,
+            "typing_indicator": {"type": "text"},
+        }
+        try:
+            self._post(f"{self._base}/{self._phone}/messages", "read receipt", json=body)
+        except SendError as exc:
+            log.info("read receipt not sent: %s", exc)
+
+    def send_ready_notice(self, chat: ChatRef, url: str) -> bool:
+        """The approved template with the download link, allowed outside the 24-hour window."""
+        name = self.settings.whatsapp_ready_template
+        if not name:
+            return False
+        language = self.settings.whatsapp_template_language or self.sessions.load(chat.key).lang
+        template = {
+            "name": name,
+            "language": {"code": language},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": url}]}],
+        }
+        self._send(chat, {"type": "template", "template": template}, template=True)
+        return True
+
+    # --- calls ----------------------------------------------------------------------------------
+    def _check_window(self, chat: ChatRef) -> None:
+        if not self.redis.exists(keys.whatsapp_window_key(chat.chat_id)):
+            raise WindowClosedError("the 24-hour window is closed")
+
+    def _send(self, chat: ChatRef, content: dict[str, Any], template: bool = False) -> int:
+        """One message: window checked, booked with the shared limiter, paced errors backed off."""
+        if not template:
+            self._check_window(chat)
+        body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": str(chat.chat_id)}
+        rates = [
+            Rate("wa:number", self._global_interval_ms),
+            Rate(f"wa:user:{chat.chat_id}", self._user_interval_ms, self.settings.whatsapp_per_user_burst),
+        ]
+        for attempt in range(1, _MAX_PACED_RETRIES + 1):
+            self._acquire(rates)
+            try:
+                result = self._post(
+                    f"{self._base}/{self._phone}/messages", content["type"], json=body | content
+                )
+            except PacedError as paced:
+                if attempt == _MAX_PACED_RETRIES:
+                    break
+                log.warning("WhatsApp pacing (%d): waiting %.1f s", paced.code, paced.retry_after_s)
+                time.sleep(paced.retry_after_s)
+                continue
+            messages = result.get("messages") or [{}]
+            return message_number(str(messages[0].get("id", "")))
+        raise SendError(f"{content['type']}: still rate limited after {_MAX_PACED_RETRIES} tries")
+
+    def _acquire(self, rates: list[Rate]) -> None:
+        deadline = time.monotonic() + _RATE_WAIT_S
+        while (wait := self.limiter.try_acquire(rates)) > 0:
+            if time.monotonic() + wait > deadline:
+                raise SendError("rate limiter: no slot in time")
+            time.sleep(wait)
+
+    def _upload(self, path: Path) -> str:
+        with path.open("rb") as data:
+            result = self._post(
+                f"{self._base}/{self._phone}/media",
+                "media upload",
+                data={"messaging_product": "whatsapp", "type": "video/mp4"},
+                files={"file": (path.name, data, "video/mp4")},
+                timeout=self.settings.nemo_upload_timeout_s,
+            )
+        return str(result["id"])
+
+    def _get_json(self, url: str, what: str) -> dict[str, Any]:
+        try:
+            response = self._http.get(url)
+        except httpx.HTTPError as exc:
+            raise SendError(f"{what}: {type(exc).__name__}") from None
+        return self._result(what, response)
+
+    def _post(self, url: str, what: str, timeout: float | None = None, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response = self._http.post(url, timeout=timeout or httpx.USE_CLIENT_DEFAULT, **kwargs)
+        except _NOT_SENT as exc:
+            raise SendError(f"{what}: {type(exc).__name__}") from None
+        except httpx.HTTPError as exc:
+            # The request was written and no answer came: Meta may have sent the message.
+            raise AmbiguousSendError(f"{what}: {type(exc).__name__}") from None
+        return self._result(what, response)
+
+    def _result(self, what: str, response: httpx.Response) -> dict[str, Any]:
+        try:
+            body = response.json()
+        except ValueError:
+            raise SendError(f"{what}: HTTP {response.status_code} without JSON") from None
+        if response.status_code == 200 and isinstance(body, dict) and "error" not in body:
+            return body
+        raise error_from_response(
+            what, response.status_code, body, self.settings.whatsapp_per_user_interval_s
+        )

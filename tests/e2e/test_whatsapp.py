@@ -1,0 +1,239 @@
+"""WhatsApp end to end: `python -m bot.whatsapp` and `python -m worker` as real processes, with a real
+redis-server, the fake Cloud API and the NemoVideo double on loopback."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from bot import keyboards
+from bot.i18n import translate
+from tests.e2e.conftest import Product
+from tests.e2e.whatsapp_chat import PAIR_INTERVAL_S, WhatsAppChat, is_media, start_whatsapp
+from tests.fakes.nemo_double import NemoDouble
+from tests.fakes.whatsapp import FakeWhatsApp
+from tests.processes import wait_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
+USER = "919812345001"
+CLIP = "video.mp4"  # WhatsApp video messages carry no file name
+
+
+@pytest.fixture
+def fake_whatsapp() -> Iterator[FakeWhatsApp]:
+    with FakeWhatsApp(pair_interval_s=PAIR_INTERVAL_S, templates=("video_ready",)) as fake:
+        yield fake
+
+
+def test_an_english_session_from_video_to_delivered_mp4(
+    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
+):
+    nemo_double.config.render_polls = 1
+    url = start_whatsapp(product, fake_whatsapp)
+    # Meta's subscription handshake: the challenge back for the right token, 403 for any other.
+    params = {"hub.mode": "subscribe", "hub.challenge": "1158201444", "hub.verify_token": "fake-verify-token"}
+    assert httpx.get(url, params=params).text == "1158201444"
+    assert httpx.get(url, params=params | {"hub.verify_token": "guess"}).status_code == 403
+
+    chat = WhatsAppChat(fake_whatsapp, USER)
+    ack = chat.upload(phone_clip, translate("en", "upload.done", name=CLIP, duration=3))
+    # The first acknowledgement came with blue ticks and "typing…" on the user's message.
+    assert len(fake_whatsapp.read) >= 1
+    assert any(m.text == translate("en", "ack.upload") for m in chat.messages())
+    assert ack.type in ("text", "interactive")
+
+    changed = chat.ask(
+        "trim the silences and add background music", lambda m: keyboards.EXPORT in m.button_ids
+    )
+    assert changed.type == "interactive" and changed.text.startswith("Done:")
+    # The web editor's link cannot share a message with reply buttons: it is in the text.
+    assert "https://web.nemo.test/workspace/claim?ct=clm_" in changed.text
+    assert all(len(title) <= 20 for _, title in changed.buttons)
+
+    video = chat.press(changed, keyboards.EXPORT, is_media("video"))
+    assert video.media is not None
+    assert hashlib.sha256(video.media.data).hexdigest() == nemo_double.output.sha256
+    assert video.caption == translate("en", "delivery.caption")
+    chat.wait(lambda m: m.text == translate("en", "progress.sent"))
+    assert [m.type for m in chat.messages()].count("video") == 1
+    # Statuses came back for what we sent; none of them became a message to answer.
+    assert 200 in fake_whatsapp.webhook_answers
+    assert nemo_double.turn_messages == ["trim the silences and add background music"]
+    logs = product.logs()
+    assert fake_whatsapp.token not in logs and fake_whatsapp.app_secret not in logs
+
+
+@pytest.mark.parametrize(
+    ("first", "instruction", "export"),
+    [
+        ("नमस्ते", "बैकग्राउंड में गाना लगाओ", "वीडियो भेजो"),
+        ("bhai mera video edit karna hai", "silence hata do aur music daalo", "export karo"),
+    ],
+    ids=["devanagari", "hinglish"],
+)
+def test_a_hindi_session_is_answered_in_hindi_to_the_delivered_mp4(
+    product: Product,
+    fake_whatsapp: FakeWhatsApp,
+    nemo_double: NemoDouble,
+    phone_clip: Path,
+    first: str,
+    instruction: str,
+    export: str,
+):
+    nemo_double.config.render_polls = 1
+    nemo_double.queue_turns("silent")
+    start_whatsapp(product, fake_whatsapp)
+    chat = WhatsAppChat(fake_whatsapp, USER)
+
+    chat.ask(first, translate("hi", "turn.need_video"))
+    chat.upload(phone_clip, translate("hi", "upload.done", name=CLIP, duration=3))
+    changed = chat.ask(instruction, translate("hi", "turn.changed").split(":")[0])
+    titles = [title for _, title in changed.buttons]
+    assert titles == [translate("hi", "button.export")[:20], translate("hi", "button.timeline")[:20]]
+    video = chat.ask(export, is_media("video"))
+    assert video.caption == translate("hi", "delivery.caption")
+    assert nemo_double.turn_messages == [instruction]
+    assert next(iter(nemo_double.sessions.values())).language == "hi"
+
+
+def test_duplicate_and_unsigned_webhooks_change_nothing(
+    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
+):
+    nemo_double.queue_turns("silent")
+    url = start_whatsapp(product, fake_whatsapp)
+    chat = WhatsAppChat(fake_whatsapp, USER)
+    chat.upload(phone_clip, translate("en", "upload.done", name=CLIP, duration=3))
+
+    # Unsigned, and signed with another secret: refused before parsing, nothing reaches the editor.
+    assert fake_whatsapp.send_text(USER, "add music", signature=None)
+    assert fake_whatsapp.send_text(USER, "add music", signature="sha256=" + "0" * 64)
+    assert fake_whatsapp.webhook_answers[-2:] == [403, 403]
+    assert httpx.post(url, content=b"x" * 4_000_000).status_code == 413
+
+    # Meta delivers the same message twice (and later once more): one turn, one answer.
+    wamid = fake_whatsapp.send_text(USER, "remove the silences", duplicate=True)
+    chat.wait(lambda m: m.text.startswith(translate("en", "turn.changed").split(":")[0]))
+    fake_whatsapp.send_text(USER, "remove the silences", wamid=wamid)
+    done = chat.wait(lambda m: m.text == translate("en", "progress.done"))
+    after = chat.messages().index(done) + 1
+    chat.ask("status", lambda m: m.text.startswith(translate("en", "status.header", count=1)[:8]))
+    assert nemo_double.turn_messages == ["remove the silences"]
+    assert not any("add music" in m.text for m in chat.messages())
+    assert [m.text for m in chat.messages()[after:]].count(translate("en", "progress.done")) == 0
+
+
+def test_a_render_over_16_mb_is_re_encoded_to_fit_as_a_phone_plays_it(
+    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
+):
+    nemo_double.config.render_polls = 1
+    nemo_double.queue_turns("silent")
+    nemo_double.use_large_output()
+    assert nemo_double.output.size > 16 * 1024 * 1024
+    start_whatsapp(product, fake_whatsapp)
+    chat = WhatsAppChat(fake_whatsapp, USER)
+    chat.upload(phone_clip, translate("en", "upload.done", name=CLIP, duration=3))
+    chat.ask("add music", translate("en", "turn.changed").split(":")[0])
+
+    video = chat.ask("export", is_media("video"))
+    assert video.media is not None and len(video.media.data) <= 16 * 1024 * 1024
+    assert (video.media.video_codec, video.media.audio_codec) == ("h264", "aac")
+    assert video.media.profile == "Main" and not video.media.has_b_frames
+    assert video.caption == translate("en", "delivery.caption_reencoded", limit_mb=16)
+
+
+def test_a_render_too_big_to_re_encode_well_comes_as_a_document(
+    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
+):
+    nemo_double.config.render_polls = 1
+    nemo_double.queue_turns("silent")
+    nemo_double.use_large_output()
+    # A floor above what 16 MB allows for this clip: re-encoding would look bad, so it is not tried.
+    start_whatsapp(product, fake_whatsapp, WHATSAPP_MIN_VIDEO_KBPS="100000")
+    chat = WhatsAppChat(fake_whatsapp, USER)
+    chat.upload(phone_clip, translate("en", "upload.done", name=CLIP, duration=3))
+    chat.ask("add music", translate("en", "turn.changed").split(":")[0])
+
+    document = chat.ask("export", is_media("document"))
+    assert document.media is not None
+    assert hashlib.sha256(document.media.data).hexdigest() == nemo_double.output.sha256
+    size_mb = round(nemo_double.output.size / 1024 / 1024)
+    assert document.caption == translate("en", "delivery.caption_document", limit_mb=16, size_mb=size_mb)
+    assert not any(m.type == "video" for m in chat.messages())
+
+
+def _export_while_the_window_closes(chat: WhatsAppChat, fake: FakeWhatsApp, nemo: NemoDouble) -> None:
+    """Export; the render finishes only after 24 hours have passed since the user's last message."""
+    chat.wait(lambda m: m.text == translate("en", "progress.done"))
+    nemo.config.render_polls = 10_000
+    fake.send_text(USER, "export")
+    wait_for(lambda: nemo.calls("render_poll"), 30, "the render to be followed")
+    fake.close_window(USER)
+    nemo.config.render_polls = 1  # the next poll finds it done
+
+
+def test_a_render_finishing_after_the_window_closed_goes_out_as_the_template(
+    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
+):
+    nemo_double.queue_turns("silent")
+    start_whatsapp(product, fake_whatsapp, WHATSAPP_READY_TEMPLATE="video_ready")
+    chat = WhatsAppChat(fake_whatsapp, USER)
+    chat.upload(phone_clip, translate("en", "upload.done", name=CLIP, duration=3))
+    chat.ask("add music", translate("en", "turn.changed").split(":")[0])
+    _export_while_the_window_closes(chat, fake_whatsapp, nemo_double)
+
+    notice = chat.wait(lambda m: m.type == "template")
+    assert (notice.template, notice.template_language) == ("video_ready", "en")
+    assert notice.template_params[0].startswith(nemo_double.url)
+    assert (USER, 131047) in fake_whatsapp.refused  # the free-form video was refused first
+    assert not any(m.type == "video" for m in chat.messages())
+
+
+def test_without_a_template_the_video_waits_for_the_user_to_write(
+    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
+):
+    nemo_double.queue_turns("silent")
+    start_whatsapp(product, fake_whatsapp)
+    chat = WhatsAppChat(fake_whatsapp, USER)
+    chat.upload(phone_clip, translate("en", "upload.done", name=CLIP, duration=3))
+    chat.ask("add music", translate("en", "turn.changed").split(":")[0])
+    _export_while_the_window_closes(chat, fake_whatsapp, nemo_double)
+    wait_for(lambda: (USER, 131047) in fake_whatsapp.refused, 30, "the video to be refused")
+
+    video = chat.ask("hi, any news?", is_media("video"))
+    assert video.media is not None
+    assert hashlib.sha256(video.media.data).hexdigest() == nemo_double.output.sha256
+    assert [m.type for m in chat.messages()].count("video") == 1
+
+
+def test_a_worker_killed_during_delivery_never_sends_a_second_copy(
+    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
+):
+    nemo_double.config.render_polls = 1
+    nemo_double.queue_turns("silent")
+    start_whatsapp(product, fake_whatsapp)
+    worker = product.services[-1]
+    chat = WhatsAppChat(fake_whatsapp, USER)
+    chat.upload(phone_clip, translate("en", "upload.done", name=CLIP, duration=3))
+    chat.ask("add music", translate("en", "turn.changed").split(":")[0])
+
+    fake_whatsapp.hold_uploads()
+    fake_whatsapp.send_text(USER, "export")
+    port = wait_for(lambda: fake_whatsapp.held_upload_ports, 30, "the video upload")[0]
+    family = {p.pid for p in psutil.Process(worker.process.pid).children(recursive=True)}
+    horse = next(
+        c.pid for c in psutil.net_connections("tcp") if c.laddr and c.laddr.port == port and c.pid in family
+    )
+    os.kill(horse, signal.SIGKILL)
+    fake_whatsapp.release_uploads()
+
+    # The retry finds the delivery started and cannot know how far it got: the link, never a copy.
+    link = chat.wait(lambda m: m.link is not None and m.text.startswith("Your video is ready"))
+    assert link.link is not None and link.link[1].startswith(nemo_double.url)
+    assert not any(m.type in ("video", "document") for m in chat.messages())
