@@ -157,7 +157,9 @@ class WhatsAppOutbox:
         name = self.settings.whatsapp_ready_template
         if not name:
             return False
-        language = self.settings.whatsapp_template_language or self.sessions.load(chat.key).lang
+        # Templates are approved per language code: Hinglish sessions get the Hindi one ("en" / "hi").
+        lang = self.sessions.load(chat.key).lang
+        language = self.settings.whatsapp_template_language or ("en" if lang == "en" else "hi")
         template = {
             "name": name,
             "language": {"code": language},

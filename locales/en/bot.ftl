@@ -50,7 +50,7 @@ export-failed = The render failed. Tap Retry to export again.
 export-timeout = The render is taking much longer than usual. Tap Retry to check again.
 export-link = Your video is ready ({ $size_mb } MB). It's too large to send here, so download it with the button below.
 delivery-caption = Your edited video is ready 🎬
-delivery-uncertain = I sent your video, but Telegram didn't confirm it arrived. If it isn't in the chat, download it with the button below. (I won't send it twice.)
+delivery-uncertain = I sent your video, but the chat app didn't confirm it arrived. If it isn't in the chat, download it with the button below. (I won't send it twice.)
 
 ## credits and account
 credits-balance = Credits: { $available } available, { $frozen } in use, { $total } in total.

@@ -50,7 +50,7 @@ export-failed = Render fail ho gaya. Dobara export ke liye "Phir se try" dabaiye
 export-timeout = Render mein normal se bahut zyada time lag raha hai. Dobara dekhne ke liye "Phir se try" dabaiye.
 export-link = Aapka video taiyaar hai ({ $size_mb } MB). Ye yahan bhejne ke liye bahut bada hai, isliye neeche ke button se download kijiye.
 delivery-caption = Aapka edit kiya hua video taiyaar hai 🎬
-delivery-uncertain = Maine aapka video bhej diya, par Telegram ne confirm nahi kiya ki woh pahuncha. Agar woh chat mein nahi hai, to neeche ke button se download kijiye. (Main ise dobara nahi bhejunga.)
+delivery-uncertain = Maine aapka video bhej diya, par chat app ne confirm nahi kiya ki woh pahuncha. Agar woh chat mein nahi hai, to neeche ke button se download kijiye. (Main ise dobara nahi bhejunga.)
 
 ## credits and account
 credits-balance = Credits: { $available } baaki, { $frozen } use mein, total { $total }.
