@@ -16,6 +16,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from redis import Redis
 from starlette.applications import Starlette
@@ -26,9 +27,9 @@ from starlette.routing import Route
 
 from bot import keys
 from bot.conversation import Conversation, Decision
-from bot.outbox import SendError
+from bot.models import ChatRef
+from bot.outbox import Keyboard, SendError
 from bot.whatsapp.convert import Inbound, Status, events_from_payload
-from bot.whatsapp.sender import WhatsAppOutbox
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "x-hub-signature-256"
@@ -67,13 +68,21 @@ async def read_capped(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+class Replies(Protocol):
+    """What the webhook needs of the outgoing path (`WhatsAppOutbox`; a recorder in unit tests)."""
+
+    def mark_read(self, wamid: str) -> None: ...
+
+    def send_text(self, chat: ChatRef, text: str, keyboard: Keyboard = ()) -> int: ...
+
+
 class WhatsAppWebhook:
     """The handlers of the webhook, sharing the conversation and the outgoing path."""
 
     def __init__(
         self,
         conversation: Conversation,
-        outbox: WhatsAppOutbox,
+        outbox: Replies,
         redis: Redis,
         redeliver: Callable[[str, str], object],
     ) -> None:

@@ -74,12 +74,14 @@ class FakeWhatsApp:
         pair_burst: int = 3,
         url_ttl_s: float = 300.0,
         templates: tuple[str, ...] = (),
+        statuses: bool = True,
     ) -> None:
         self.token, self.app_secret, self.phone_number_id = token, app_secret, PHONE_NUMBER_ID
         self.verify_token = DEFAULT_VERIFY
         self.pair_interval_s, self.pair_burst, self.url_ttl_s = pair_interval_s, pair_burst, url_ttl_s
         self.templates = set(templates)
         self.token_expired = False
+        self.post_statuses = statuses
         self.webhook_url: str | None = None
         self.lock = threading.Condition()
         self.media: dict[str, Media] = {}
@@ -206,7 +208,7 @@ class FakeWhatsApp:
             sent.at = time.monotonic()
             self.sent.append(sent)
             self.lock.notify_all()
-        for status in ("sent", "delivered"):
+        for status in ("sent", "delivered") if self.post_statuses else ():
             self._statuses.put(self._status_payload(wamid, sent.to, status))
         return wamid, sent.to
 
@@ -294,6 +296,11 @@ class FakeWhatsApp:
             self.post(self._envelope(value), signature)
         return wamid
 
+    def open_window(self, user: str) -> None:
+        """As if the user had just written (without a webhook)."""
+        with self.lock:
+            self._last_inbound[user] = time.time()
+
     def close_window(self, user: str) -> None:
         """Let 24 hours pass since the user's last message."""
         with self.lock:
@@ -314,7 +321,7 @@ class FakeWhatsApp:
         for attempt in range(_WEBHOOK_TRIES):
             try:
                 status = self._http.post(self.webhook_url, content=body, headers=headers).status_code
-            except httpx.TransportError:
+            except httpx.HTTPError:
                 status = 0
             with self.lock:
                 self.webhook_answers.append(status)
