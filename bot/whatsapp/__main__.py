@@ -17,6 +17,9 @@ from worker.enqueue import RQJobs, enqueue_delivery
 def main() -> None:
     settings = Settings()
     configure_logging(settings.log_level, settings.secrets())
+    if not settings.whatsapp_app_secret.get_secret_value() or not settings.whatsapp_phone_number_id:
+        # Without the app secret no signature can be checked: every delivery would be refused.
+        raise SystemExit("WHATSAPP_APP_SECRET and WHATSAPP_PHONE_NUMBER_ID are required")
     redis = Redis.from_url(settings.redis_url)
     outbox = WhatsAppOutbox(settings, redis, RateLimiter.from_settings(redis, settings))
     conversation = Conversation(redis, settings, RQJobs(redis, settings))
