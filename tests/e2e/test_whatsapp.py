@@ -32,7 +32,7 @@ def fake_whatsapp() -> Iterator[FakeWhatsApp]:
         yield fake
 
 
-def test_an_english_session_from_video_to_delivered_mp4(
+def test_an_english_session_from_video_to_delivered_mp4_through_duplicate_and_forged_webhooks(
     product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
 ):
     nemo_double.config.render_polls = 1
@@ -49,9 +49,16 @@ def test_an_english_session_from_video_to_delivered_mp4(
     assert any(m.text == translate("en", "ack.upload") for m in chat.messages())
     assert ack.type in ("text", "interactive")
 
-    changed = chat.ask(
-        "trim the silences and add background music", lambda m: keyboards.EXPORT in m.button_ids
-    )
+    # Unsigned, signed with another secret, or too big: refused before parsing, nothing reaches the editor.
+    assert fake_whatsapp.send_text(USER, "add music", signature=None)
+    assert fake_whatsapp.send_text(USER, "add music", signature="sha256=" + "0" * 64)
+    assert fake_whatsapp.webhook_answers[-2:] == [403, 403]
+    assert httpx.post(url, content=b"x" * 4_000_000).status_code == 413
+
+    # Meta delivers the same message twice, and once more later: one turn, one answer.
+    wamid = fake_whatsapp.send_text(USER, "trim the silences and add background music", duplicate=True)
+    changed = chat.wait(lambda m: keyboards.EXPORT in m.button_ids)
+    fake_whatsapp.send_text(USER, "trim the silences and add background music", wamid=wamid)
     assert changed.type == "interactive" and changed.text.startswith("Done:")
     # The web editor's link cannot share a message with reply buttons: it is in the text.
     assert "https://web.nemo.test/workspace/claim?ct=clm_" in changed.text
@@ -66,6 +73,8 @@ def test_an_english_session_from_video_to_delivered_mp4(
     # Statuses came back for what we sent; none of them became a message to answer.
     assert 200 in fake_whatsapp.webhook_answers
     assert nemo_double.turn_messages == ["trim the silences and add background music"]
+    assert not any("add music" in m.text for m in chat.messages())
+    assert sum(keyboards.EXPORT in m.button_ids for m in chat.messages()) == 1
     logs = product.logs()
     assert fake_whatsapp.token not in logs and fake_whatsapp.app_secret not in logs
 
@@ -102,32 +111,6 @@ def test_a_hindi_session_is_answered_in_hindi_to_the_delivered_mp4(
     assert video.caption == translate(lang, "delivery.caption")
     assert nemo_double.turn_messages == [instruction]
     assert next(iter(nemo_double.sessions.values())).language == "hi"
-
-
-def test_duplicate_and_unsigned_webhooks_change_nothing(
-    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
-):
-    nemo_double.queue_turns("silent")
-    url = start_whatsapp(product, fake_whatsapp)
-    chat = WhatsAppChat(fake_whatsapp, USER)
-    chat.upload(phone_clip, translate("en", "upload.done", name=CLIP, duration=3))
-
-    # Unsigned, and signed with another secret: refused before parsing, nothing reaches the editor.
-    assert fake_whatsapp.send_text(USER, "add music", signature=None)
-    assert fake_whatsapp.send_text(USER, "add music", signature="sha256=" + "0" * 64)
-    assert fake_whatsapp.webhook_answers[-2:] == [403, 403]
-    assert httpx.post(url, content=b"x" * 4_000_000).status_code == 413
-
-    # Meta delivers the same message twice (and later once more): one turn, one answer.
-    wamid = fake_whatsapp.send_text(USER, "remove the silences", duplicate=True)
-    chat.wait(lambda m: m.text.startswith(translate("en", "turn.changed").split(":")[0]))
-    fake_whatsapp.send_text(USER, "remove the silences", wamid=wamid)
-    done = chat.wait(lambda m: m.text == translate("en", "progress.done"))
-    after = chat.messages().index(done) + 1
-    chat.ask("status", lambda m: m.text.startswith(translate("en", "status.header", count=1)[:8]))
-    assert nemo_double.turn_messages == ["remove the silences"]
-    assert not any("add music" in m.text for m in chat.messages())
-    assert [m.text for m in chat.messages()[after:]].count(translate("en", "progress.done")) == 0
 
 
 def test_a_render_over_16_mb_is_re_encoded_to_fit_as_a_phone_plays_it(
