@@ -11,6 +11,7 @@ import asyncio
 import logging
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.conversation import Conversation, Decision
@@ -37,11 +38,18 @@ class Handlers:
             await self._handle(await self.admins.with_admin(message, context))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """An inline button press: answered at once so the button stops spinning."""
+        """An inline button press: answered at once so the button stops spinning.
+
+        The answer is cosmetic: a press read after Telegram forgot its query (the bot was down a while) or a
+        Bot API hiccup must not drop the action the user asked for.
+        """
         query = update.callback_query
         message = incoming_from_update(update, context.bot.username, context.bot.id)
         if query is not None:
-            await query.answer()
+            try:
+                await query.answer()
+            except TelegramError as exc:
+                log.warning("button press not answered: %s", type(exc).__name__)
         if message is not None:
             await self._handle(await self.admins.with_admin(message, context))
 

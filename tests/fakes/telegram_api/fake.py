@@ -251,11 +251,20 @@ class FakeTelegram:
         return update_ids
 
     def press_button(
-        self, chat_id: int, message_id: int, callback_data: str, user: User | None = None
+        self,
+        chat_id: int,
+        message_id: int,
+        callback_data: str,
+        user: User | None = None,
+        *,
+        expired: bool = False,
     ) -> int:
-        """A user presses an inline button the bot showed (ValueError if that button is not there)."""
+        """A user presses an inline button the bot showed (ValueError if that button is not there).
+
+        `expired`: the bot reads the press after Telegram forgot the query (answering it is a 400).
+        """
         presser = user or default_user(chat_id)
-        return queue_button_press(self.state, chat_id, message_id, callback_data, presser)
+        return queue_button_press(self.state, chat_id, message_id, callback_data, presser, expired=expired)
 
     def redeliver(self, update_id: int) -> None:
         """Deliver an already confirmed update again, with the same update_id (as after a Telegram hiccup)."""

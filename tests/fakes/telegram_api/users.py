@@ -140,7 +140,9 @@ def media_content(
     return content
 
 
-def queue_button_press(state: TelegramState, chat_id: int, message_id: int, data: str, user: User) -> int:
+def queue_button_press(
+    state: TelegramState, chat_id: int, message_id: int, data: str, user: User, *, expired: bool = False
+) -> int:
     """Queue a `callback_query` for a button the bot really showed; a missing button is the test's error."""
     with state.lock:
         sent = state.sent.get((chat_id, message_id))
@@ -150,7 +152,8 @@ def queue_button_press(state: TelegramState, chat_id: int, message_id: int, data
             buttons = sent.callback_data
             raise ValueError(f"message {message_id} has no button {data!r}; its buttons: {buttons}")
         query_id = str(uuid.uuid4().int)[:19]
-        state.callback_queries[query_id] = False
+        if not expired:
+            state.callback_queries[query_id] = False
     query = {
         "id": query_id,
         "from": user.to_json(),
