@@ -3,12 +3,17 @@
 Builders (`engine.ffargs`) return argv lists without the binary; this module adds the binary from
 imageio-ffmpeg and `-progress pipe:1`, turns the progress lines into seconds of output for a callback, drains
 stderr in a thread into a bounded tail (so a chatty FFmpeg can neither block nor grow memory), and turns
-failures into `FfmpegError`.
+failures into `FfmpegError`. FFmpeg dies with the thread that started it (Linux's parent-death signal):
+a render's work horse killed by pid (a crash, RQ's timeout, an operator) must not leave its FFmpeg running.
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
 import subprocess
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
@@ -19,6 +24,17 @@ import imageio_ffmpeg
 from engine.errors import FfmpegError
 
 _TAIL_LINES = 60
+_PR_SET_PDEATHSIG = 1
+# Looked up once here: the child between fork and exec should only call, not load.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """In the child before exec: SIGKILL when the parent goes, and at once if it went already."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @cache
@@ -48,6 +64,7 @@ def run_ffmpeg(
 ) -> str:
     """Run FFmpeg with `args`; return its stderr tail; raise `FfmpegError` on failure or timeout."""
     argv = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", *args]
+    parent_pid = os.getpid()
     try:
         proc = subprocess.Popen(
             argv,
@@ -56,6 +73,7 @@ def run_ffmpeg(
             stderr=subprocess.PIPE,
             text=True,
             errors="replace",
+            preexec_fn=lambda: _die_with_parent(parent_pid),  # takes no locks: safe beside threads
         )
     except OSError as exc:
         raise FfmpegError(f"ffmpeg could not start: {exc.strerror}") from exc
