@@ -29,7 +29,7 @@ from engine.probe import ProbeError, probe
 from engine.relay import TurnRelay, TurnRunner
 from engine.replies import ApiError, Code, api_error, json_body, ok, over_quota
 from engine.settings import EngineSettings
-from engine.store import Account, RenderRecord, SessionNotFoundError, SessionRecord, Store
+from engine.store import Account, RenderRecord, SessionNotFoundError, SessionRecord, Store, by_address
 from engine.timeline import Timeline
 from engine.uploads import fetch_url, receive_multipart
 from engine.workload import check_workload, needs_prescale, prescale_image
@@ -125,10 +125,8 @@ class EngineApi:
             if not received:
                 raise ApiError(Code.BAD_REQUEST, "no file in the request (multipart field `files`)")
             probed = [await anyio.to_thread.run_sync(self._probe, path, name) for path, name in received]
-            incoming = sum(info.size for _, info in probed)
-            if self.store.stored_bytes(account.user_id) + incoming > self.settings.stored_bytes_per_client:
-                raise over_quota("stored files (old ones expire)", _HOUR_S)
-            infos = [self._keep(path, info, account.user_id) for path, info in probed]
+            self._check_stored_bytes(request, account, sum(info.size for _, info in probed))
+            infos = [self._keep(path, info, account.user_id, _address(request)) for path, info in probed]
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self.store.update_session(session.session_id, lambda current: _with_uploads(current, infos))
@@ -166,10 +164,17 @@ class EngineApi:
             "upload-address", _address(request), settings.uploads_per_address_per_hour, hour
         ):
             raise over_quota("uploads from this address", hour)
-        if self.store.stored_bytes(account.user_id) >= settings.stored_bytes_per_client:
-            raise over_quota("stored files (old ones expire)", hour)
+        self._check_stored_bytes(request, account, 1)
 
-    def _keep(self, path: Path, info: MediaInfo, user_id: str) -> MediaInfo:
+    def _check_stored_bytes(self, request: Request, account: Account, incoming: int) -> None:
+        """Room for `incoming` more bytes, for the client and for its address (old files expire)."""
+        settings, address = self.settings, _address(request)
+        if self.store.stored_bytes(account.user_id) + incoming > settings.stored_bytes_per_client:
+            raise over_quota("stored files (old ones expire)", _HOUR_S)
+        if self.store.stored_bytes(by_address(address)) + incoming > settings.stored_bytes_per_address:
+            raise over_quota("stored files from this address (old ones expire)", _HOUR_S)
+
+    def _keep(self, path: Path, info: MediaInfo, user_id: str, address: str) -> MediaInfo:
         """Move a probed upload to its public, unguessable place (named by a random id, not by its name),
         recorded so that it expires with the retention and counts towards the owner's stored bytes."""
         file_id = secrets.token_hex(16)
@@ -177,7 +182,7 @@ class EngineApi:
         target = self.settings.data_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(path, target)
-        self.store.track_file(user_id, relative, info.size)
+        self.store.track_file(user_id, relative, info.size, address=address)
         return replace(info, file_id=file_id, path=relative)
 
     def _file_json(self, info: MediaInfo) -> dict[str, Any]:
@@ -235,6 +240,11 @@ class EngineApi:
             raise ApiError(Code.BAD_REQUEST, "the timeline is empty: nothing to export")
         if self.store.active_renders(account.user_id) >= self.settings.renders_active_per_client:
             raise over_quota("renders at once: wait for one to finish", 30)
+        if (
+            self.store.active_renders(by_address(_address(request)))
+            >= self.settings.renders_active_per_address
+        ):
+            raise over_quota("renders at once from this address: wait for one to finish", 30)
         limits = self.settings.draft_limits()
         try:  # the client's draft is re-timed against the real sources before anything trusts it
             timeline = clamp_draft(draft, session.media, limits)
@@ -248,6 +258,7 @@ class EngineApi:
             session_id=session.session_id,
             draft=timeline.to_draft(),
             output_path=f"files/renders/{secrets.token_hex(16)}/{render_id}.mp4",
+            address=_address(request),
         )
         if not self.store.create_render(record):
             raise ApiError(Code.CONFLICT, "this render id is taken; use a new one")

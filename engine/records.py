@@ -102,6 +102,7 @@ class RenderRecord:
     width: int = 0
     height: int = 0
     error: str = ""
+    address: str = ""  # the network address that asked for it (per-address limits)
 
     def to_hash(self) -> Mapping[Any, str | int | float]:
         return {
@@ -117,6 +118,7 @@ class RenderRecord:
             "width": self.width,
             "height": self.height,
             "error": self.error,
+            "address": self.address,
         }
 
     @classmethod
@@ -135,4 +137,5 @@ class RenderRecord:
             width=int(data["width"]),
             height=int(data["height"]),
             error=data["error"],
+            address=data.get("address", ""),
         )

@@ -77,6 +77,9 @@ class EngineSettings(BaseSettings):
     uploads_per_address_per_hour: int = 120
     renders_active_per_client: int = 2  # pending and processing together
     stored_bytes_per_client: int = 5 * 1024 * MB
+    # Many client ids from one address (a script) are bounded together, beside each client's own limits.
+    renders_active_per_address: int = 6  # pending and processing together
+    stored_bytes_per_address: int = 20 * 1024 * MB
     retention_days: float = 7.0  # sessions (since their last change), renders and their files
 
     @property

@@ -87,8 +87,17 @@ def quota_key(scope: str, subject: str, window: int) -> str:
 
 
 def active_renders_key(user_id: str) -> str:
-    """A user's renders not yet finished (set of render ids): their concurrent and queued renders."""
+    """A user's (or an address's) renders not yet finished (set of render ids): concurrent and queued."""
     return f"{PREFIX}:renders:{user_id}:active"
+
+
+def by_address(address: str) -> str:
+    """The subject that per-address counts go under, beside the users' (`active_renders_key`, files)."""
+    return f"address:{address}"
+
+
+def _subjects(user_id: str, address: str) -> list[str]:
+    return [user_id, by_address(address)] if address else [user_id]
 
 
 class SessionNotFoundError(LookupError):
@@ -193,13 +202,17 @@ class Store:
             if not raw:
                 raise SessionNotFoundError(session_id)
             updated[:] = [change(SessionRecord.from_json(json.loads(cast(bytes, raw))))]
+            media = list(updated[0].media.values())
+            addresses = [cast(bytes | None, pipe.hget(file_key(info.path), "address")) for info in media]
             pipe.multi()
             pipe.set(key, json.dumps(updated[0].to_json()), ex=self.retention_s)
             # The session's media live as long as the session does.
             expires_at = time.time() + self.retention_s
-            for info in updated[0].media.values():
+            for info, address in zip(media, addresses, strict=True):
                 pipe.zadd(files_key(), {info.path: expires_at}, xx=True)
                 pipe.zadd(user_files_key(updated[0].user_id), {info.path: expires_at}, xx=True)
+                if address:
+                    pipe.zadd(user_files_key(by_address(address.decode())), {info.path: expires_at}, xx=True)
 
         self.redis.transaction(apply, key)
         return updated[0]
@@ -212,8 +225,9 @@ class Store:
             return False
         self.redis.hset(key, mapping=record.to_hash())
         self.redis.expire(key, min(RENDER_TTL_S, self.retention_s))
-        self.redis.sadd(active_renders_key(record.user_id), record.render_id)
-        self.redis.expire(active_renders_key(record.user_id), RENDER_TTL_S)
+        for subject in _subjects(record.user_id, record.address):
+            self.redis.sadd(active_renders_key(subject), record.render_id)
+            self.redis.expire(active_renders_key(subject), RENDER_TTL_S)
         return True
 
     def render(self, render_id: str) -> RenderRecord | None:
@@ -229,10 +243,12 @@ class Store:
     def track_render_output(self, record: RenderRecord, size: int) -> None:
         """Remember a finished render's file: it expires with the render's record."""
         ttl = int(cast(int, self.redis.ttl(render_key(record.render_id))))
-        self.track_file(record.user_id, record.output_path, size, ttl_s=ttl if ttl > 0 else None)
+        ttl_s = ttl if ttl > 0 else None
+        self.track_file(record.user_id, record.output_path, size, ttl_s=ttl_s, address=record.address)
 
     def active_renders(self, user_id: str) -> int:
-        """How many of the user's renders are pending or processing (finished ones are forgotten here)."""
+        """How many of the user's (or, `by_address`, an address's) renders are pending or processing
+        (finished ones are forgotten here)."""
         key = active_renders_key(user_id)
         active = 0
         for raw in cast(set[bytes], self.redis.smembers(key)):
@@ -254,18 +270,21 @@ class Store:
         return count <= limit
 
     # ---- stored files ---------------------------------------------------------------------------
-    def track_file(self, user_id: str, path: str, size: int, ttl_s: float | None = None) -> None:
-        """Remember a stored file (relative path), its owner and size, until the retention (or `ttl_s`)
-        runs out."""
+    def track_file(
+        self, user_id: str, path: str, size: int, ttl_s: float | None = None, *, address: str
+    ) -> None:
+        """Remember a stored file (relative path), its owner, the address it came from and its size, until
+        the retention (or `ttl_s`) runs out."""
         expires_at = time.time() + (self.retention_s if ttl_s is None else ttl_s)
         pipe = self.redis.pipeline()
-        pipe.hset(file_key(path), mapping={"user_id": user_id, "size": size})
+        pipe.hset(file_key(path), mapping={"user_id": user_id, "address": address, "size": size})
         pipe.zadd(files_key(), {path: expires_at})
-        pipe.zadd(user_files_key(user_id), {path: expires_at})
+        for subject in _subjects(user_id, address):
+            pipe.zadd(user_files_key(subject), {path: expires_at})
         pipe.execute()
 
     def stored_bytes(self, user_id: str) -> int:
-        """The bytes the user's live files take."""
+        """The bytes the user's (or, `by_address`, an address's) live files take."""
         paths = cast(list[bytes], self.redis.zrangebyscore(user_files_key(user_id), time.time(), "+inf"))
         pipe = self.redis.pipeline()
         for path in paths:
@@ -279,11 +298,13 @@ class Store:
 
     def forget_file(self, path: str) -> None:
         """Drop a deleted file from the records."""
-        owner = cast(bytes | None, self.redis.hget(file_key(path), "user_id"))
+        owner, address = cast(list[bytes | None], self.redis.hmget(file_key(path), ["user_id", "address"]))
         pipe = self.redis.pipeline()
         pipe.zrem(files_key(), path)
         if owner is not None:
             pipe.zrem(user_files_key(owner.decode()), path)
+        if address:
+            pipe.zrem(user_files_key(by_address(address.decode())), path)
         pipe.delete(file_key(path))
         pipe.execute()
 

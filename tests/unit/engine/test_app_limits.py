@@ -4,10 +4,13 @@ multipart headers, a URL that trickles one byte at a time. Each is refused, and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import av
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
@@ -143,6 +146,63 @@ def test_renders_at_once_are_bounded_per_client(make_engine: Callable[..., Engin
     engine.store.update_render("r1", status="completed")  # one finishes: room for the next
     assert submit("r4") == 200
     assert engine.queued == ["r1", "r2", "r4"]
+
+
+@contextlib.contextmanager
+def _from_address(engine: Engine, address: str) -> Iterator[Engine]:
+    """The same engine as seen from another loopback address (a different host on the network)."""
+    transport = httpx.HTTPTransport(local_address=address)
+    with httpx.Client(base_url=engine.client.base_url, timeout=30, transport=transport) as client:
+        yield dataclasses.replace(engine, client=client)
+
+
+def _submit(engine: Engine, auth: dict[str, str], sid: str, render_id: str) -> int:
+    body = {"id": render_id, "sessionId": sid}
+    return engine.client.post("/api/render/proxy/lambda", json=body, headers=auth).status_code
+
+
+def test_renders_at_once_are_bounded_per_address_while_another_address_renders(
+    make_engine: Callable[..., Engine], media: Path
+) -> None:
+    """Many client ids from one script share their address's limit; another host is not held back."""
+    engine = make_engine(renders_active_per_address=2, renders_active_per_client=5)
+    sessions = []
+    for n in range(3):
+        auth = engine.sign_in(f"farm-{n}")
+        sid = engine.new_session(auth)
+        engine.upload(auth, sid, media / "still.png")
+        sessions.append((auth, sid))
+    codes = [_submit(engine, auth, sid, f"farm_{n}") for n, (auth, sid) in enumerate(sessions)]
+    assert codes == [200, 200, 429]
+    with _from_address(engine, "127.0.0.2") as elsewhere:
+        auth = elsewhere.sign_in("elsewhere")
+        sid = elsewhere.new_session(auth)
+        elsewhere.upload(auth, sid, media / "still.png")
+        assert _submit(elsewhere, auth, sid, "elsewhere_1") == 200
+    engine.store.update_render("farm_0", status="completed")  # one finishes: room for the next
+    auth, sid = sessions[2]
+    assert _submit(engine, auth, sid, "farm_2b") == 200
+    assert engine.queued == ["farm_0", "farm_1", "elsewhere_1", "farm_2b"]
+
+
+def test_stored_bytes_are_bounded_per_address_while_another_address_uploads(
+    make_engine: Callable[..., Engine], media: Path
+) -> None:
+    clip = media / "clip.mp4"
+    engine = make_engine(stored_bytes_per_address=clip.stat().st_size + 10)
+    first, second = engine.sign_in("farm-1"), engine.sign_in("farm-2")
+    first_sid, second_sid = engine.new_session(first), engine.new_session(second)
+    assert engine.upload(first, first_sid, clip)["code"] == 0
+    files = [("files", ("clip.mp4", clip.read_bytes(), "video/mp4"))]
+    url = f"/api/upload-video/nemo_agent/me/{second_sid}"
+    full = engine.client.post(url, files=files, headers=second)
+    assert full.status_code == 429 and "address" in full.json()["msg"]
+    assert engine.state(second, second_sid)["video_infos"] == []
+    with _from_address(engine, "127.0.0.2") as elsewhere:
+        auth = elsewhere.sign_in("elsewhere")
+        sid = elsewhere.new_session(auth)
+        assert elsewhere.upload(auth, sid, clip)["code"] == 0
+    assert not list((engine.settings.data_dir / "tmp").iterdir())
 
 
 def test_a_huge_picture_is_scaled_down_at_upload(engine: Engine, tmp_path: Path) -> None:
