@@ -107,7 +107,6 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 class RunningEngine:
     url: str
     data_dir: Path
-    pid: int
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +131,7 @@ def running(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         _wait_for(
             lambda: engine.poll() is None and _answers(lambda: httpx.get(f"{url}/health")), 30, "engine"
         )
-        yield RunningEngine(url, data_dir, engine.pid)
+        yield RunningEngine(url, data_dir)
     finally:
         _stop(engine)
 
@@ -402,64 +401,3 @@ def test_one_clients_renders_do_not_hold_back_anothers(
         connection.close()
         hog.http.close()
         other.http.close()
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every live process under `pid` (children of all its threads, recursively)."""
-    found: list[int] = []
-    with contextlib.suppress(FileNotFoundError):
-        for task in Path(f"/proc/{pid}/task").iterdir():
-            with contextlib.suppress(FileNotFoundError):
-                for child in (task / "children").read_text().split():
-                    found += [int(child), *_descendants(int(child))]
-    return found
-
-
-def _ffmpegs(pid: int) -> dict[int, int]:
-    """The FFmpeg processes under `pid`, each with its parent's pid."""
-    running: dict[int, int] = {}
-    for child in _descendants(pid):
-        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
-            stat = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            if (
-                "ffmpeg" in Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[0].decode()
-                and stat[0] != "Z"
-            ):
-                running[child] = int(stat[1])
-    return running
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-@pytest.mark.media
-def test_ffmpeg_dies_with_a_render_horse_killed_by_pid(running: RunningEngine, clip: Path) -> None:
-    """A SIGKILLed work horse left its FFmpeg rendering on, holding a core and growing temp files."""
-    client = Client(running, "killed-horse-client")
-    try:
-        (file,) = client.upload(clip)["data"]["files"]
-        segment = {"src": file["file_id"], "in": 0, "out": 3000}
-        long = {"m": {"width": 1280, "height": 720}, "t": [{"tt": 0, "sg": [segment] * 20}]}
-        client.call(
-            "POST",
-            "/api/render/proxy/lambda",
-            json={"id": "killed_1", "sessionId": client.sid, "draft": long},
-        )
-        found: dict[int, int] = {}
-
-        def rendering() -> bool:
-            found.update(_ffmpegs(running.pid))
-            return bool(found)
-
-        _wait_for(rendering, 60, "the render's FFmpeg to start")
-        (horse,) = set(found.values())
-        assert horse != running.pid and os.getpgid(horse) == horse  # RQ's horse leads its own group
-        os.kill(horse, signal.SIGKILL)
-        _wait_for(lambda: not _alive(horse), 10, "the work horse to die")
-        _wait_for(lambda: not any(_alive(pid) for pid in found), 10, "the render's FFmpeg to die")
-    finally:
-        client.http.close()
