@@ -156,6 +156,9 @@ class Conversation:
             self.sessions.start_over(message.chat.key)
             return Decision([Reply(translate(lang, "session.new"))])
         if command == "retry":
+            # Typed "retry" / "dobara" is the Retry button of the chat's latest failure, with its checks.
+            if (failed := self.requests.last_failed(message.chat.key)) is not None:
+                return self._retry(message, session, failed)
             return Decision([Reply(translate(lang, "retry.how"))])
         if command == "language":
             return Decision([Reply(translate(lang, "language.choose"), keyboards.language_picker())])

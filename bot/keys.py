@@ -30,6 +30,11 @@ def request_key(request_id: str) -> str:
     return f"{PREFIX}:request:{request_id}"
 
 
+def last_failed_key(chat_key: str) -> str:
+    """String: the id of the chat's latest request that failed, what a typed "retry" / "dobara" runs again."""
+    return f"{PREFIX}:last_failed:{chat_key}"
+
+
 def chat_tail_key(chat_key: str) -> str:
     """The id of the chat's last enqueued job, so the next one runs after it (one turn at a time)."""
     return f"{PREFIX}:tail:{chat_key}"

@@ -49,8 +49,15 @@ class RequestStore:
         return bool(self.redis.hsetnx(keys.request_key(request_id), field, "1"))
 
     def mark_failed(self, request_id: str) -> None:
-        """Record that a request failed and was offered a Retry."""
+        """Record that a request failed and was offered a Retry (also as its chat's latest failure)."""
         self.set(request_id, "failed", "1")
+        if (request := self.load(request_id)) is not None:
+            self.redis.set(keys.last_failed_key(request.chat.key), request_id, ex=keys.REQUEST_TTL_S)
+
+    def last_failed(self, chat_key: str) -> str | None:
+        """The id of the chat's latest failed request, if any."""
+        raw = self.redis.get(keys.last_failed_key(chat_key))
+        return raw.decode() if raw is not None else None
 
     def has_failed(self, request_id: str) -> bool:
         """Whether a request failed (the condition for accepting its Retry)."""

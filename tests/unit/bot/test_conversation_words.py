@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n import translate
+from bot.requests import RequestStore
 from bot.sessions import SessionStore
 
 # The conversation's fixtures (a real Conversation over fakeredis, a recording queue) are shared.
@@ -73,6 +74,16 @@ def test_commands_typed_without_a_slash(conversation, queue, text, key):
     assert decision.replies[0].text == translate(
         SessionStore(conversation.redis).load(CHAT.key).lang, key, name="Asha", limit_mb=20
     )
+
+
+@pytest.mark.parametrize("typed", ["dobara", "retry", "phir se"])
+def test_retry_typed_without_a_slash_runs_the_latest_failure_again_once(conversation, queue, typed):
+    conversation.handle(message("add background music"))
+    failed = queue.requests[0]
+    RequestStore(conversation.redis).mark_failed(failed.request_id)  # what a job does when it offers Retry
+    conversation.handle(message(typed))
+    conversation.handle(message(typed))  # typed twice: the failure runs again once
+    assert [(r.text, r.retry_of) for r in queue.requests[1:]] == [("add background music", failed.request_id)]
 
 
 def test_ruko_cancels_the_running_request(conversation, queue):
