@@ -66,6 +66,11 @@ def rate_key(scope: str, window: int) -> str:
     return f"{PREFIX}:rate:{scope}:{window}"
 
 
+def migrated_key(channel: str, chat_id: int) -> str:
+    """The new id of a group that became a supergroup (see `migration.py`)."""
+    return f"{PREFIX}:migrated:{channel}:{chat_id}"
+
+
 def reply_queue_key(chat_key: str) -> str:
     """List: the bot's replies to a chat not yet sent, oldest first (see `replies.py`)."""
     return f"{PREFIX}:replies:{chat_key}"

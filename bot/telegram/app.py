@@ -87,6 +87,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     )
     # Promotions and demotions first: they refresh the shared admin status before anyone acts on it.
     application.add_handler(ChatMemberHandler(admins.on_chat_member, ChatMemberHandler.CHAT_MEMBER))
+    # A group's move to a supergroup first: the chat's project must be where the next message looks.
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.COMMAND, handlers.on_message))
     application.add_handler(MessageHandler(MEDIA, handlers.on_message))

@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.conversation import Conversation, Decision
+from bot.migration import migrate_chat
 from bot.models import IncomingMessage
 from bot.replies import QueuedReply, ReplySender
 from bot.telegram.admins import AdminStatus
@@ -53,6 +54,20 @@ class Handlers:
                 log.warning("button press not answered: %s", type(exc).__name__)
         if message is not None:
             await self._handle(await self.admins.with_admin(message, context))
+
+    async def on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup (announced in both chats): its project moves with it, once."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            old_id, new_id = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old_id, new_id = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        redis = self.conversation.redis
+        await asyncio.to_thread(migrate_chat, redis, "telegram", old_id, new_id)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log (tokens masked by the log filter) and keep going."""
