@@ -13,6 +13,7 @@ SESSION_TTL_S = 90 * DAY
 REQUEST_TTL_S = 7 * DAY
 RENDER_TTL_S = 7 * DAY
 DELIVERED_TTL_S = 30 * DAY
+REPLY_TTL_S = DAY
 
 
 def session_key(chat_key: str) -> str:
@@ -68,6 +69,21 @@ def export_key(request_id: str) -> str:
 def rate_key(scope: str, window: int) -> str:
     """A counter of Telegram sends in one scope (`global`, `chat:<id>`, `group:<id>`) and time window."""
     return f"{PREFIX}:rate:{scope}:{window}"
+
+
+def migrated_key(channel: str, chat_id: int) -> str:
+    """The new id of a group that became a supergroup (see `migration.py`)."""
+    return f"{PREFIX}:migrated:{channel}:{chat_id}"
+
+
+def reply_queue_key(chat_key: str) -> str:
+    """List: the bot's replies to a chat not yet sent, oldest first (see `replies.py`)."""
+    return f"{PREFIX}:replies:{chat_key}"
+
+
+def reply_chats_key() -> str:
+    """Set of the chats with replies queued."""
+    return f"{PREFIX}:replies:chats"
 
 
 def flood_key() -> str:

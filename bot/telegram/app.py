@@ -5,6 +5,8 @@ Handler order matters: buttons first (they carry no text), then commands, then f
 
 from __future__ import annotations
 
+import asyncio
+
 from redis import Redis
 from telegram import BotCommand
 from telegram.ext import (
@@ -20,6 +22,7 @@ from bot.conversation import Conversation
 from bot.durability import check_redis_durability
 from bot.i18n import LANGS, translate
 from bot.ratelimit import RateLimiter
+from bot.replies import ReplyQueue, ReplySender
 from bot.settings import Settings
 from bot.telegram.admins import AdminStatus
 from bot.telegram.handlers import Handlers
@@ -47,9 +50,13 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     outbox = TelegramOutbox(settings, limiter)
     conversation = Conversation(redis, settings, RQJobs(redis, settings))
     admins = AdminStatus(redis, settings.admin_status_cache_s)
-    handlers = Handlers(conversation, outbox, admins)
+    replies = ReplySender(ReplyQueue(redis), outbox, conversation.record_progress_message)
+    handlers = Handlers(conversation, replies, admins)
+    background: list[asyncio.Task[None]] = []
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        # Replies queued before a restart go out first; the sender runs as long as the application.
+        background.append(asyncio.create_task(replies.run()))
         # The command menu, per language, with localized descriptions.
         # Telegram picks a menu by the phone's two-letter code; Roman Hinglish ("hi-Latn") has none.
         for lang in (lang for lang in LANGS if len(lang) == 2):
@@ -60,6 +67,9 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         )
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        for task in background:
+            task.cancel()  # what is still queued stays in Redis for the next start
+        await asyncio.gather(*background, return_exceptions=True)
         outbox.close()
         redis.close()
 
@@ -77,6 +87,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     )
     # Promotions and demotions first: they refresh the shared admin status before anyone acts on it.
     application.add_handler(ChatMemberHandler(admins.on_chat_member, ChatMemberHandler.CHAT_MEMBER))
+    # A group's move to a supergroup first: the chat's project must be where the next message looks.
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.COMMAND, handlers.on_message))
     application.add_handler(MessageHandler(MEDIA, handlers.on_message))

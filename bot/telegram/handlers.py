@@ -1,8 +1,9 @@
 """One small callback per user action: convert → conversation (records and enqueues) → acknowledge.
 
-The conversation runs first, so the request is durable before anything is sent; in long polling the
-update is confirmed to Telegram only after the handler returns (`polling.py`). Redis and the Bot API are
-reached through synchronous clients, run in a thread so the event loop never blocks.
+The conversation runs first, so the request is durable before anything is sent, and the replies are queued
+in Redis (`bot/replies.py`), never sent from a handler: in long polling the update is confirmed to Telegram
+once the handler returns (`polling.py`). Redis is reached through a synchronous client, run in a thread so
+the event loop never blocks.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.conversation import Conversation, Decision
+from bot.migration import migrate_chat
 from bot.models import IncomingMessage
-from bot.outbox import Outbox, SendError
+from bot.replies import QueuedReply, ReplySender
 from bot.telegram.admins import AdminStatus
 from bot.telegram.convert import incoming_from_update
 
@@ -26,9 +28,9 @@ log = logging.getLogger(__name__)
 class Handlers:
     """The bot's callbacks, sharing the conversation and the outgoing path."""
 
-    def __init__(self, conversation: Conversation, outbox: Outbox, admins: AdminStatus) -> None:
+    def __init__(self, conversation: Conversation, replies: ReplySender, admins: AdminStatus) -> None:
         self.conversation = conversation
-        self.outbox = outbox
+        self.replies = replies
         self.admins = admins
 
     async def on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,23 +55,42 @@ class Handlers:
         if message is not None:
             await self._handle(await self.admins.with_admin(message, context))
 
+    async def on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup (announced in both chats): its project moves with it, once."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            old_id, new_id = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old_id, new_id = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        redis = self.conversation.redis
+        await asyncio.to_thread(migrate_chat, redis, "telegram", old_id, new_id)
+
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log (tokens masked by the log filter) and keep going."""
         log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
 
     async def _handle(self, message: IncomingMessage) -> None:
-        # Seen only once answered: Telegram redelivers an update the bot died on (see polling.py).
+        # Replies are queued, not sent here: the update is recorded, and can be confirmed, at once.
         decision = await asyncio.to_thread(self.conversation.handle, message, mark_seen=False)
         if decision is not None:
-            await asyncio.to_thread(self._reply, message, decision)
-            await asyncio.to_thread(self.conversation.mark_seen, message)
+            await asyncio.to_thread(self._queue_replies, message, decision)
+            self.replies.wake()
 
-    def _reply(self, message: IncomingMessage, decision: Decision) -> None:
-        for reply in decision.replies:
-            message_id: int | None = None
-            try:
-                message_id = self.outbox.send_text(message.chat, reply.text, reply.keyboard)
-            except SendError as exc:
-                log.warning("reply to %s not sent: %s", message.chat.key, exc)
-            if reply.progress and decision.request is not None:
-                self.conversation.record_progress_message(decision.request.request_id, message_id)
+    def _queue_replies(self, message: IncomingMessage, decision: Decision) -> None:
+        request = decision.request
+        self.replies.queue.push(
+            [
+                QueuedReply(
+                    message.chat,
+                    reply.text,
+                    reply.keyboard,
+                    request.request_id if reply.progress and request is not None else None,
+                )
+                for reply in decision.replies
+            ]
+        )
+        self.conversation.mark_seen(message)

@@ -2,9 +2,10 @@
 
 PTB's updater confirms a batch of updates to Telegram (by asking for the next offset) before its handlers
 have run, so a bot killed mid-batch loses what it had fetched. Here a batch is confirmed only once every
-update in it was handled (recorded, and acknowledged); a crash before that makes Telegram deliver the
-batch again, and the conversation's de-duplication by `update_id` answers each update once. An update whose
-recording failed because Redis was away is not confirmed either: the loop backs off and fetches it again.
+update in it was handled (recorded, its replies queued in Redis); a crash before that makes Telegram
+deliver the batch again, and the conversation's de-duplication by `update_id` answers each update once.
+An update whose recording failed because Redis was away is not confirmed either: the loop backs off and
+fetches it again.
 
 Within a batch, chats are handled concurrently and each chat's updates in order, so one slow chat never
 stalls the others. A 409 Conflict (another process polling with the same token, or a webhook set) is one

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from bot.migration import migrate_chat, migrated_to
 from bot.models import ChatRef, MediaRef
 from bot.outbox import (
     AmbiguousSendError,
@@ -179,7 +180,10 @@ class TelegramOutbox:
 
     def _send(self, chat: ChatRef, method: str, data: dict[str, Any], **kwargs: Any) -> Any:
         """A call that counts against Telegram's flood limits: booked with the shared limiter first."""
-        chat_id = chat.chat_id
+        # A group that became a supergroup: straight to its new id once the move is known.
+        chat_id = migrated_to(self.limiter.redis, chat.channel, chat.chat_id) or chat.chat_id
+        if chat_id != chat.chat_id:
+            data = data | {"chat_id": chat_id}
         for attempt in range(1, _MAX_FLOOD_RETRIES + 1):
             self.limiter.acquire(chat_id, chat.is_group)
             try:
@@ -192,6 +196,7 @@ class TelegramOutbox:
             except ChatMigratedError as migrated:
                 # A group that became a supergroup: the new id from now on (and for the limiter too).
                 log.warning("chat %s migrated to %s", chat_id, migrated.new_chat_id)
+                migrate_chat(self.limiter.redis, chat.channel, chat_id, migrated.new_chat_id)
                 chat_id = migrated.new_chat_id
                 data = data | {"chat_id": chat_id}
         raise SendError(f"{method}: still rate limited after {_MAX_FLOOD_RETRIES} tries")

@@ -15,7 +15,7 @@ from bot.i18n import translate
 from tests.e2e.conftest import FAST_CHAT_ENV, Product, UserChat, says, start_fast, starts
 from tests.e2e.kills import kill_horse
 from tests.fakes.nemo_double import NemoDouble
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram, User
 from tests.processes import RedisServer, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
@@ -144,3 +144,21 @@ def test_a_worker_killed_while_telegram_takes_the_video_sends_no_second_copy(
     redis = redis_server.client()
     assert redis.scard(keys.active_renders_key()) == 0
     chat.ask("status", starts("Timeline"))
+
+
+def test_a_group_that_becomes_a_supergroup_keeps_its_project(
+    product: Product, fake_telegram: FakeTelegram, nemo_double: NemoDouble, phone_clip: Path
+):
+    group, supergroup = -4_321, -1_004_321_000_001
+    asha = User(811, first_name="Asha", username="asha811", language_code="en")
+    fake_telegram.add_chat(group, "group", title="Creators")
+    start_fast(product)
+    bot = fake_telegram.bot.username
+    fake_telegram.send_video(group, phone_clip, caption=f"/upload@{bot}", user=asha, chat_type="group")
+    fake_telegram.wait_for(lambda m: m.chat_id == group and "Uploaded" in (m.text or ""), T)
+
+    fake_telegram.migrate(group, supergroup, announce=True)
+    fake_telegram.send_text(supergroup, f"/status@{bot}", user=asha, chat_type="supergroup")
+    status = fake_telegram.wait_for(lambda m: m.chat_id == supergroup and "Timeline" in (m.text or ""), T)
+    assert "Timeline (1 track)" in (status.text or "")
+    assert fake_telegram.error_count(400) == 0  # nothing was sent to the old id after the move

@@ -1,5 +1,6 @@
-"""Long polling through real processes: a bot killed mid-batch loses no update; two bots on one token
-back off with one clear warning instead of a traceback a second."""
+"""Long polling through real processes: a bot killed mid-burst loses no update and no reply (an update
+is confirmed once recorded, its replies wait in Redis); two bots on one token back off with one clear
+warning instead of a traceback a second."""
 
 from __future__ import annotations
 
@@ -24,16 +25,16 @@ def test_a_bot_killed_while_answering_a_burst_answers_every_update_after_its_res
     # Five replies a second: the burst of 20 takes the bot about 4 s, and the kill lands in the middle.
     first = product.start("bot", RATE_GLOBAL_PER_S="5")
     fake_telegram.wait_for_poll(T)
-    update_ids = [fake_telegram.send_text(chat_id, "/start") for chat_id in CHATS]
+    for chat_id in CHATS:
+        fake_telegram.send_text(chat_id, "/start")
     wait_for(lambda: len(fake_telegram.calls("sendMessage")) >= 3, T, "the bot to start answering")
     first.kill()
     answered_before = sum(greeted(fake_telegram, chat_id) > 0 for chat_id in CHATS)
-    assert answered_before < len(CHATS)  # the kill landed mid-batch
-    assert not any(fake_telegram.state.is_confirmed(u) for u in update_ids)
+    assert answered_before < len(CHATS)  # the kill landed mid-burst
 
     product.start("bot")
     wait_for(lambda: all(greeted(fake_telegram, c) for c in CHATS), T, "every chat's greeting")
-    wait_for(lambda: all(fake_telegram.state.is_confirmed(u) for u in update_ids), T, "the batch confirmed")
+    assert fake_telegram.state.pending_count() == 0
 
 
 def test_two_bots_on_one_token_log_one_warning_naming_the_setting_and_keep_answering(
@@ -44,8 +45,8 @@ def test_two_bots_on_one_token_log_one_warning_naming_the_setting_and_keep_answe
     wait_for(lambda: "409 Conflict" in first.log() + second.log(), T, "a conflict to be noticed")
     fake_telegram.send_text(CHATS[0], "/start")
     wait_for(lambda: greeted(fake_telegram, CHATS[0]), T, "the greeting")
-    conflicts_seen = fake_telegram.error_count(409)
-    wait_for(lambda: fake_telegram.error_count(409) >= conflicts_seen + 3, T, "more conflicts")
+    # They keep colliding (with back-off), but each says so once.
+    wait_for(lambda: fake_telegram.error_count(409) >= 3, T, "more conflicts")
 
     for bot in (first, second):
         log = bot.log()

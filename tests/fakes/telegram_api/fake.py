@@ -156,11 +156,20 @@ class FakeTelegram:
         with self.state.lock:
             self.state.late_answers[method.lower()] = seconds
 
-    def migrate(self, chat_id: int, to_chat_id: int) -> None:
-        """The group became a supergroup: sends to the old id get 400 with migrate_to_chat_id."""
+    def migrate(self, chat_id: int, to_chat_id: int, *, announce: bool = False) -> None:
+        """The group became a supergroup: sends to the old id get 400 with migrate_to_chat_id.
+
+        With `announce`, the service messages Telegram sends come as updates too: `migrate_to_chat_id`
+        in the old group, then `migrate_from_chat_id` in the supergroup.
+        """
         self.add_chat(to_chat_id, "supergroup")
         with self.state.lock:
             self.state.migrated[chat_id] = to_chat_id
+        if announce:
+            user = default_user(chat_id)
+            queue_message(self.state, chat_id, {"migrate_to_chat_id": to_chat_id}, {"user": user})
+            origin: Origin = {"user": user, "chat_type": "supergroup"}
+            queue_message(self.state, to_chat_id, {"migrate_from_chat_id": chat_id}, origin)
 
     def register_file(self, path: Path | str, folder: str = "documents") -> StoredFile:
         """Make a file on disk available through getFile and the file URL, as if a user had sent it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import fakeredis
 import httpx
 import pytest
 
@@ -16,6 +17,7 @@ CHAT = ChatRef(chat_id=42)
 
 class CountingLimiter:
     def __init__(self) -> None:
+        self.redis = fakeredis.FakeRedis()
         self.calls: list[tuple[int, bool]] = []
 
         self.holds: list[float] = []
