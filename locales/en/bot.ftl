@@ -47,7 +47,7 @@ change-edited = { $kind } track changed
 ## export and delivery
 export-nothing = There's nothing to export yet. Send me a video first.
 export-failed = The render failed. Tap Retry to export again.
-export-timeout = The render is taking much longer than usual. Tap Retry to check again.
+export-timeout = The render has not moved for a long while. I will still send the video if it finishes; tap Retry to follow it again.
 export-link = Your video is ready ({ $size_mb } MB). It's too large to send here, so download it with the button below.
 delivery-caption = Your edited video is ready 🎬
 delivery-uncertain = I sent your video, but the chat app didn't confirm it arrived. If it isn't in the chat, download it with the button below. (I won't send it twice.)
