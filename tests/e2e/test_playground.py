@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import av
 import pytest
@@ -71,7 +72,7 @@ class Terminal:
 
     def __init__(self, folder: Path, **worker_env: str) -> None:
         self.stack = start_stack(folder, render_poll_interval_s=0.5, worker_env=worker_env)
-        self.events: list[dict] = []
+        self.events: list[dict[str, Any]] = []
         self.chat = PlaygroundChat(self.stack.redis_server.client(), self.stack.settings, self.events.append)
         self.redis = self.chat.redis
 
@@ -84,13 +85,22 @@ class Terminal:
         os.killpg(worker.process.pid, sig)
 
     def render_of(self, request_id: str) -> str:
-        return wait_for(lambda: self.redis.get(keys.export_key(request_id)), 30, "the render").decode()
+        render: bytes = wait_for(lambda: self.redis.get(keys.export_key(request_id)), 30, "the render")
+        return render.decode()
 
     def wait_for_text(self, text: str, timeout: float = 60) -> None:
-        wait_for(lambda: (self.chat.drain(0.2), any(text in t for t in self.texts()))[1], timeout, text)
+        def said() -> bool:
+            self.chat.drain(0.2)
+            return any(text in t for t in self.texts())
+
+        wait_for(said, timeout, text)
 
     def wait_for_video(self, timeout: float = 120) -> None:
-        wait_for(lambda: (self.chat.drain(0.2), self.chat.videos)[1], timeout, "the video")
+        def delivered() -> bool:
+            self.chat.drain(0.2)
+            return bool(self.chat.videos)
+
+        wait_for(delivered, timeout, "the video")
 
 
 @pytest.fixture
