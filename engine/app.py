@@ -81,7 +81,11 @@ class EngineApi:
 
     async def credits(self, request: Request) -> Response:
         credits = self.store.credits(self._account(request).user_id)
-        return ok({"available": credits.available, "frozen": credits.frozen, "total": credits.total})
+        # Beyond the profile: what an edit turn costs here (0 unless ENGINE_CREDIT_LIMIT), so the bot can say
+        # what is true for this backend rather than the cloud's prices.
+        turn_cost = self.settings.turn_cost if self.settings.credit_limit else 0
+        balance = {"available": credits.available, "frozen": credits.frozen, "total": credits.total}
+        return ok({**balance, "turn_cost": turn_cost})
 
     async def claim_token(self, request: Request) -> Response:
         account = self._account(request)

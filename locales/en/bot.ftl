@@ -55,6 +55,9 @@ delivery-uncertain = I sent your video, but the chat app didn't confirm it arriv
 ## credits and account
 credits-balance = Credits: { $available } available, { $frozen } in use, { $total } in total.
     An editing session costs about 50 credits; exporting is free.
+credits-balance_free = Credits: { $available } available. This editor is self-hosted: editing and exporting cost nothing.
+credits-balance_priced = Credits: { $available } available, { $frozen } in use, { $total } in total.
+    Each edit costs { $cost } credits here; exporting is free.
 credits-out-anonymous = You're out of credits. Register for free to get more, and your work stays linked to you:
 credits-out-registered = You're out of credits. Top up your account to keep editing:
 plan-required = Your plan doesn't include exporting. Register or upgrade your plan to unlock export.

@@ -55,6 +55,9 @@ delivery-uncertain = Maine aapka video bhej diya, par chat app ne confirm nahi k
 ## credits and account
 credits-balance = Credits: { $available } baaki, { $frozen } use mein, total { $total }.
     Ek editing session mein lagbhag 50 credits lagte hain; export free hai.
+credits-balance_free = Credits: { $available } baaki. Yeh editor self-hosted hai: edit aur export mein kuch nahi lagta.
+credits-balance_priced = Credits: { $available } baaki, { $frozen } use mein, total { $total }.
+    Yahan har edit mein { $cost } credits lagte hain; export free hai.
 credits-out-anonymous = Aapke credits khatam ho gaye hain. Aur credits ke liye free mein register kijiye, aapka kaam aapke account se juda rahega:
 credits-out-registered = Aapke credits khatam ho gaye hain. Editing jaari rakhne ke liye account top-up kijiye:
 plan-required = Aapke plan mein export shaamil nahi hai. Export ke liye register kijiye ya plan upgrade kijiye.

@@ -35,6 +35,7 @@ def test_the_test_command_is_the_ci_script():
     assert "python3 -m venv .venv" in ci and ".venv/bin/python -m pytest" in ci
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(1800)  # a fresh virtual environment installs every dependency
 def test_the_first_command_works_in_a_fresh_clone(tmp_path: Path):
     command = readme_block("Try it now")

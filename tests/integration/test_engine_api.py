@@ -401,3 +401,13 @@ def test_one_clients_renders_do_not_hold_back_anothers(
         connection.close()
         hog.http.close()
         other.http.close()
+
+
+def test_health_reports_each_dependency_and_the_engine_states_its_prices(client: Client) -> None:
+    health = httpx.get(f"{client.http.base_url}health").json()
+    assert health["data"] == {
+        "status": "ok",
+        "checks": {"redis": "ok", "data_dir": "ok", "ffmpeg": "ok", "fonts": "ok"},
+    }
+    # ENGINE_CREDIT_LIMIT is on in this engine: an edit costs ENGINE_TURN_COST, which the bot then says
+    assert client.call("GET", "/api/credits/balance/simple")["turn_cost"] == 50

@@ -23,9 +23,13 @@ def show_credits(payload: dict[str, Any]) -> None:
     except NemoError as exc:
         report(ctx, request, exc)
         return
-    chat.say(
-        chat.t("credits.balance", available=credits.available, frozen=credits.frozen, total=credits.total)
-    )
+    balance = {"available": credits.available, "frozen": credits.frozen, "total": credits.total}
+    if credits.turn_cost is None:  # the cloud: its documented prices
+        chat.say(chat.t("credits.balance", **balance))
+    elif credits.turn_cost == 0:
+        chat.say(chat.t("credits.balance_free", **balance))
+    else:
+        chat.say(chat.t("credits.balance_priced", cost=credits.turn_cost, **balance))
 
 
 def show_status(payload: dict[str, Any]) -> None:
