@@ -59,11 +59,15 @@ def test_hinglish_gets_hinglish_answers_in_roman_script(tmp_path: Path):
         "silence hata do aur music daalo",
         "--say",
         "status",
+        "--say",
+        "credits",
         "--folder",
         str(tmp_path / "pg"),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "pauses hata diye" in done.stdout and "Timeline" in done.stdout
+    # the engine charges nothing, and the bot says so rather than quoting the cloud's prices
+    assert "self-hosted hai" in done.stdout and "50 credits" not in done.stdout
 
 
 # --- following a render: patience measured in progress, not in polls --------------------------------------
