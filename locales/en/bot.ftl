@@ -72,6 +72,11 @@ status-header = Timeline ({ $count ->
        *[other] { $count } tracks
     }):
 status-track = { $index }. { $kind }: { $label } ({ $span })
+status-frame = Frame: { $width }×{ $height } ({ $ratio }), { $shape }
+status-frame_plain = Frame: { $width }×{ $height }, { $shape }
+shape-portrait = portrait
+shape-square = square
+shape-landscape = landscape
 
 ## input
 input-empty = I need a few words to know what to do. Tell me what to change, for example "remove the silences".

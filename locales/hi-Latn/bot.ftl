@@ -69,6 +69,11 @@ error-generic = Meri taraf se kuch gadbad ho gayi. Please phir se koshish kijiye
 status-empty = Abhi kuch upload nahi hua hai. Shuru karne ke liye video bhejiye.
 status-header = Timeline ({ $count } track):
 status-track = { $index }. { $kind }: { $label } ({ $span })
+status-frame = Frame: { $width }×{ $height } ({ $ratio }), { $shape }
+status-frame_plain = Frame: { $width }×{ $height }, { $shape }
+shape-portrait = khada
+shape-square = square
+shape-landscape = aada
 
 ## input
 input-empty = Kya karna hai, ye jaanne ke liye mujhe kuch shabd chahiye. Jaise likhiye: "silence hata do".

@@ -69,6 +69,11 @@ error-generic = मेरी तरफ़ से कुछ गड़बड़ �
 status-empty = अभी कुछ अपलोड नहीं हुआ है। शुरू करने के लिए वीडियो भेजिए।
 status-header = टाइमलाइन ({ $count } ट्रैक):
 status-track = { $index }. { $kind }: { $label } ({ $span })
+status-frame = फ़्रेम: { $width }×{ $height } ({ $ratio }), { $shape }
+status-frame_plain = फ़्रेम: { $width }×{ $height }, { $shape }
+shape-portrait = खड़ा
+shape-square = चौकोर
+shape-landscape = आड़ा
 
 ## input
 input-empty = क्या करना है, यह जानने के लिए मुझे कुछ शब्द चाहिए। जैसे लिखिए: "साइलेंस हटाओ"।

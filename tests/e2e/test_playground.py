@@ -66,6 +66,7 @@ def test_hinglish_gets_hinglish_answers_in_roman_script(tmp_path: Path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "pauses hata diye" in done.stdout and "Timeline" in done.stdout
+    assert "Frame: 1920×1080 (16:9), aada" in done.stdout  # status says what frame the video will have
     # the engine charges nothing, and the bot says so rather than quoting the cloud's prices
     assert "self-hosted hai" in done.stdout and "50 credits" not in done.stdout
 
