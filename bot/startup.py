@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from redis import Redis
 from redis.exceptions import RedisError
 
+from bot.durability import RedisDurabilityError
 from bot.settings import Settings
 
 EXIT_STARTUP = 2
@@ -38,7 +39,7 @@ def run(name: str, main: Callable[[], None], secrets: Callable[[], Sequence[str]
     """
     try:
         main()
-    except StartupError as exc:
+    except (StartupError, RedisDurabilityError) as exc:
         _stop(name, str(exc))
     except ValidationError as exc:
         _stop(name, settings_problem(exc))
