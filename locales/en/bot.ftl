@@ -24,6 +24,8 @@ progress-sent = Sent ✅
 upload-done = Uploaded "{ $name }" ({ $duration } s). Now tell me what to change.
 upload-failed = I couldn't upload that file. Please send it again.
 upload-too_big_for_telegram = This file is { $size_mb } MB, but I can only download files up to { $limit_mb } MB from Telegram. You can send me a link to it instead (Google Drive, Dropbox or any direct https link), or the bot's operator can run a self-hosted Telegram Bot API server for files up to 2000 MB.
+upload-refused = The editor could not use this file: { $reason }
+    { upload-unsupported }
 upload-unsupported = I can't edit this kind of file. Send a video (mp4, mov, avi, webm, mkv), a picture (jpg, png, gif, webp) or music (mp3, wav, m4a, aac).
 upload-backend_too_large = This file is too large for the editor. Please trim it or compress it and send it again.
 upload-how = Send me the video as a message (or a link to it), and I'll upload it.

@@ -24,6 +24,8 @@ progress-sent = Bhej diya ✅
 upload-done = "{ $name }" upload ho gaya ({ $duration } sec). Ab bataiye kya badalna hai.
 upload-failed = Ye file upload nahi ho payi. Please dobara bhejiye.
 upload-too_big_for_telegram = Ye file { $size_mb } MB ki hai, par main Telegram se sirf { $limit_mb } MB tak ki file download kar sakta hoon. Iski jagah link bhej dijiye (Google Drive, Dropbox ya koi bhi seedha https link), ya bot chalane wale 2000 MB tak ki files ke liye apna Telegram Bot API server chala sakte hain.
+upload-refused = Editor is file ko use nahi kar saka: { $reason }
+    { upload-unsupported }
 upload-unsupported = Is tarah ki file main edit nahi kar sakta. Video (mp4, mov, avi, webm, mkv), photo (jpg, png, gif, webp) ya music (mp3, wav, m4a, aac) bhejiye.
 upload-backend_too_large = Ye file editor ke liye bahut badi hai. Ise chhota (trim) ya compress karke dobara bhejiye.
 upload-how = Video message mein bhejiye (ya uska link), main upload kar doonga.

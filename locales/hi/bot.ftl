@@ -24,6 +24,8 @@ progress-sent = भेज दिया ✅
 upload-done = "{ $name }" अपलोड हो गया ({ $duration } सेकंड)। अब बताइए क्या बदलना है।
 upload-failed = यह फ़ाइल अपलोड नहीं हो पाई। कृपया दोबारा भेजिए।
 upload-too_big_for_telegram = यह फ़ाइल { $size_mb } MB की है, पर मैं Telegram से सिर्फ़ { $limit_mb } MB तक की फ़ाइल डाउनलोड कर सकता हूँ। इसकी जगह लिंक भेज दीजिए (Google Drive, Dropbox या कोई भी सीधा https लिंक), या बॉट चलाने वाले 2000 MB तक की फ़ाइलों के लिए अपना Telegram Bot API सर्वर चला सकते हैं।
+upload-refused = एडिटर इस फ़ाइल को इस्तेमाल नहीं कर सका: { $reason }
+    { upload-unsupported }
 upload-unsupported = इस तरह की फ़ाइल मैं एडिट नहीं कर सकता। वीडियो (mp4, mov, avi, webm, mkv), फ़ोटो (jpg, png, gif, webp) या म्यूज़िक (mp3, wav, m4a, aac) भेजिए।
 upload-backend_too_large = यह फ़ाइल एडिटर के लिए बहुत बड़ी है। इसे छोटा (ट्रिम) या कंप्रेस करके दोबारा भेजिए।
 upload-how = वीडियो मैसेज में भेजिए (या उसका लिंक), मैं अपलोड कर दूँगा।
