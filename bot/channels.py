@@ -51,8 +51,10 @@ def _telegram(settings: Settings) -> Capabilities:
 
 
 def _console(settings: Settings) -> Capabilities:
-    limit = settings.telegram_local_file_limit_bytes
-    return Capabilities(settings.progress_edit_interval_s, limit, "upload.too_big_for_telegram", limit, limit)
+    # The playground reads files on this machine: only the editor's own limit applies (the playground sets
+    # NEMO_UPLOAD_MAX_BYTES to the engine's ENGINE_UPLOAD_MAX_BYTES), never Telegram's 20 MB.
+    limit = settings.nemo_upload_max_bytes
+    return Capabilities(settings.progress_edit_interval_s, limit, "upload.backend_too_large", limit, limit)
 
 
 def _whatsapp(settings: Settings) -> Capabilities:

@@ -14,6 +14,7 @@ from typing import Any
 from redis import Redis
 
 from bot import keys
+from bot.channels import capabilities
 from bot.models import ChatRef, MediaRef
 from bot.outbox import ChatAction, FileTooBigError, Keyboard, VideoFile
 from bot.settings import Settings
@@ -30,11 +31,11 @@ class ConsoleOutbox:
 
     def send_text(self, chat: ChatRef, text: str, keyboard: Keyboard = ()) -> int:
         message_id = int(self.redis.incr(_COUNTER))
-        self._push(chat, {"type": "text", "id": message_id, "text": text, "buttons": _labels(keyboard)})
+        self._push(chat, {"type": "text", "id": message_id, "text": text, **_buttons(keyboard)})
         return message_id
 
     def edit_text(self, chat: ChatRef, message_id: int, text: str, keyboard: Keyboard = ()) -> int:
-        self._push(chat, {"type": "edit", "id": message_id, "text": text, "buttons": _labels(keyboard)})
+        self._push(chat, {"type": "edit", "id": message_id, "text": text, **_buttons(keyboard)})
         return message_id
 
     def send_video(self, chat: ChatRef, video: VideoFile, caption: str, keyboard: Keyboard = ()) -> int:
@@ -53,7 +54,7 @@ class ConsoleOutbox:
                 "width": video.width,
                 "height": video.height,
                 "duration": video.duration_s,
-                "buttons": _labels(keyboard),
+                **_buttons(keyboard),
             },
         )
         return message_id
@@ -63,14 +64,14 @@ class ConsoleOutbox:
 
     def fetch_media(self, media: MediaRef, dest: Path) -> Path:
         source = Path(media.file_id)
-        if source.stat().st_size > self.upload_limit():
+        if source.stat().st_size > capabilities("console", self.settings).download_limit_bytes:
             raise FileTooBigError(f"{source.name} is over the playground's limit")
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, dest)
         return dest
 
     def upload_limit(self) -> int:
-        return self.settings.telegram_local_file_limit_bytes
+        return self.settings.telegram_local_file_limit_bytes  # a copy on this machine: no Telegram limit
 
     def close(self) -> None:
         """Nothing to release: the Redis client belongs to the caller."""
@@ -79,5 +80,7 @@ class ConsoleOutbox:
         self.redis.rpush(keys.console_outbox_key(chat.chat_id), json.dumps(event, ensure_ascii=False))
 
 
-def _labels(keyboard: Keyboard) -> list[str]:
-    return [button.label for row in keyboard for button in row]
+def _buttons(keyboard: Keyboard) -> dict[str, list[str]]:
+    """Labels to show, and what pressing each does (typing a label in the terminal presses it)."""
+    buttons = [button for row in keyboard for button in row]
+    return {"buttons": [b.label for b in buttons], "actions": [b.data or b.url or "" for b in buttons]}

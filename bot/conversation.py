@@ -314,8 +314,6 @@ class Conversation:
             size_mb = round(media.file_size / MB)
             text = translate(lang, channel.too_big_key, size_mb=size_mb, limit_mb=limit // MB)
             return Decision([Reply(text)])
-        if media.file_size is not None and media.file_size > self.settings.nemo_upload_max_bytes:
-            return Decision([Reply(translate(lang, "upload.backend_too_large"))])
         return None
 
     def _queue(self, message: IncomingMessage, session: Session, kind: str, text: str = "") -> Decision:

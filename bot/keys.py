@@ -51,6 +51,11 @@ def active_renders_key() -> str:
     return f"{PREFIX}:renders:active"
 
 
+def slow_renders_key() -> str:
+    """Set of renders the user was told are slow: still checked now and then, so a late one is delivered."""
+    return f"{PREFIX}:renders:slow"
+
+
 def render_key(render_id: str) -> str:
     """Hash: chat, request, status, progress, output url of one render."""
     return f"{PREFIX}:render:{render_id}"

@@ -81,7 +81,13 @@ class Settings(BaseSettings):
     recovery_first_wait_s: float = 30.0
     recovery_next_wait_s: float = 60.0
     recovery_max_reads: int = 5
-    render_poll_max_attempts: int = 10
+    # A render is followed while it makes progress: given up on (the user told, the chat freed) after
+    # RENDER_STALL_TIMEOUT_S without any change, or, while the backend reports no progress at all, after
+    # RENDER_WAIT_PER_CLIP_S per second of clip if that is longer; never followed past RENDER_MAX_WAIT_S.
+    render_stall_timeout_s: float = 600.0
+    render_wait_per_clip_s: float = 20.0
+    render_max_wait_s: float = 6 * 3600.0
+    render_late_poll_interval_s: float = 120.0
 
     # --- Jobs and workers --------------------------------------------------------------------
     work_dir: Path = Path("var/work")

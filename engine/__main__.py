@@ -11,8 +11,8 @@ from functools import partial
 from types import FrameType
 
 import uvicorn
-from redis import Redis
 
+from engine import startup
 from engine.analysis import keep_spans_in_child
 from engine.app import create_app
 from engine.jobs import enqueue_render
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     settings = EngineSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    connection = Redis.from_url(settings.redis_url)
+    connection = startup.check_all(settings.redis_url, settings.data_dir)
     # pauses by voice; by loudness (in a limited child) when speech cannot be heard
     speech = SpeechJobs(settings, connection, fallback=partial(keep_spans_in_child, settings=settings))
     app = create_app(
@@ -57,4 +57,4 @@ def _exit(signum: int, frame: FrameType | None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    startup.run("engine", main)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
+from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
@@ -29,6 +30,7 @@ from engine.probe import ProbeError, probe
 from engine.relay import TurnRelay, TurnRunner
 from engine.replies import ApiError, Code, api_error, json_body, ok, over_quota
 from engine.settings import EngineSettings
+from engine.startup import dependencies
 from engine.store import Account, RenderRecord, SessionNotFoundError, SessionRecord, Store, by_address
 from engine.timeline import Timeline
 from engine.uploads import fetch_url, receive_multipart
@@ -79,7 +81,11 @@ class EngineApi:
 
     async def credits(self, request: Request) -> Response:
         credits = self.store.credits(self._account(request).user_id)
-        return ok({"available": credits.available, "frozen": credits.frozen, "total": credits.total})
+        # Beyond the profile: what an edit turn costs here (0 unless ENGINE_CREDIT_LIMIT), so the bot can say
+        # what is true for this backend rather than the cloud's prices.
+        turn_cost = self.settings.turn_cost if self.settings.credit_limit else 0
+        balance = {"available": credits.available, "frozen": credits.frozen, "total": credits.total}
+        return ok({**balance, "turn_cost": turn_cost})
 
     async def claim_token(self, request: Request) -> Response:
         account = self._account(request)
@@ -283,7 +289,15 @@ class EngineApi:
         return FileResponse(path, media_type="video/mp4", filename=f"{record.render_id}.mp4")
 
     async def health(self, request: Request) -> Response:
-        return ok({"status": "ok"})
+        """Whether the engine can work: Redis, a writable data folder, FFmpeg and fonts (HTTP 503 if not)."""
+        problems = await anyio.to_thread.run_sync(
+            dependencies, self.settings.redis_url, self.settings.data_dir
+        )
+        checks = {name: problems.get(name, "ok") for name in ("redis", "data_dir", "ffmpeg", "fonts")}
+        if problems:
+            body = {"msg": next(iter(problems.values())), "data": {"status": "unavailable", "checks": checks}}
+            return JSONResponse(body, status_code=503)
+        return ok({"status": "ok", "checks": checks})
 
     # ---- checks shared by the routes ------------------------------------------------------------
     def _account(self, request: Request) -> Account:
@@ -347,4 +361,20 @@ def create_app(
         Route("/api/render/proxy/{rid}/download", api.download_render),
         Mount("/files", StaticFiles(directory=files)),
     ]
-    return Starlette(routes=routes, exception_handlers={ApiError: api_error, SessionNotFoundError: api_error})
+    handlers = {
+        ApiError: api_error,
+        SessionNotFoundError: api_error,
+        RedisError: _unavailable,
+        Exception: _failed,
+    }
+    return Starlette(routes=routes, exception_handlers=handlers)
+
+
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    """Redis went away: the profile's error shape with HTTP 503, never a bare 500."""
+    return await api_error(request, ApiError(None, "the engine's storage is unavailable; try again", 503))
+
+
+async def _failed(request: Request, exc: Exception) -> Response:
+    """Anything unforeseen: a JSON error body (the traceback goes to the log, not to the client)."""
+    return await api_error(request, ApiError(None, "internal error", 500))

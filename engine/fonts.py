@@ -1,9 +1,12 @@
 """Which font file draws a title: the first preferred font whose character map covers the whole text.
 
-drawtext renders with one font file and no fallback, so a Hindi title needs a font with Devanagari (Debian:
-`fonts-noto-core` gives Noto Sans Devanagari) and a Latin title a Latin font. Coverage is read from the font's
-own `cmap` table rather than assumed from its name, so a broader font installed later (one with Devanagari
-*and* Latin letters, for Hinglish titles) is picked up by putting it first in `PREFERRED`.
+drawtext renders with one font file and no fallback, so a Hindi title needs a font with Devanagari and a Latin
+title a Latin font. The engine ships both (Noto Sans Devanagari Bold and Noto Sans Bold, SIL Open Font
+License, in `engine/data/fonts/` with their licence), so Hindi titles render on a bare machine; fonts
+installed on the system are used too. Coverage is read from the font's own `cmap` table rather than assumed
+from its name, so a broader font (one with Devanagari *and* Latin letters, for Hinglish titles) is picked up
+by putting it first in `PREFERRED`. A title no font covers whole is reported (`missing_glyphs`), never
+shown as boxes.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from pathlib import Path
 
 from engine.errors import RenderError
 
-FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+SHIPPED = Path(__file__).resolve().parent / "data" / "fonts"
+FONT_DIRS = (SHIPPED, Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 PREFERRED = (
     "NotoSansDevanagari-Bold.ttf",
     "NotoSans-Bold.ttf",
@@ -66,7 +70,10 @@ def _covered(text: str, ranges: Sequence[tuple[int, int]]) -> int:
 
 @cache
 def _installed(dirs: tuple[Path, ...]) -> tuple[Path, ...]:
-    found = {p.name: p for d in dirs if d.is_dir() for p in sorted(d.rglob("*.ttf"))}
+    found: dict[str, Path] = {}
+    for folder in dirs:
+        for path in sorted(folder.rglob("*.ttf")) if folder.is_dir() else ():
+            found.setdefault(path.name, path)  # the first folder wins: the shipped fonts
     return tuple(found[name] for name in PREFERRED if name in found)
 
 
@@ -74,5 +81,18 @@ def find_font(text: str, dirs: tuple[Path, ...] = FONT_DIRS) -> Path:
     """The preferred font covering every character of `text`, else the one covering the most."""
     fonts = _installed(dirs)
     if not fonts:
-        raise RenderError("no usable font is installed (install fonts-noto-core)")
+        raise RenderError(f"no usable font: the shipped fonts are missing from {SHIPPED}")
     return max(fonts, key=lambda font: _covered(text, font_coverage(font)))
+
+
+def missing_glyphs(text: str, dirs: tuple[Path, ...] = FONT_DIRS) -> str:
+    """The characters of `text` that the font chosen for it cannot draw (empty: it renders whole)."""
+    fonts = _installed(dirs)
+    if not fonts:
+        return "".join(dict.fromkeys(ch for ch in text if not ch.isspace()))
+    ranges = font_coverage(find_font(text, dirs))
+    return "".join(
+        dict.fromkeys(
+            ch for ch in text if not ch.isspace() and not any(lo <= ord(ch) <= hi for lo, hi in ranges)
+        )
+    )

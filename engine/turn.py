@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from engine.fonts import missing_glyphs
 from engine.interpret import (
     AddMusic,
     AddTitle,
@@ -262,8 +263,7 @@ def _apply(op: Operation, timeline: Timeline, media: Sequence[MediaInfo], lang: 
         case AddTitle(text=""):
             return _Outcome(timeline, "edit.title_missing", ok=False)
         case AddTitle():
-            figures = {"text": op.text, "pos": say(lang, f"position.{op.pos}")}
-            return _Outcome(timeline.add_title(op.text, op.pos), "edit.title", figures)
+            return _add_title(op, timeline, lang)
         case SetAspect():
             aspect = op.aspect or timeline.canvas.aspect
             figures = {
@@ -314,6 +314,23 @@ def _add_music(op: AddMusic, timeline: Timeline, media: Sequence[MediaInfo], lan
     shown = say(lang, f"music.{src.removeprefix('builtin:')}") if src in BUILTIN_MUSIC else name
     edited = timeline.add_music(src, name, volume)
     return _Outcome(edited, "edit.music", {"name": shown, "percent": round(edited.music[0].vol * 100)})
+
+
+def _add_title(op: AddTitle, timeline: Timeline, lang: str) -> _Outcome:
+    """Say where and when the title shows, which title it replaced, and any letter no font can draw."""
+    edited = timeline.add_title(op.text, op.pos)
+    title = edited.titles[-1]
+    replaced = [t.text for t in timeline.titles if t not in edited.titles]
+    figures = {
+        "text": title.text,
+        "pos": say(lang, f"position.{op.pos}"),
+        "start": _s(title.st),
+        "end": _s(title.st + title.d),
+        "old": replaced[0] if replaced else "",
+    }
+    if missing := missing_glyphs(title.text):
+        return _Outcome(timeline, "edit.title_glyphs", {**figures, "chars": " ".join(missing)}, ok=False)
+    return _Outcome(edited, "edit.title_replaced" if replaced else "edit.title", figures)
 
 
 def _s(ms: float) -> str:

@@ -15,12 +15,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from redis import Redis
 from rq import Queue, Worker
 from rq.job import Job
 from rq.serializers import JSONSerializer
 from rq.worker import DequeueStrategy
 
+from engine import startup
 from engine.jobs import render_queue_names
 from engine.retention import sweep_expired
 from engine.settings import EngineSettings
@@ -98,7 +98,7 @@ def main() -> None:
     """Work on transcriptions and renders until stopped (SIGTERM / Ctrl-C finish the current job first)."""
     settings = EngineSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    connection = Redis.from_url(settings.redis_url)
+    connection = startup.check_all(settings.redis_url, settings.data_dir)
     names = [settings.asr_queue, *render_queue_names(settings)]
     queues = [Queue(n, connection=connection, serializer=JSONSerializer) for n in names]
     worker = RenderWorker(queues, connection=connection, serializer=JSONSerializer)
@@ -110,4 +110,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    startup.run("engine.worker", main)

@@ -92,13 +92,15 @@ def enqueue_request(redis: Redis, settings: Settings, request: Request) -> str:
     return job.id
 
 
-def schedule_render_poll(redis: Redis, settings: Settings, render_id: str, attempt: int) -> str:
-    """Poll a render again after `RENDER_POLL_INTERVAL_S`: a short job, never a sleep in a worker."""
+def schedule_render_poll(
+    redis: Redis, settings: Settings, render_id: str, attempt: int, delay_s: float | None = None
+) -> str:
+    """Poll a render again after `delay_s` (`RENDER_POLL_INTERVAL_S`): a short job, never a sleep."""
     job_id = f"poll-{render_id}-{attempt}"
     if Job.exists(job_id, connection=redis):
         return job_id
     queue(redis, QUICK).enqueue_in(
-        timedelta(seconds=settings.render_poll_interval_s),
+        timedelta(seconds=settings.render_poll_interval_s if delay_s is None else delay_s),
         "worker.jobs.export.poll_render",
         render_id,
         attempt,

@@ -8,6 +8,7 @@ each is read under every name seen, and everything else is left alone.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -48,6 +49,24 @@ def summarize(draft: dict[str, Any] | None) -> list[TrackSummary]:
     """The tracks that have segments, in draft order."""
     tracks = (draft or {}).get("t") or []
     return [s for s in (_track(t) for t in tracks if isinstance(t, dict)) if s is not None]
+
+
+def frame_size(draft: dict[str, Any] | None) -> tuple[int, int] | None:
+    """The output frame the draft's `m` names (width, height), if it names one."""
+    meta = (draft or {}).get("m")
+    if not isinstance(meta, dict):
+        return None
+    width, height = meta.get("width"), meta.get("height")
+    if isinstance(width, int | float) and isinstance(height, int | float) and width > 0 and height > 0:
+        return int(width), int(height)
+    return None
+
+
+def ratio(width: int, height: int) -> str:
+    """`9:16` for 1080×1920; empty when the reduced ratio is no shape people name (1918×1080)."""
+    common = math.gcd(width, height)
+    w, h = width // common, height // common
+    return f"{w}:{h}" if max(w, h) <= 32 else ""
 
 
 def duration_s(draft: dict[str, Any] | None) -> float:

@@ -1,13 +1,16 @@
 """`python -m bot.playground`: chat with the bot in the terminal; no Telegram, no cloud, no Redis install.
 
-Interactive: `/send path/to/clip.mp4` sends a file; anything else is what you would type in Telegram.
+Interactive: `/send path/to/clip.mp4` sends a file; anything else is what you would type in Telegram, and
+typing a button's label ("retry") presses it.
 Scripted: `--send IN.mp4 --say "trim the silences and add background music" --say export --out OUT.mp4`.
 With `--demo` and no `--send`, a generated sample clip is sent first.
+The playground works in a temporary folder, removed at the end unless `--keep` (or `--folder`) is given.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import sys
 import tempfile
@@ -17,6 +20,7 @@ from typing import Any
 from bot.playground.chat import PlaygroundChat
 from bot.playground.demo import make_demo_clip
 from bot.playground.stack import start_stack
+from bot.startup import StartupError, check_writable, run
 
 REPLY_TIMEOUT_S = 900.0
 
@@ -49,10 +53,26 @@ def main(argv: list[str] | None = None) -> int:
         "--folder", type=Path, help="keep the playground's data here (default: a temp folder)"
     )
     parser.add_argument("--demo", action="store_true", help="send a generated sample clip first")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary folder (logs, uploads, renders) at the end"
+    )
     args = parser.parse_args(argv)
     folder = args.folder or Path(tempfile.mkdtemp(prefix="playground-"))
+    try:
+        return _run(args, folder)
+    finally:
+        if args.folder is None and not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+        elif folder.is_dir():
+            print(f"The playground's files (logs, uploads, renders) are in {folder}")
+
+
+def _run(args: argparse.Namespace, folder: Path) -> int:
+    try:
+        check_writable(folder, "--folder")
+    except StartupError as exc:
+        raise StartupError(f"{exc} (choose another --folder)") from None
     if args.demo and not args.send:
-        folder.mkdir(parents=True, exist_ok=True)
         args.send = [make_demo_clip(folder / "sample clip.mp4")]
     print(f"Starting the playground in {folder} …", flush=True)
     stack = start_stack(folder)
@@ -90,7 +110,14 @@ def _scripted(chat: PlaygroundChat, files: list[Path], lines: list[str], out: Pa
 
 
 def _interactive(chat: PlaygroundChat) -> int:
-    print('Type what you would write in Telegram. "/send path/to/clip.mp4" sends a file; Ctrl-D quits.')
+    # With readline, input() edits the line itself, so a pasted line is read whole: the terminal's own
+    # line editing stops at 4095 characters and would cut a long message silently.
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401
+    print(
+        'Type what you would write in Telegram. "/send path/to/clip.mp4" sends a file; typing a button\'s '
+        "label presses it; Ctrl-D quits."
+    )
     chat.say("/start")
     chat.drain(0.5)
     while True:
@@ -115,4 +142,4 @@ def _interactive(chat: PlaygroundChat) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run("playground", lambda: sys.exit(main()))

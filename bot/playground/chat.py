@@ -46,6 +46,7 @@ class PlaygroundChat:
         self.conversation = Conversation(redis, settings, RQJobs(redis, settings))
         self._updates = itertools.count(int(time.time() * 1000))
         self.videos: list[Path] = []
+        self._buttons: dict[str, str] = {}  # the last message's buttons: typed label → what it does
 
     def send_file(self, path: Path) -> str | None:
         """Send a file as the user would; returns the request id, if one was queued."""
@@ -61,7 +62,16 @@ class PlaygroundChat:
         return self._handle(self._message(media=media))
 
     def say(self, text: str) -> str | None:
-        """Type a message (or a /command); returns the request id, if one was queued."""
+        """Type a message (or a /command); returns the request id, if one was queued.
+
+        Typing the label of one of the last message's buttons ("retry") presses it, as a tap would.
+        """
+        action = self._buttons.get(text.strip().casefold())
+        if action:
+            if action.startswith(("http://", "https://")):
+                self.show({"type": "text", "text": action, "buttons": []})
+                return None
+            return self._handle(self._message(callback_data=action))
         command, _, rest = text.partition(" ")
         if text.startswith("/"):
             return self._handle(self._message(command=command[1:].lower(), text=rest.strip()))
@@ -94,9 +104,14 @@ class PlaygroundChat:
             event = json.loads(item[1])
             if event["type"] == "video":
                 self.videos.append(Path(event["path"]))
+            self._remember_buttons(event.get("buttons", []), event.get("actions", []))
             self.show(event)
             item = self.redis.lpop(key)
             item = (key, item) if item is not None else None
+
+    def _remember_buttons(self, labels: list[str], actions: list[str]) -> None:
+        if labels:
+            self._buttons = {label.casefold(): action for label, action in zip(labels, actions, strict=False)}
 
     def _following(self, render_id: str) -> bool:
         delivered = self.redis.get(keys.delivered_key(render_id))
@@ -113,12 +128,9 @@ class PlaygroundChat:
         if decision is None:
             return None
         for reply in decision.replies:
-            event = {
-                "type": "text",
-                "text": reply.text,
-                "buttons": [b.label for row in reply.keyboard for b in row],
-            }
-            self.show(event)
+            buttons = [b for row in reply.keyboard for b in row]
+            self._remember_buttons([b.label for b in buttons], [b.data or b.url or "" for b in buttons])
+            self.show({"type": "text", "text": reply.text, "buttons": [b.label for b in buttons]})
             if reply.progress and decision.request is not None:
                 message_id = int(self.redis.incr(f"{keys.PREFIX}:console:message_ids"))
                 self.conversation.record_progress_message(decision.request.request_id, message_id)

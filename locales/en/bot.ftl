@@ -24,6 +24,8 @@ progress-sent = Sent ✅
 upload-done = Uploaded "{ $name }" ({ $duration } s). Now tell me what to change.
 upload-failed = I couldn't upload that file. Please send it again.
 upload-too_big_for_telegram = This file is { $size_mb } MB, but I can only download files up to { $limit_mb } MB from Telegram. You can send me a link to it instead (Google Drive, Dropbox or any direct https link), or the bot's operator can run a self-hosted Telegram Bot API server for files up to 2000 MB.
+upload-refused = The editor could not use this file: { $reason }
+    { upload-unsupported }
 upload-unsupported = I can't edit this kind of file. Send a video (mp4, mov, avi, webm, mkv), a picture (jpg, png, gif, webp) or music (mp3, wav, m4a, aac).
 upload-backend_too_large = This file is too large for the editor. Please trim it or compress it and send it again.
 upload-how = Send me the video as a message (or a link to it), and I'll upload it.
@@ -47,7 +49,7 @@ change-edited = { $kind } track changed
 ## export and delivery
 export-nothing = There's nothing to export yet. Send me a video first.
 export-failed = The render failed. Tap Retry to export again.
-export-timeout = The render is taking much longer than usual. Tap Retry to check again.
+export-timeout = The render has not moved for a long while. I will still send the video if it finishes; tap Retry to follow it again.
 export-link = Your video is ready ({ $size_mb } MB). It's too large to send here, so download it with the button below.
 delivery-caption = Your edited video is ready 🎬
 delivery-uncertain = I sent your video, but the chat app didn't confirm it arrived. If it isn't in the chat, download it with the button below. (I won't send it twice.)
@@ -55,6 +57,9 @@ delivery-uncertain = I sent your video, but the chat app didn't confirm it arriv
 ## credits and account
 credits-balance = Credits: { $available } available, { $frozen } in use, { $total } in total.
     An editing session costs about 50 credits; exporting is free.
+credits-balance_free = Credits: { $available } available. This editor is self-hosted: editing and exporting cost nothing.
+credits-balance_priced = Credits: { $available } available, { $frozen } in use, { $total } in total.
+    Each edit costs { $cost } credits here; exporting is free.
 credits-out-anonymous = You're out of credits. Register for free to get more, and your work stays linked to you:
 credits-out-registered = You're out of credits. Top up your account to keep editing:
 plan-required = Your plan doesn't include exporting. Register or upgrade your plan to unlock export.
@@ -69,6 +74,11 @@ status-header = Timeline ({ $count ->
        *[other] { $count } tracks
     }):
 status-track = { $index }. { $kind }: { $label } ({ $span })
+status-frame = Frame: { $width }×{ $height } ({ $ratio }), { $shape }
+status-frame_plain = Frame: { $width }×{ $height }, { $shape }
+shape-portrait = portrait
+shape-square = square
+shape-landscape = landscape
 
 ## input
 input-empty = I need a few words to know what to do. Tell me what to change, for example "remove the silences".

@@ -25,7 +25,9 @@ edit-transitions = { $count ->
   }
 edit-transitions_none_fit = No cut has clips long enough on both sides for a transition.
 edit-transitions_removed = Transitions removed: plain cuts now.
-edit-title = Added the title "{ $text }" { $pos }.
+edit-title = Added the title "{ $text }" { $pos }, from { $start } to { $end } s.
+edit-title_replaced = Replaced the title "{ $old }" with "{ $text }" { $pos }, from { $start } to { $end } s.
+edit-title_glyphs = I did not add the title "{ $text }": my fonts cannot draw these characters: { $chars }. Write it in Hindi (Devanagari) or in Latin letters only.
 edit-title_missing = What should the title say? Put it in quotes, e.g. title 'My Trip'.
 edit-aspect = Frame set to { $aspect }, { $fit }.
 edit-speed = Speed set to { $factor }x. The video is now { $total } s.
@@ -50,7 +52,7 @@ music-upbeat = Upbeat
 music-calm = Calm
 
 position-top = at the top
-position-center = in the middle
+position-center = in the middle of the frame
 position-bottom = at the bottom
 
 aspect-9_16 = 9:16 (reels, shorts)

@@ -24,6 +24,8 @@ progress-sent = Bhej diya ✅
 upload-done = "{ $name }" upload ho gaya ({ $duration } sec). Ab bataiye kya badalna hai.
 upload-failed = Ye file upload nahi ho payi. Please dobara bhejiye.
 upload-too_big_for_telegram = Ye file { $size_mb } MB ki hai, par main Telegram se sirf { $limit_mb } MB tak ki file download kar sakta hoon. Iski jagah link bhej dijiye (Google Drive, Dropbox ya koi bhi seedha https link), ya bot chalane wale 2000 MB tak ki files ke liye apna Telegram Bot API server chala sakte hain.
+upload-refused = Editor is file ko use nahi kar saka: { $reason }
+    { upload-unsupported }
 upload-unsupported = Is tarah ki file main edit nahi kar sakta. Video (mp4, mov, avi, webm, mkv), photo (jpg, png, gif, webp) ya music (mp3, wav, m4a, aac) bhejiye.
 upload-backend_too_large = Ye file editor ke liye bahut badi hai. Ise chhota (trim) ya compress karke dobara bhejiye.
 upload-how = Video message mein bhejiye (ya uska link), main upload kar doonga.
@@ -47,7 +49,7 @@ change-edited = { $kind } track badla
 ## export and delivery
 export-nothing = Abhi export karne ke liye kuch nahi hai. Pehle video bhejiye.
 export-failed = Render fail ho gaya. Dobara export ke liye "Phir se try" dabaiye.
-export-timeout = Render mein normal se bahut zyada time lag raha hai. Dobara dekhne ke liye "Phir se try" dabaiye.
+export-timeout = Render kaafi der se aage nahi badha. Agar yeh poora ho gaya to video main phir bhi bhej dunga; ise dobara dekhne ke liye "Phir se try" dabaiye.
 export-link = Aapka video taiyaar hai ({ $size_mb } MB). Ye yahan bhejne ke liye bahut bada hai, isliye neeche ke button se download kijiye.
 delivery-caption = Aapka edit kiya hua video taiyaar hai 🎬
 delivery-uncertain = Maine aapka video bhej diya, par chat app ne confirm nahi kiya ki woh pahuncha. Agar woh chat mein nahi hai, to neeche ke button se download kijiye. (Main ise dobara nahi bhejunga.)
@@ -55,6 +57,9 @@ delivery-uncertain = Maine aapka video bhej diya, par chat app ne confirm nahi k
 ## credits and account
 credits-balance = Credits: { $available } baaki, { $frozen } use mein, total { $total }.
     Ek editing session mein lagbhag 50 credits lagte hain; export free hai.
+credits-balance_free = Credits: { $available } baaki. Yeh editor self-hosted hai: edit aur export mein kuch nahi lagta.
+credits-balance_priced = Credits: { $available } baaki, { $frozen } use mein, total { $total }.
+    Yahan har edit mein { $cost } credits lagte hain; export free hai.
 credits-out-anonymous = Aapke credits khatam ho gaye hain. Aur credits ke liye free mein register kijiye, aapka kaam aapke account se juda rahega:
 credits-out-registered = Aapke credits khatam ho gaye hain. Editing jaari rakhne ke liye account top-up kijiye:
 plan-required = Aapke plan mein export shaamil nahi hai. Export ke liye register kijiye ya plan upgrade kijiye.
@@ -66,6 +71,11 @@ error-generic = Meri taraf se kuch gadbad ho gayi. Please phir se koshish kijiye
 status-empty = Abhi kuch upload nahi hua hai. Shuru karne ke liye video bhejiye.
 status-header = Timeline ({ $count } track):
 status-track = { $index }. { $kind }: { $label } ({ $span })
+status-frame = Frame: { $width }×{ $height } ({ $ratio }), { $shape }
+status-frame_plain = Frame: { $width }×{ $height }, { $shape }
+shape-portrait = khada
+shape-square = square
+shape-landscape = aada
 
 ## input
 input-empty = Kya karna hai, ye jaanne ke liye mujhe kuch shabd chahiye. Jaise likhiye: "silence hata do".

@@ -25,7 +25,9 @@ edit-transitions = { $count ->
   }
 edit-transitions_none_fit = Kisi cut ke dono taraf transition ke liye kaafi lambe clips nahi hain.
 edit-transitions_removed = Transitions hata diye: ab seedhe cuts hain.
-edit-title = Title "{ $text }" { $pos } laga diya.
+edit-title = Title "{ $text }" { $pos } laga diya, { $start } se { $end } second tak.
+edit-title_replaced = Title "{ $old }" ki jagah "{ $text }" { $pos } laga diya, { $start } se { $end } second tak.
+edit-title_glyphs = Title "{ $text }" nahi lagaya: mere fonts yeh akshar nahi bana sakte: { $chars }. Title sirf Devanagari mein ya sirf Roman letters mein likhiye.
 edit-title_missing = Title mein kya likhna hai? Quotes mein likhiye, jaise title 'Mera Safar'.
 edit-aspect = Frame { $aspect } kar diya, { $fit }.
 edit-speed = Speed { $factor }x kar di. Ab video { $total } sec ka hai.
@@ -50,7 +52,7 @@ music-upbeat = Upbeat
 music-calm = Calm
 
 position-top = upar
-position-center = beech mein
+position-center = frame ke beech mein
 position-bottom = neeche
 
 aspect-9_16 = 9:16 (reels, shorts)

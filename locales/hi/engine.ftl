@@ -25,7 +25,9 @@ edit-transitions = { $count ->
   }
 edit-transitions_none_fit = किसी भी कट के दोनों तरफ़ की क्लिप ट्रांज़िशन के लिए काफ़ी लंबी नहीं है।
 edit-transitions_removed = ट्रांज़िशन हटा दिए, अब सीधे कट हैं।
-edit-title = टाइटल «{ $text }» { $pos } लगा दिया।
+edit-title = टाइटल «{ $text }» { $pos } लगा दिया, { $start } से { $end } सेकंड तक।
+edit-title_replaced = टाइटल «{ $old }» की जगह «{ $text }» { $pos } लगा दिया, { $start } से { $end } सेकंड तक।
+edit-title_glyphs = टाइटल «{ $text }» नहीं लगाया: मेरे फ़ॉन्ट ये अक्षर नहीं बना सकते: { $chars }। टाइटल सिर्फ़ देवनागरी में या सिर्फ़ रोमन अक्षरों में लिखिए।
 edit-title_missing = टाइटल में क्या लिखना है? कोट्स में लिखिए, जैसे: टाइटल 'मेरा सफ़र'।
 edit-aspect = फ़्रेम { $aspect } कर दिया, { $fit }।
 edit-speed = स्पीड { $factor }x कर दी। अब वीडियो { $total } सेकंड का है।
@@ -50,7 +52,7 @@ music-upbeat = अपबीट
 music-calm = शांत
 
 position-top = ऊपर
-position-center = बीच में
+position-center = फ़्रेम के बीच में
 position-bottom = नीचे
 
 aspect-9_16 = 9:16 (रील, शॉर्ट्स)

@@ -12,6 +12,7 @@ from bot.i18n import translate
 from tests.fakes.nemo_double import NemoDouble
 from tests.fakes.telegram_api import FakeTelegram, FloodLimits, SentMessage, User
 from tests.processes import RedisServer, Service
+from worker.timeline import ratio
 
 WEB = "https://web.nemo.test"
 TIMEOUT_S = 30.0
@@ -177,13 +178,19 @@ def is_video(message: SentMessage) -> bool:
     return message.media is not None and message.media.kind == "video"
 
 
-def status_text(lang: str, *tracks: tuple[str, str, str]) -> str:
-    """The timeline summary the bot shows, from (kind, label, span) per track."""
+def status_text(lang: str, *tracks: tuple[str, str, str], frame: tuple[int, int] = (320, 180)) -> str:
+    """The timeline summary the bot shows, from (kind, label, span) per track, then the output frame
+    (by default the phone clip's: the double takes the frame from the first video)."""
     lines = [translate(lang, "status.header", count=len(tracks))]
     for index, (kind, label, span) in enumerate(tracks, 1):
         kind_name = translate(lang, f"kind.{kind}")
         shown = label.strip()
         lines.append(translate(lang, "status.track", index=index, kind=kind_name, label=shown, span=span))
+    width, height = frame
+    shape = translate(lang, "shape.portrait" if height > width else "shape.landscape")
+    named = ratio(width, height)
+    size = {"width": str(width), "height": str(height), "ratio": named, "shape": shape}
+    lines.append(translate(lang, "status.frame" if named else "status.frame_plain", **size))
     return "\n".join(lines)
 
 

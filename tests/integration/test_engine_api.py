@@ -220,7 +220,12 @@ def test_upload_edit_export_and_download_round_trip(client: Client, clip: Path, 
     assert any(event.get("type") == "text" for event in events)
     draft = client.state()["draft"]
     assert draft["d"] == 2000
-    assert client.call("GET", "/api/credits/balance/simple") == {"available": 50, "frozen": 0, "total": 50}
+    assert client.call("GET", "/api/credits/balance/simple") == {
+        "available": 50,
+        "frozen": 0,
+        "total": 50,
+        "turn_cost": 50,
+    }
 
     small = {**draft, "m": {**draft["m"], "width": 320, "height": 180}}  # keep the render quick
     done = client.export("render_trip", small)
@@ -401,3 +406,13 @@ def test_one_clients_renders_do_not_hold_back_anothers(
         connection.close()
         hog.http.close()
         other.http.close()
+
+
+def test_health_reports_each_dependency_and_the_engine_states_its_prices(client: Client) -> None:
+    health = client.http.get("/health").json()
+    assert health["data"] == {
+        "status": "ok",
+        "checks": {"redis": "ok", "data_dir": "ok", "ffmpeg": "ok", "fonts": "ok"},
+    }
+    # ENGINE_CREDIT_LIMIT is on in this engine: an edit costs ENGINE_TURN_COST, which the bot then says
+    assert client.call("GET", "/api/credits/balance/simple")["turn_cost"] == 50

@@ -10,7 +10,7 @@ from worker.backend import Backend, SessionResetError
 from worker.chat import Chat, report
 from worker.context import current
 from worker.nemo import NemoError
-from worker.timeline import summarize
+from worker.timeline import frame_size, ratio, summarize
 
 
 def show_credits(payload: dict[str, Any]) -> None:
@@ -23,9 +23,13 @@ def show_credits(payload: dict[str, Any]) -> None:
     except NemoError as exc:
         report(ctx, request, exc)
         return
-    chat.say(
-        chat.t("credits.balance", available=credits.available, frozen=credits.frozen, total=credits.total)
-    )
+    balance = {"available": credits.available, "frozen": credits.frozen, "total": credits.total}
+    if credits.turn_cost is None:  # the cloud: its documented prices
+        chat.say(chat.t("credits.balance", **balance))
+    elif credits.turn_cost == 0:
+        chat.say(chat.t("credits.balance_free", **balance))
+    else:
+        chat.say(chat.t("credits.balance_priced", cost=credits.turn_cost, **balance))
 
 
 def show_status(payload: dict[str, Any]) -> None:
@@ -51,4 +55,11 @@ def show_status(payload: dict[str, Any]) -> None:
         described = chat.describe(track)
         described["label"] = described["label"].strip()
         lines.append(chat.t("status.track", index=index, **described))
+    if (frame := frame_size(draft)) is not None:
+        width, height = frame
+        shape = "portrait" if height > width else "landscape" if width > height else "square"
+        named = ratio(width, height)
+        key = "status.frame" if named else "status.frame_plain"
+        size = {"width": str(width), "height": str(height), "ratio": named}
+        lines.append(chat.t(key, shape=chat.t(f"shape.{shape}"), **size))
     chat.say("\n".join(lines), keyboards.after_turn(chat.lang))

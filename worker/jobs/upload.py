@@ -25,7 +25,7 @@ from worker.backend import Backend, SessionResetError
 from worker.chat import Chat, report
 from worker.context import Context, current
 from worker.media import DamagedMediaError, check_media
-from worker.nemo import NemoError, UploadedFile, UploadResult
+from worker.nemo import NemoError, UnsupportedFileError, UploadedFile, UploadResult
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,13 @@ def safe_filename(media: MediaRef) -> str:
     return (name or _DEFAULT_NAMES.get(media.kind, "file.bin"))[-120:]
 
 
+def backend_reason(exc: NemoError) -> str:
+    """The backend's own words in a refusal (`HTTP 200, code 4001: <words>`), without our file name."""
+    detail = str(exc).partition(": ")[2].strip()
+    name, sep, rest = detail.partition(": ")
+    return rest.strip() if sep and "." in name and " " not in name else detail
+
+
 def upload_media(payload: dict[str, Any]) -> None:
     """Upload a request's files or links, once: a retried job skips what already went up."""
     ctx = current()
@@ -61,6 +68,12 @@ def upload_media(payload: dict[str, Any]) -> None:
             results.append(_upload_urls(ctx, backend, request, len(media)))
     except DamagedMediaError:
         chat.progress(chat.t("upload.damaged"))
+        return
+    except UnsupportedFileError as exc:
+        # The backend knows why ("not a supported format", "ends before its stated length"): say that,
+        # rather than a generic "can't edit this kind of file" for a file that is only cut short.
+        reason = backend_reason(exc)
+        chat.progress(chat.t("upload.refused", reason=reason) if reason else chat.t("upload.unsupported"))
         return
     except (NemoError, SendError, SessionResetError) as exc:
         report(ctx, request, exc)

@@ -82,6 +82,7 @@ class Credits(_Reply):
     available: int
     frozen: int
     total: int
+    turn_cost: int | None = None  # our engine says what an edit turn costs; the cloud does not
 
 
 class SessionState(_Reply):

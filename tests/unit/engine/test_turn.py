@@ -146,8 +146,26 @@ def test_own_song_uses_the_last_audio_upload_or_asks_for_it():
 
 def test_title_in_quotes_reaches_the_draft_and_the_reply():
     events, _ = turn("टाइटल डालो: मेरा सफ़र", lang="hi")
-    assert texts(events) == ["टाइटल «मेरा सफ़र» बीच में लगा दिया।"]
+    assert texts(events) == ["टाइटल «मेरा सफ़र» फ़्रेम के बीच में लगा दिया, 0 से 3 सेकंड तक।"]
     assert final_draft(events).titles[0].text == "मेरा सफ़र"
+
+
+def test_a_second_title_in_the_same_place_says_which_one_it_replaced():
+    first, _ = turn("add the title 'Day one'")
+    events, _ = turn("add the title 'Day two'", draft=final_draft(first).to_draft())
+    assert texts(events) == [
+        'Replaced the title "Day one" with "Day two" in the middle of the frame, from 0 to 3 s.'
+    ]
+    assert [t.text for t in final_draft(events).titles] == ["Day two"]
+
+
+def test_a_title_the_fonts_cannot_draw_is_refused_not_shown_as_boxes():
+    events, _ = turn("add the title '東京 trip'")
+    assert texts(events) == [
+        'I did not add the title "東京 trip": my fonts cannot draw these characters: 東 京. '
+        "Write it in Hindi (Devanagari) or in Latin letters only."
+    ]
+    assert not any(isinstance(e, NewDraft) for e in events)
 
 
 def test_reel_volume_and_speed_change_the_canvas():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from worker.timeline import diff, duration_s, is_exportable, summarize
+from worker.timeline import diff, duration_s, frame_size, is_exportable, ratio, summarize
 
 VIDEO = {"tt": 0, "m": {"title": "city timelapse"}, "sg": [{"st": 0, "d": 10000, "x-opaque": 1}]}
 MUSIC = {"tt": 1, "m": {"title": "Lo-fi"}, "sg": [{"st": 0, "d": 10000, "vol": 0.35}]}
@@ -64,3 +64,10 @@ def test_a_change_outside_the_tracks_is_still_a_change():
     assert [
         c.what for c in diff({"t": [VIDEO], "m": {"filter": None}}, {"t": [VIDEO], "m": {"filter": "warm"}})
     ] == ["edited"]
+
+
+def test_the_frame_and_its_named_ratio():
+    assert frame_size({"m": {"width": 1080, "height": 1920}}) == (1080, 1920)
+    assert frame_size({"m": {}}) is None and frame_size(None) is None
+    assert [ratio(1080, 1920), ratio(1920, 1080), ratio(1080, 1080)] == ["9:16", "16:9", "1:1"]
+    assert ratio(1918, 1080) == ""

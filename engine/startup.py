@@ -1,0 +1,114 @@
+"""Start-up checks of the engine and its render workers, and the same checks behind `/health`.
+
+The engine stops at start-up, in one line naming the setting or service and the fix, when it could not serve
+a single request: Redis unreachable, the data folder not writable, FFmpeg missing, or no font for titles.
+Never a traceback, and never a library's exception text (it may quote a URL with a password). `/health`
+asks the same questions of a running engine (`dependencies`), so an operator sees a dependency that went
+away later too.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import imageio_ffmpeg
+from pydantic import ValidationError
+from redis import Redis
+from redis.exceptions import RedisError
+
+from engine.errors import EngineError
+from engine.fonts import FONT_DIRS, missing_glyphs
+
+EXIT_STARTUP = 2
+SAMPLES = ("नमस्ते", "Hello")  # a title in each script the engine promises
+
+
+class StartupError(EngineError):
+    """A failure the operator can fix; the message is the whole report."""
+
+
+def run(name: str, main: Callable[[], None]) -> None:
+    """Run `main`; report a start-up failure as `name: <one line>` on stderr and exit with status 2."""
+    try:
+        main()
+    except StartupError as exc:
+        _stop(name, str(exc))
+    except ValidationError as exc:
+        names = sorted({str(e["loc"][0]).upper() for e in exc.errors() if e["loc"]})
+        _stop(name, f"invalid value for ENGINE_{', ENGINE_'.join(names)}: fix it in .env or the environment")
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+def _stop(name: str, line: str) -> None:
+    print(f"{name}: {line}", file=sys.stderr, flush=True)
+    sys.exit(EXIT_STARTUP)
+
+
+def check_all(redis_url: str, data_dir: Path, font_dirs: tuple[Path, ...] = FONT_DIRS) -> Redis:
+    """Every check, in the order an operator would fix them; returns the Redis client."""
+    problems = dependencies(redis_url, data_dir, font_dirs)
+    if problems:
+        raise StartupError(next(iter(problems.values())))
+    return Redis.from_url(redis_url)
+
+
+def dependencies(redis_url: str, data_dir: Path, font_dirs: tuple[Path, ...] = FONT_DIRS) -> dict[str, str]:
+    """What is wrong, by dependency (`redis`, `data_dir`, `ffmpeg`, `fonts`); empty when all is well."""
+    found = {
+        "redis": _redis(redis_url),
+        "data_dir": _writable(data_dir),
+        "ffmpeg": _ffmpeg(),
+        "fonts": _fonts(font_dirs),
+    }
+    return {name: problem for name, problem in found.items() if problem is not None}
+
+
+def _redis(url: str) -> str | None:
+    try:
+        Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
+    except (RedisError, ValueError, OSError) as exc:
+        parts = urlsplit(url)
+        where = f"unix://{parts.path}" if parts.scheme == "unix" else f"{parts.hostname}:{parts.port or 6379}"
+        return (
+            f"cannot reach Redis at {where} ({type(exc).__name__}): start redis-server or set "
+            "ENGINE_REDIS_URL to a running one"
+        )
+    return None
+
+
+def _writable(folder: Path) -> str | None:
+    probe = folder / ".write-check"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return f"cannot write to {folder} ({reason}): set ENGINE_DATA_DIR to a writable folder"
+    return None
+
+
+def _ffmpeg() -> str | None:
+    try:
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
+        subprocess.run([exe, "-version"], capture_output=True, check=True, timeout=30)
+    except (RuntimeError, OSError, subprocess.SubprocessError):
+        return (
+            "FFmpeg is missing or does not run: reinstall the project (pip install -e .) to get the "
+            "imageio-ffmpeg binary, or point IMAGEIO_FFMPEG_EXE at a working ffmpeg"
+        )
+    return None
+
+
+def _fonts(font_dirs: tuple[Path, ...]) -> str | None:
+    if any(missing_glyphs(sample, font_dirs) for sample in SAMPLES):
+        return (
+            "no font draws Hindi and Latin titles: the engine's fonts (engine/data/fonts) are missing; "
+            "reinstall the project, or apt-get install fonts-noto-core"
+        )
+    return None
