@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from engine.store import Account, RenderRecord, SessionNotFoundError, SessionRec
 from engine.timeline import Timeline
 from engine.uploads import fetch_url, receive_multipart
 from engine.workload import check_workload, needs_prescale, prescale_image
+from engine.workspace import claim_page
 
 ATTRIBUTION_HEADERS = ("x-skill-source", "x-skill-version", "x-skill-platform")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?")
@@ -359,6 +361,7 @@ def create_app(
         Route("/api/render/proxy/lambda", api.submit_render, methods=["POST"]),
         Route("/api/render/proxy/lambda/{rid}", api.poll_render),
         Route("/api/render/proxy/{rid}/download", api.download_render),
+        Route("/workspace/claim", partial(claim_page, store)),
         Mount("/files", StaticFiles(directory=files)),
     ]
     handlers = {

@@ -316,6 +316,11 @@ class Store:
         self.redis.set(claim_key(claim), json.dumps(target), ex=CLAIM_TTL_S)
         return claim
 
+    def claimed_session(self, claim_token: str) -> SessionRecord | None:
+        """The session a claim token opens, or None when the token is unknown or expired."""
+        raw = self.redis.get(claim_key(claim_token))
+        return self.session(str(json.loads(cast(bytes, raw))["session_id"])) if raw else None
+
     @staticmethod
     def _text(value: Any) -> str:
         return value.decode() if isinstance(value, bytes) else str(value)

@@ -296,6 +296,12 @@ class Timeline:
 
     def summary(self) -> str:
         """The profile's one-line track summary, e.g. `Timeline (2 tracks): 1. Video: 2 clips (0-58s) ...`."""
+        parts = self.summary_parts()
+        numbered = " ".join(f"{index}. {part}" for index, part in enumerate(parts, 1))
+        return f"Timeline ({len(parts)} tracks): {numbered}".rstrip()
+
+    def summary_parts(self) -> list[str]:
+        """One line per track of the summary (`Video: …`, `BGM: …`, `Title: …`)."""
         parts: list[str] = []
         if self.video:
             name = self.track_title(VIDEO) or "Video"
@@ -310,8 +316,7 @@ class Timeline:
         captions = self.canvas.extra.get("captions")  # kept by engine.captions; words come at render time
         if isinstance(captions, Mapping):
             parts.append(f"Captions: {captions.get('style', 'bold')}, {captions.get('pos', 'bottom')}")
-        numbered = " ".join(f"{index}. {part}" for index, part in enumerate(parts, 1))
-        return f"Timeline ({len(parts)} tracks): {numbered}".rstrip()
+        return parts
 
     # ---- edits -----------------------------------------------------------------------------------------
     def append_clip(self, media: MediaInfo) -> Timeline:

@@ -93,3 +93,7 @@ edit-fillers_none = I found no fillers (um, uh, matlab…) to cut.
 
 edit-voice_clean = Cleaned up the voice: background noise reduced, rumble cut, level evened out.
 edit-voice_raw = The sound now plays as recorded, without clean-up.
+workspace-title = Your project
+workspace-note = Editing happens in the chat: send your changes there. This is the project as it stands now.
+workspace-empty = Nothing uploaded yet.
+workspace-expired = This link has expired or is not valid. Ask the bot for a new one in the chat.

@@ -84,3 +84,7 @@ edit-fillers_none = Kaatne layak koi filler (um, uh, matlab…) nahi mila.
 
 edit-voice_clean = Awaaz saaf kar di: peeche ka shor kam, rumble hataya, awaaz ek jaisi ki.
 edit-voice_raw = Awaaz ab waisi hi hai jaisi record hui thi, bina safai ke.
+workspace-title = Aapka project
+workspace-note = Editing chat mein hoti hai: badlav wahin bhejiye. Yeh project abhi jaisa hai, waisa hai.
+workspace-empty = Abhi tak kuch upload nahi hua.
+workspace-expired = Yeh link purana ho gaya hai ya sahi nahi hai. Chat mein bot se naya link lijiye.

@@ -104,6 +104,22 @@ def test_a_claim_token_is_given_for_the_users_own_session(engine: Engine) -> Non
     assert wrong.json()["code"] == 1002
 
 
+def test_the_web_editor_link_opens_a_page_showing_the_project(engine: Engine, media: Path) -> None:
+    """The chat's "Open in web editor" button leads to `/workspace/claim`: a page, never a 404."""
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    engine.upload(auth, sid, media / "clip.mp4")
+    task_id = engine.store.session(sid).task_id  # type: ignore[union-attr]
+    claim = engine.client.post(
+        "/api/auth/claim-token", json={"task_id": task_id, "session_id": sid}, headers=auth
+    ).json()["data"]["claim_token"]
+    page = engine.client.get("/workspace/claim", params={"ct": claim})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Video:" in page.text and "Editing happens in the chat" in page.text
+    stale = engine.client.get("/workspace/claim", params={"ct": "clm_<script>"})
+    assert stale.status_code == 404 and "<script>" not in stale.text and "expired" in stale.text
+
+
 # ---- uploads --------------------------------------------------------------------------------------------
 def test_an_uploaded_clip_is_described_served_and_put_on_the_timeline(engine: Engine, media: Path) -> None:
     auth = engine.sign_in()
