@@ -21,7 +21,9 @@ from engine.errors import EngineError
 from engine.media import MediaInfo
 from engine.settings import EngineSettings
 from engine.store import SessionRecord, Store
+from engine.timeline import Timeline
 from engine.turn import Heartbeat, NewDraft, TextOut, ToolCall, ToolResult, TurnEvent, UndoRequest
+from engine.words import say
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,7 @@ class TurnRelay:
                     )
                     edited = True
                 elif isinstance(event, UndoRequest):
-                    store.update_session(session.session_id, lambda current: current.undone() or current)
+                    self._emit(_wire(TextOut(self._undo(event.lang))))
                 else:
                     self._emit(_wire(event))
         except EngineError as error:
@@ -95,6 +97,26 @@ class TurnRelay:
             if self.held:
                 store.settle(session.user_id, self.held, charge=edited)
             self._emit(_END)
+
+    def _undo(self, lang: str) -> str:
+        """Restore the draft before the last edit; the sentence that says what came off and what came back."""
+        current = self.store.session(self.session.session_id)
+        previous = current.undone() if current is not None else None
+        if current is None or previous is None:
+            return say(lang, "edit.nothing_to_undo")
+        self.store.update_session(self.session.session_id, lambda latest: latest.undone() or latest)
+        now, then = _track_lines(current.draft), _track_lines(previous.draft)
+        lines = [say(lang, "edit.undo_removed", part=part) for part in now if part not in then]
+        lines += [say(lang, "edit.undo_restored", part=part) for part in then if part not in now]
+        return say(lang, "edit.undo_what", changes="\n".join(lines)) if lines else say(lang, "edit.undo")
+
+
+def _track_lines(draft: dict[str, Any]) -> list[str]:
+    """The draft's tracks as summary lines (none for a draft that is not a timeline)."""
+    try:
+        return Timeline.from_draft(draft).summary_parts()
+    except (KeyError, TypeError, ValueError):
+        return []
 
 
 def _wire(event: TurnEvent) -> dict[str, Any]:

@@ -85,7 +85,10 @@ class NewDraft:
 
 @dataclass(frozen=True)
 class UndoRequest:
-    """The store should restore the draft before the last edit."""
+    """The store should restore the draft before the last edit, and say what that took back (in `lang`):
+    only the store knows whether there is an edit to undo and what it was."""
+
+    lang: str = "en"
 
 
 TurnEvent = TextOut | ToolCall | ToolResult | Heartbeat | NewDraft | UndoRequest
@@ -117,9 +120,8 @@ def run_turn(
     if any(isinstance(op, Undo) for op in ops):
         # the store owns the history: other edits in the same message would land on the wrong draft
         yield ToolCall(Undo.tool, {})
-        yield UndoRequest()
+        yield UndoRequest(lang)
         yield ToolResult(Undo.tool, {"ok": True})
-        yield TextOut(say(lang, "edit.undo"))
         if len(ops) > 1:
             yield TextOut(say(lang, "turn.undo_alone"))
         return

@@ -97,3 +97,8 @@ workspace-title = Your project
 workspace-note = Editing happens in the chat: send your changes there. This is the project as it stands now.
 workspace-empty = Nothing uploaded yet.
 workspace-expired = This link has expired or is not valid. Ask the bot for a new one in the chat.
+edit-nothing_to_undo = Nothing to undo: this is the first version of your video.
+edit-undo_what = Undid your last change:
+    { $changes }
+edit-undo_removed = • taken off: { $part }
+edit-undo_restored = • back again: { $part }

@@ -88,3 +88,8 @@ workspace-title = Aapka project
 workspace-note = Editing chat mein hoti hai: badlav wahin bhejiye. Yeh project abhi jaisa hai, waisa hai.
 workspace-empty = Abhi tak kuch upload nahi hua.
 workspace-expired = Yeh link purana ho gaya hai ya sahi nahi hai. Chat mein bot se naya link lijiye.
+edit-nothing_to_undo = Undo karne ko kuch nahi hai: yeh aapke video ka pehla version hai.
+edit-undo_what = Aapka pichhla badlav wapas liya:
+    { $changes }
+edit-undo_removed = • hataya: { $part }
+edit-undo_restored = • wapas aaya: { $part }

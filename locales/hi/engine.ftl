@@ -88,3 +88,8 @@ workspace-title = आपका प्रोजेक्ट
 workspace-note = एडिटिंग चैट में होती है: बदलाव वहीं भेजिए। यह प्रोजेक्ट अभी जैसा है, वैसा है।
 workspace-empty = अभी तक कुछ अपलोड नहीं हुआ।
 workspace-expired = यह लिंक पुराना हो गया है या सही नहीं है। चैट में बॉट से नया लिंक लीजिए।
+edit-nothing_to_undo = पूर्ववत करने को कुछ नहीं है: यह आपके वीडियो का पहला रूप है।
+edit-undo_what = आपका पिछला बदलाव वापस लिया:
+    { $changes }
+edit-undo_removed = • हटाया: { $part }
+edit-undo_restored = • वापस आया: { $part }

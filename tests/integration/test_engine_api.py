@@ -242,6 +242,20 @@ def test_upload_edit_export_and_download_round_trip(client: Client, clip: Path, 
     assert fallback.content == video.read_bytes()
 
 
+def test_undo_says_what_it_took_back(client: Client, clip: Path) -> None:
+    client.upload(clip)
+    client.say("add background music")
+    music = [part for part in _texts(client.say("undo")) if "Undid your last change" in part]
+    assert music and "taken off: BGM" in music[0]
+    [clip_off] = _texts(client.say("undo"))  # the upload put the clip on the timeline: that is undone next
+    assert "taken off: Video" in clip_off
+    assert _texts(client.say("undo")) == ["Nothing to undo: this is the first version of your video."]
+
+
+def _texts(events: list[dict[str, Any]]) -> list[str]:
+    return [str(event["content"]) for event in events if event.get("type") == "text"]
+
+
 def test_a_render_that_cannot_be_made_fails_with_a_reason(client: Client) -> None:
     draft = {
         "d": 1000,

@@ -47,7 +47,6 @@ class ScriptedTurn:
             yield TextOut("Title added")
         elif text == "undo":
             yield UndoRequest()
-            yield TextOut("Undone")
         elif text == "slow":
             if not self.release.wait(timeout=30):
                 raise AssertionError("the test never released the turn")

@@ -257,8 +257,12 @@ def test_undo_restores_the_draft_before_the_last_edit(engine: Engine) -> None:
     engine.say(auth, sid, "title One")
     engine.say(auth, sid, "title Two")
 
-    assert sse_events(engine.say(auth, sid, "undo").text) == [{"type": "text", "content": "Undone"}]
+    undone = "Going back to the version before your last change."  # these drafts hold no tracks to name
+    assert sse_events(engine.say(auth, sid, "undo").text) == [{"type": "text", "content": undone}]
     assert engine.state(auth, sid)["draft"] == {"title": "One"}
+    engine.say(auth, sid, "undo")
+    nothing = "Nothing to undo: this is the first version of your video."
+    assert sse_events(engine.say(auth, sid, "undo").text) == [{"type": "text", "content": nothing}]
 
 
 def test_an_engine_refusal_reaches_the_user_and_a_crash_stays_in_the_log(engine: Engine) -> None:

@@ -120,11 +120,8 @@ def test_unknown_instruction_lists_what_the_engine_can_do_and_changes_nothing():
 
 def test_undo_asks_the_store_and_defers_other_edits():
     events, _ = turn("undo that and add music")
-    assert UndoRequest() in events and not any(isinstance(e, NewDraft) for e in events)
-    assert texts(events) == [
-        "Going back to the version before your last change.",
-        "I only undid your last change. Send the other edits again as a new message.",
-    ]
+    assert UndoRequest("en") in events and not any(isinstance(e, NewDraft) for e in events)
+    assert texts(events) == ["I only undid your last change. Send the other edits again as a new message."]
 
 
 def test_without_a_video_the_user_is_told_to_send_one():
