@@ -33,7 +33,7 @@ CLICK_GUARD_S = 0.01
 AUDIO_CROSSFADE_S = 0.04
 LOUDNESS = "I=-14:TP=-2:LRA=11"  # TP with 0.5 dB headroom for the AAC encoder's overshoot
 CAPTION_FONTS_DIR = "/usr/share/fonts"
-_SOURCE_SLACK_S = 0.2  # read a little past a piece's end; trim makes the length exact
+SOURCE_SLACK_S = 0.2  # read a little past a piece's end; trim makes the length exact
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def escape_value(value: str) -> str:
     return re.sub(r"([\\'\[\],;])", r"\\\1", option_level)
 
 
-def _fit_chain(label: str, out: str, info: MediaInfo, o: Output) -> str:
+def fit_chain(label: str, out: str, info: MediaInfo, o: Output) -> str:
     """Fill the output frame: crop, or the whole picture over a blurred, enlarged copy of itself."""
     w, h = o.width, o.height
     cover = f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1"
@@ -161,7 +161,7 @@ def _source_inputs(cut: Cut, info: MediaInfo, data_dir: Path, seconds: float, fp
     return ["-ss", f"{cut.start_s:.4f}", "-t", f"{seconds:.4f}", *ffmpeg_input(info.format, path)]
 
 
-def _title_filter(title: TitleSegment, font: Path, offset_s: float, o: Output) -> str:
+def title_filter(title: TitleSegment, font: Path, offset_s: float, o: Output) -> str:
     size = min(round(min(o.width, o.height) / 13), round(o.width * 0.9 / max(len(title.text), 1) / 0.55))
     y = {"top": "h*0.08", "center": "(h-text_h)/2", "bottom": "h*0.92-text_h"}[title.pos]
     start, end = title.st / 1000 - offset_s, (title.st + title.d) / 1000 - offset_s
@@ -184,7 +184,7 @@ def _title_filter(title: TitleSegment, font: Path, offset_s: float, o: Output) -
 def _titles_for(piece: Piece, titles: Sequence[tuple[TitleSegment, Path]], o: Output) -> list[str]:
     start_s, end_s = piece.start_frame / o.fps, (piece.start_frame + piece.frames) / o.fps
     return [
-        _title_filter(title, font, start_s, o)
+        title_filter(title, font, start_s, o)
         for title, font in titles
         if title.st / 1000 < end_s and (title.st + title.d) / 1000 > start_s
     ]
@@ -213,10 +213,9 @@ def piece_args(
     """One piece -> an H.264 file of exactly `frames` frames and a WAV of exactly the matching samples."""
     seconds = piece.frames / o.fps
     samples = piece.frames * SAMPLE_RATE // o.fps
-    read_s = seconds * o.speed + _SOURCE_SLACK_S
+    read_s = seconds * o.speed + SOURCE_SLACK_S
     inputs: list[str] = []
     graph: list[str] = []
-    streams: list[tuple[str, str]] = []
     for name, cut in (("a", piece.a), ("b", piece.b)):
         if cut is None:
             continue
@@ -229,48 +228,67 @@ def piece_args(
             inputs += ["-f", "lavfi", "-t", f"{seconds:.4f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
         speed = 1.0 if info.kind == "image" else o.speed
         graph.append(f"[{video_index}:v]setpts=(PTS-STARTPTS)/{speed:.6g},fps={o.fps}[{name}raw]")
-        graph.append(_fit_chain(f"{name}raw", f"{name}fit", info, o))
+        graph.append(fit_chain(f"{name}raw", f"{name}fit", info, o))
         graph.append(
             f"[{name}fit]format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame={piece.frames}[{name}v]"
         )
-        graph.append(
-            f"[{audio_ref}]asetpts=PTS-STARTPTS{_atempo(speed)},aresample={SAMPLE_RATE},"
-            f"aformat=sample_fmts=fltp:channel_layouts=stereo,"
-            f"apad=whole_len={samples},atrim=end_sample={samples}[{name}a]"
-        )
-        streams.append((f"{name}v", f"{name}a"))
+        graph.append(f"[{audio_ref}]{side_audio(speed, samples)}[{name}a]")
     overlays = _titles_for(piece, titles, o)
     if captions is not None:
         overlays.append(ass_filter(captions, piece.start_frame / o.fps))
-    if piece.b is not None:
-        video = f"[av][bv]xfade=transition={piece.transition}:duration={seconds:.6f}:offset=0"
-        audio = _audio_switch(samples)
-    else:
-        video, audio = "[av]null", "[aa]anull"
-        if piece.guard_in:
-            audio += f",afade=t=in:d={CLICK_GUARD_S}"
-        if piece.guard_out:
-            audio += f",afade=t=out:st={max(seconds - CLICK_GUARD_S, 0):.6f}:d={CLICK_GUARD_S}"
-    graph.append(",".join([video, *overlays]) + "[vout]")
-    graph.append(audio + "[aout]")
+    graph += join_sides(piece, o, "", overlays)
     return [
         "-loglevel", "error", "-y", *inputs,
-        "-filter_complex", ";".join(graph),
+        "-filter_complex", ";".join(graph), *encode_args(o, video_out, audio_out),
+    ]  # fmt: skip
+
+
+def encode_args(o: Output, video_out: Path, audio_out: Path) -> list[str]:
+    """A render's outputs: `[vout]` as H.264 at the output's settings, `[aout]` as 16-bit PCM."""
+    return [
         "-map", "[vout]", "-an", "-c:v", "libx264", "-preset", o.preset, "-crf", str(o.crf),
         "-pix_fmt", "yuv420p", "-video_track_timescale", "90000", str(video_out),
         "-map", "[aout]", "-vn", "-c:a", "pcm_s16le", str(audio_out),
     ]  # fmt: skip
 
 
-def _audio_switch(samples: int) -> str:
+def side_audio(speed: float, samples: int) -> str:
+    """A side's sound from its first sample: retimed, in the output's format, exactly `samples` long."""
+    return (
+        f"asetpts=PTS-STARTPTS{_atempo(speed)},aresample={SAMPLE_RATE},"
+        f"aformat=sample_fmts=fltp:channel_layouts=stereo,apad=whole_len={samples},atrim=end_sample={samples}"
+    )
+
+
+def join_sides(piece: Piece, o: Output, prefix: str, overlays: Sequence[str]) -> list[str]:
+    """Graph lines turning a piece's sides `[{prefix}av]`, `[{prefix}aa]` (and `[{prefix}bv]`,
+    `[{prefix}ba]` under a transition) into `[{prefix}vout]` and `[{prefix}aout]`: the xfade, or the click
+    guards of a hard cut, then `overlays` on the picture."""
+    seconds = piece.frames / o.fps
+    samples = piece.frames * SAMPLE_RATE // o.fps
+    if piece.b is not None:
+        video = f"[{prefix}av][{prefix}bv]xfade=transition={piece.transition}:duration={seconds:.6f}:offset=0"
+        audio = _audio_switch(samples, prefix)
+    else:
+        video, audio = f"[{prefix}av]null", f"[{prefix}aa]anull"
+        if piece.guard_in:
+            audio += f",afade=t=in:d={CLICK_GUARD_S}"
+        if piece.guard_out:
+            audio += f",afade=t=out:st={max(seconds - CLICK_GUARD_S, 0):.6f}:d={CLICK_GUARD_S}"
+    return [",".join([video, *overlays]) + f"[{prefix}vout]", audio + f"[{prefix}aout]"]
+
+
+def _audio_switch(samples: int, prefix: str) -> str:
     """The sound under a transition: the first side up to the middle, then the second, joined by a short
     crossfade (at most `AUDIO_CROSSFADE_S`). Blending the two over the whole transition would mix the
     words of both sides; each side stays at its own moment, so sync holds on both."""
     fade = min(round(AUDIO_CROSSFADE_S * SAMPLE_RATE), samples)
     head = (samples - fade) // 2
+    p = prefix
     return (
-        f"[aa]atrim=end_sample={head + fade}[aah];[ba]atrim=start_sample={head},asetpts=PTS-STARTPTS[bat];"
-        f"[aah][bat]acrossfade=ns={fade}:c1=tri:c2=tri"
+        f"[{p}aa]atrim=end_sample={head + fade}[{p}aah];"
+        f"[{p}ba]atrim=start_sample={head},asetpts=PTS-STARTPTS[{p}bat];"
+        f"[{p}aah][{p}bat]acrossfade=ns={fade}:c1=tri:c2=tri"
     )
 
 

@@ -17,14 +17,14 @@ from typing import Any
 
 import av
 
-from engine import ffargs
+from engine import ffargs, onepass
 from engine.captions import write_ass_file
 from engine.errors import RenderError
 from engine.ffrun import run_ffmpeg
 from engine.fonts import find_font
 from engine.media import MediaInfo
 from engine.music import builtin_name, builtin_track
-from engine.timeline import MusicSegment, Timeline
+from engine.timeline import MusicSegment, Timeline, TitleSegment
 
 _AUDIO_PASS_WEIGHT = 0.05  # an audio-only pass costs about this much of a video pass of the same length
 _MAX_SIDE = 4096
@@ -142,6 +142,35 @@ def _probe(path: Path) -> RenderResult:
         )
 
 
+def _render_pieces(
+    pieces: list[ffargs.Piece],
+    media: Mapping[str, MediaInfo],
+    data_dir: Path,
+    output: ffargs.Output,
+    titles: list[tuple[TitleSegment, Path]],
+    captions: Path | None,
+    videos: list[Path],
+    audios: list[Path],
+    options: RenderOptions,
+    run: Callable[[list[str], int, float], str],
+) -> None:
+    """Each piece its own FFmpeg run, `options.parallel_pieces` at a time (drafts of several sources)."""
+
+    def run_piece(index: int) -> None:
+        piece = pieces[index]
+        args = ffargs.piece_args(
+            piece, media, data_dir, output, titles, videos[index], audios[index], captions
+        )
+        run(args, index, piece.frames / output.fps)
+
+    pool = ThreadPoolExecutor(max(options.parallel_pieces, 1), thread_name_prefix="piece")
+    try:
+        for done in [pool.submit(run_piece, index) for index in range(len(pieces))]:
+            done.result()  # the first failure is raised here
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # pieces not yet started never start
+
+
 def render_draft(
     draft: Mapping[str, Any],
     media: Mapping[str, MediaInfo],
@@ -165,7 +194,9 @@ def render_draft(
     titles = [(t, find_font(t.text)) for t in timeline.titles if t.text.strip() and t.d > 0]
     music = _music(timeline, media, data_dir)
 
-    weights = [piece.frames / output.fps for piece in pieces] + [total_s * _AUDIO_PASS_WEIGHT] * 2
+    source = onepass.single_source(pieces, media)
+    runs = [total_s] if source else [piece.frames / output.fps for piece in pieces]
+    weights = runs + [total_s * _AUDIO_PASS_WEIGHT] * 2
     progress = _Progress(weights, on_progress)
 
     def run(args: list[str], index: int, seconds: float) -> str:
@@ -180,23 +211,17 @@ def render_draft(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="render-", dir=work_dir) as tmp:
         work = Path(tmp)
-        videos = [work / f"piece{index:05d}.mp4" for index in range(len(pieces))]
-        audios = [work / f"piece{index:05d}.wav" for index in range(len(pieces))]
+        videos = [work / f"piece{index:05d}.mp4" for index in range(len(runs))]
+        audios = [work / f"piece{index:05d}.wav" for index in range(len(runs))]
         captions = write_ass_file(timeline, data_dir, output.width, output.height, work / "captions.ass")
-
-        def run_piece(index: int) -> None:
-            piece = pieces[index]
-            args = ffargs.piece_args(
-                piece, media, data_dir, output, titles, videos[index], audios[index], captions
-            )
-            run(args, index, piece.frames / output.fps)
-
-        pool = ThreadPoolExecutor(max(options.parallel_pieces, 1), thread_name_prefix="piece")
-        try:
-            for done in [pool.submit(run_piece, index) for index in range(len(pieces))]:
-                done.result()  # the first failure is raised here
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)  # pieces not yet started never start
+        if source:
+            graph = work / "graph.txt"
+            text = onepass.single_pass_graph(pieces, media[source], output, titles, captions)
+            graph.write_text(text, "utf-8")
+            args = onepass.single_pass_args(media[source], data_dir, output, graph, videos[0], audios[0])
+            run(args, 0, total_s)
+        else:
+            _render_pieces(pieces, media, data_dir, output, titles, captions, videos, audios, options, run)
         video_list, audio_list = work / "video.txt", work / "audio.txt"
         video_list.write_text(ffargs.concat_list(videos), encoding="utf-8")
         audio_list.write_text(ffargs.concat_list(audios), encoding="utf-8")

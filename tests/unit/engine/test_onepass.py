@@ -1,0 +1,66 @@
+"""Golden graph of the one-run render: one decode of the source, every piece a branch of it, in order."""
+
+from pathlib import Path
+
+from engine import ffargs, onepass
+from engine.ffargs import Output
+from engine.timeline import Timeline
+from tests.unit.engine.test_ffargs import CLIP, MEDIA
+
+OUT = Output(1920, 1080, 25)
+SIDE = "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo"
+
+
+def two_spans() -> Timeline:
+    """One clip, two kept spans, a hard cut between them."""
+    return Timeline().append_clip(CLIP).keep_spans({"v1": [(0.0, 1.0), (2.0, 3.02)]})
+
+
+def test_every_piece_is_a_branch_of_one_decode_joined_in_order():
+    pieces = ffargs.plan_pieces(two_spans(), 25)
+    assert onepass.single_source(pieces, MEDIA) == "v1"
+    graph = onepass.single_pass_graph(pieces, CLIP, OUT, [])
+    assert graph.split(";\n") == [
+        # frames are counted on the output grid, the kept ones only are scaled
+        "[0:v]setpts=PTS/1,fps=25,select=between(pts\\,0\\,24)+between(pts\\,50\\,74)[kept]",
+        "[kept]scale=1920:1080:force_original_aspect_ratio=increase,crop=1920:1080,setsar=1[fit]",
+        "[fit]format=yuv420p,split=2[0avs][1avs]",
+        "[0avs]trim=start_pts=0:end_pts=25,setpts=N/FRAME_RATE/TB,"
+        "tpad=stop=-1:stop_mode=clone,trim=end_frame=25[0av]",
+        "[1avs]trim=start_pts=50:end_pts=75,setpts=N/FRAME_RATE/TB,"
+        "tpad=stop=-1:stop_mode=clone,trim=end_frame=25[1av]",
+        "[0:a]asplit=2[0aas][1aas]",
+        f"[0aas]atrim=start=0.0000:duration=1.2000,asetpts=PTS-STARTPTS,{SIDE},"
+        "apad=whole_len=48000,atrim=end_sample=48000[0aa]",
+        f"[1aas]atrim=start=2.0000:duration=1.2000,asetpts=PTS-STARTPTS,{SIDE},"
+        "apad=whole_len=48000,atrim=end_sample=48000[1aa]",
+        "[0av]null[0vout]",
+        "[0aa]anull,afade=t=in:d=0.01,afade=t=out:st=0.990000:d=0.01[0aout]",
+        "[1av]null[1vout]",
+        "[1aa]anull,afade=t=in:d=0.01,afade=t=out:st=0.990000:d=0.01[1aout]",
+        "[0vout][0aout][1vout][1aout]concat=n=2:v=1:a=1[joined][aout]",
+        "[joined]null[vout]",
+    ]
+
+
+def test_the_run_reads_the_source_once_with_the_graph_from_a_file():
+    args = onepass.single_pass_args(
+        CLIP, Path("/data"), OUT, Path("/w/g.txt"), Path("/w/0.mp4"), Path("/w/0.wav")
+    )
+    assert args == [
+        "-loglevel", "error", "-y", "-f", "mov", "-protocol_whitelist", "file", "-i", "/data/files/v1.mp4",
+        "-/filter_complex", "/w/g.txt",
+        "-map", "[vout]", "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "21",
+        "-pix_fmt", "yuv420p", "-video_track_timescale", "90000", "/w/0.mp4",
+        "-map", "[aout]", "-vn", "-c:a", "pcm_s16le", "/w/0.wav",
+    ]  # fmt: skip
+
+
+def test_drafts_of_several_sources_with_transitions_or_out_of_order_render_piece_by_piece():
+    mixed = Timeline().append_clip(CLIP).append_clip(MEDIA["i1"])
+    assert onepass.single_source(ffargs.plan_pieces(mixed, 25), MEDIA) is None
+    assert (
+        onepass.single_source(ffargs.plan_pieces(two_spans().set_transitions("fade", 200), 25), MEDIA) is None
+    )
+    swapped = Timeline().append_clip(CLIP).keep_spans({"v1": [(2.0, 3.0), (0.0, 1.0)]})
+    assert onepass.single_source(ffargs.plan_pieces(swapped, 25), MEDIA) is None
