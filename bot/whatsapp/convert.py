@@ -53,16 +53,18 @@ def events_from_payload(payload: Any) -> tuple[list[Inbound], list[Status]]:
     statuses: list[Status] = []
     for value in _values(payload):
         names = {
-            str(c.get("wa_id")): str((c.get("profile") or {}).get("name", ""))
-            for c in value.get("contacts") or []
+            str(c.get("wa_id")): str(c["profile"].get("name", ""))
+            if isinstance(c.get("profile"), dict)
+            else ""
+            for c in _list(value.get("contacts"))
             if isinstance(c, dict)
         }
-        for raw in value.get("messages") or []:
+        for raw in _list(value.get("messages")):
             if isinstance(raw, dict) and (converted := _message(raw, names)) is not None:
                 inbound.append(converted)
-        for raw in value.get("statuses") or []:
+        for raw in _list(value.get("statuses")):
             if isinstance(raw, dict) and raw.get("id") and raw.get("status"):
-                errors = raw.get("errors") or [{}]
+                errors = _list(raw.get("errors")) or [{}]
                 code = errors[0].get("code") if isinstance(errors[0], dict) else None
                 statuses.append(
                     Status(
@@ -75,12 +77,17 @@ def events_from_payload(payload: Any) -> tuple[list[Inbound], list[Status]]:
     return inbound, statuses
 
 
+def _list(value: Any) -> list[Any]:
+    """A field that should be a list, or nothing when the body holds something else there."""
+    return value if isinstance(value, list) else []
+
+
 def _values(payload: Any) -> list[dict[str, Any]]:
     if not isinstance(payload, dict) or payload.get("object") != "whatsapp_business_account":
         return []
     values = []
-    for entry in payload.get("entry") or []:
-        for change in (entry.get("changes") or []) if isinstance(entry, dict) else []:
+    for entry in _list(payload.get("entry")):
+        for change in _list(entry.get("changes")) if isinstance(entry, dict) else []:
             value = change.get("value") if isinstance(change, dict) else None
             if isinstance(value, dict) and change.get("field") == "messages":
                 values.append(value)

@@ -97,3 +97,17 @@ def test_other_objects_and_malformed_bodies_yield_nothing():
     assert events_from_payload({"object": "page", "entry": []}) == ([], [])
     assert events_from_payload(["not", "a", "dict"]) == ([], [])
     assert events_from_payload(payload({"type": "text", "from": "not-a-number"})) == ([], [])
+
+
+def test_fields_of_the_wrong_shape_are_skipped_not_a_crash():
+    """A signed body can still hold a string where Meta documents a list or an object (the webhook
+    would answer 500 and Meta would redeliver it for days)."""
+    odd = payload({"type": "text", "text": {"body": "hi"}})
+    odd["entry"][0]["changes"][0]["value"]["contacts"] = [{"profile": "Asha", "wa_id": USER}]
+    inbound, _ = events_from_payload(odd)
+    assert [m.message.text for m in inbound] == ["hi"]
+    status = payload(status={"id": "wamid.S", "status": "failed", "errors": {"code": 131047}})
+    assert [s.error_code for s in events_from_payload(status)[1]] == [None]
+    odd["entry"][0]["changes"][0]["value"]["messages"] = "hi"
+    odd["entry"][0]["changes"] = "x"
+    assert events_from_payload(odd) == ([], [])
