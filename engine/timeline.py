@@ -17,15 +17,47 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, get_args
+from typing import Any
 
+from engine.draft import (
+    Aspect,
+    Canvas,
+    Fit,
+    Json,
+    MusicSegment,
+    Position,
+    TitleSegment,
+    Track,
+    Transition,
+    TransitionKind,
+    VideoSegment,
+    to_ms,
+    unknown_keys,
+)
 from engine.media import MediaInfo
 
-Aspect = Literal["16:9", "9:16", "1:1"]
-Fit = Literal["blur", "crop"]
-TransitionKind = Literal["fade", "fadeblack", "dissolve", "wipeleft", "slideleft", "circleopen"]
-Position = Literal["top", "center", "bottom"]
-Json = dict[str, Any]
+__all__ = [
+    "ASPECT_SIZES",
+    "BUILTIN_MUSIC",
+    "IMAGE_MS",
+    "MIN_PIECE_MS",
+    "MUSIC",
+    "SPEED_RANGE",
+    "TITLES",
+    "VIDEO",
+    "VOLUME_RANGE",
+    "Aspect",
+    "Canvas",
+    "Fit",
+    "MusicSegment",
+    "Position",
+    "Timeline",
+    "TitleSegment",
+    "Track",
+    "Transition",
+    "TransitionKind",
+    "VideoSegment",
+]
 
 VIDEO, MUSIC, TITLES = 0, 1, 7
 ASPECT_SIZES: dict[Aspect, tuple[int, int]] = {
@@ -39,186 +71,6 @@ MIN_PIECE_MS = 40  # about one frame: shorter leftovers of a cut are dropped
 SPEED_RANGE = (0.25, 4.0)
 VOLUME_RANGE = (0.0, 4.0)
 _TRACK_TITLES: dict[int, Json] = {VIDEO: {"title": "Video"}, MUSIC: {}, TITLES: {}}
-
-
-def _extra(data: Mapping[str, Any], known: Sequence[str]) -> Json:
-    """The keys this model does not edit, deep-copied so the caller's dict and ours never share state."""
-    return {key: copy.deepcopy(value) for key, value in data.items() if key not in known}
-
-
-def _ms(value: Any, default: int = 0) -> int:
-    return round(float(value)) if value is not None else default
-
-
-@dataclass(frozen=True)
-class Canvas:
-    """The output frame and the global mix: the draft's top-level `m`."""
-
-    width: int = 1920
-    height: int = 1080
-    aspect: Aspect = "16:9"
-    fit: Fit = "blur"
-    loudnorm: bool = True
-    mute: bool = False
-    volume: float = 1.0
-    speed: float = 1.0
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    _KEYS = ("width", "height", "aspect", "fit", "loudnorm", "mute", "volume", "speed")
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Canvas:
-        aspect = data.get("aspect", "16:9")
-        return cls(
-            width=int(data.get("width", 1920)),
-            height=int(data.get("height", 1080)),
-            aspect=aspect if aspect in get_args(Aspect) else "16:9",
-            fit="crop" if data.get("fit") == "crop" else "blur",
-            loudnorm=bool(data.get("loudnorm", True)),
-            mute=bool(data.get("mute", False)),
-            volume=float(data.get("volume", 1.0)),
-            speed=float(data.get("speed", 1.0)) or 1.0,
-            extra=_extra(data, cls._KEYS),
-        )
-
-    def to_json(self) -> Json:
-        known = {key: getattr(self, key) for key in self._KEYS}
-        return {**copy.deepcopy(dict(self.extra)), **known}
-
-
-@dataclass(frozen=True)
-class Transition:
-    """The transition INTO a segment from the one before it."""
-
-    type: TransitionKind = "fade"
-    d: int = 500
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Transition:
-        kind = data.get("type", "fade")
-        return cls(
-            type=kind if kind in get_args(TransitionKind) else "fade",
-            d=_ms(data.get("d"), 500),
-            extra=_extra(data, ("type", "d")),
-        )
-
-    def to_json(self) -> Json:
-        return {**copy.deepcopy(dict(self.extra)), "type": self.type, "d": self.d}
-
-
-@dataclass(frozen=True)
-class VideoSegment:
-    """A kept span `[in_ms, out_ms)` of an uploaded clip, placed at `st` for `d` on-screen milliseconds.
-
-    `pause` (draft key `pause`): the milliseconds of silence that silence removal cut out of the same clip
-    right before this segment. A transition over that cut borrows its overlap from the removed silence (both
-    neighbours are widened into it, `_widened`), so it never blends the speech on either side.
-    """
-
-    src: str
-    in_ms: int
-    out_ms: int
-    st: int = 0
-    d: int = 0
-    tr: Transition | None = None
-    pause: int = 0
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> VideoSegment:
-        tr = data.get("tr")
-        return cls(
-            src=str(data.get("src", "")),
-            in_ms=_ms(data.get("in")),
-            out_ms=_ms(data.get("out")),
-            st=_ms(data.get("st")),
-            d=_ms(data.get("d")),
-            tr=Transition.from_json(tr) if isinstance(tr, Mapping) else None,
-            pause=max(_ms(data.get("pause")), 0),
-            extra=_extra(data, ("src", "in", "out", "st", "d", "tr", "pause")),
-        )
-
-    def to_json(self) -> Json:
-        out = {**copy.deepcopy(dict(self.extra))}
-        out.update({"src": self.src, "in": self.in_ms, "out": self.out_ms, "st": self.st, "d": self.d})
-        if self.tr is not None:
-            out["tr"] = self.tr.to_json()
-        if self.pause:
-            out["pause"] = self.pause
-        return out
-
-
-@dataclass(frozen=True)
-class MusicSegment:
-    """Background music: a built-in track (`builtin:…`) or an uploaded audio file id, ducked under speech."""
-
-    src: str
-    st: int = 0
-    d: int = 0
-    vol: float = 0.35
-    duck: bool = True
-    fi: int = 1000
-    fo: int = 2000
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> MusicSegment:
-        return cls(
-            src=str(data.get("src", "")),
-            st=_ms(data.get("st")),
-            d=_ms(data.get("d")),
-            vol=float(data.get("vol", 0.35)),
-            duck=bool(data.get("duck", True)),
-            fi=_ms(data.get("fi"), 1000),
-            fo=_ms(data.get("fo"), 2000),
-            extra=_extra(data, ("src", "st", "d", "vol", "duck", "fi", "fo")),
-        )
-
-    def to_json(self) -> Json:
-        known = {"src": self.src, "st": self.st, "d": self.d, "vol": self.vol, "duck": self.duck}
-        return {**copy.deepcopy(dict(self.extra)), **known, "fi": self.fi, "fo": self.fo}
-
-
-@dataclass(frozen=True)
-class TitleSegment:
-    """A text overlay."""
-
-    text: str
-    st: int = 0
-    d: int = 3000
-    pos: Position = "center"
-    extra: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> TitleSegment:
-        pos = data.get("pos", "center")
-        return cls(
-            text=str(data.get("text", "")),
-            st=_ms(data.get("st")),
-            d=_ms(data.get("d"), 3000),
-            pos=pos if pos in get_args(Position) else "center",
-            extra=_extra(data, ("text", "st", "d", "pos")),
-        )
-
-    def to_json(self) -> Json:
-        known = {"text": self.text, "st": self.st, "d": self.d, "pos": self.pos}
-        return {**copy.deepcopy(dict(self.extra)), **known}
-
-
-@dataclass(frozen=True)
-class Track:
-    """A track's own keys besides its segments; `opaque` holds the segments of a track type we do not edit."""
-
-    tt: int
-    meta: Mapping[str, Any] = field(default_factory=dict)
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    opaque: tuple[Json, ...] | None = None
-
-    def to_json(self, segments: list[Json]) -> Json:
-        out = {**copy.deepcopy(dict(self.extra)), "tt": self.tt, "m": copy.deepcopy(dict(self.meta))}
-        out["sg"] = copy.deepcopy(list(self.opaque)) if self.opaque is not None else segments
-        return out
 
 
 @dataclass(frozen=True)
@@ -243,7 +95,7 @@ class Timeline:
         for raw in draft.get("t") or []:
             tt = int(raw.get("tt", -1))
             meta = copy.deepcopy(dict(raw.get("m") or {}))
-            extra = _extra(raw, ("tt", "m", "sg"))
+            extra = unknown_keys(raw, ("tt", "m", "sg"))
             if tt in _TRACK_TITLES and tt not in segments:
                 segments[tt] = list(raw.get("sg") or [])
                 layout.append(Track(tt, meta, extra))
@@ -254,9 +106,9 @@ class Timeline:
             video=tuple(VideoSegment.from_json(s) for s in segments.get(VIDEO, [])),
             music=tuple(MusicSegment.from_json(s) for s in segments.get(MUSIC, [])),
             titles=tuple(TitleSegment.from_json(s) for s in segments.get(TITLES, [])),
-            duration_ms=_ms(draft.get("d")),
+            duration_ms=to_ms(draft.get("d")),
             tracks=tuple(layout),
-            extra=_extra(draft, ("d", "m", "t")),
+            extra=unknown_keys(draft, ("d", "m", "t")),
         )
 
     def to_draft(self) -> Json:
@@ -329,6 +181,15 @@ class Timeline:
         if not self.video and media.width and media.height:
             edited = edited.set_aspect(_nearest_aspect(media.width, media.height), self.canvas.fit)
         return edited._with_track(VIDEO)._resegmented(self.transition)
+
+    def with_clips(self, media: Sequence[MediaInfo]) -> Timeline:
+        """Append every uploaded video or image not yet on the timeline, in upload order."""
+        present = set(self.sources)
+        edited = self
+        for info in media:
+            if info.kind != "audio" and info.file_id not in present:
+                edited = edited.append_clip(info)
+        return edited
 
     def keep_spans(self, spans: Mapping[str, Sequence[tuple[float, float]]]) -> Timeline:
         """Keep only the given source spans (seconds, per file id) of the clips they name: silence removal."""

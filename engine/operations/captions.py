@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,15 +29,13 @@ from engine.captions import (
     srt_text,
     with_captions,
 )
-from engine.operations import Outcome
-from engine.speech import Transcript
-from engine.timeline import Timeline
+from engine.operations.family import Family, Inputs, Outcome
+from engine.phrasebook import Clause
 from engine.words import say
 
 PHRASES = Path(__file__).resolve().parent.parent / "data" / "captions.json"
 _EDGE = r"[\w\u0900-\u097f]"
 _QUOTES = "\"'“”‘’«»"
-Publish = Callable[[str, str], str]  # (file name, text) -> a URL the user can open
 
 
 @dataclass(frozen=True)
@@ -96,9 +93,10 @@ def _key_of(text: str, group: str) -> str | None:
     return next((key for key in _phrases()[group] if _words(group, key).search(text)), None)
 
 
-def read(text: str, original: str) -> list[CaptionOperation] | None:
-    """The caption operations in one clause (`text` normalized, `original` with quotes restored), or None
-    when the clause is not about captions (a title "caption: Happy Diwali" stays a title)."""
+def claim(clause: Clause) -> list[CaptionOperation] | None:
+    """The caption operations in one clause, or None when the clause is not about captions (a title
+    "caption: Happy Diwali" stays a title)."""
+    text, original = clause.text, clause.restored
     srt = _words("srt").search(text) is not None
     about = _words("nouns").search(text) is not None
     if not (srt or about):
@@ -130,16 +128,10 @@ def default_script(lang: str, instruction: str) -> Script:
     return "latin" if lang.startswith("hi") and not devanagari else "as_spoken"
 
 
-def apply(
-    op: CaptionOperation,
-    timeline: Timeline,
-    transcripts: Mapping[str, Transcript],
-    lang: str,
-    *,
-    script: Script,
-    publish: Publish | None = None,
-) -> Outcome:
-    """Apply one caption operation; `transcripts` holds every clip on the timeline (by file id)."""
+def apply(op: CaptionOperation, inputs: Inputs) -> Outcome:
+    """Apply one caption operation; `inputs.transcripts` holds every clip on the timeline (by file id)."""
+    timeline, transcripts, lang, publish = inputs.timeline, inputs.transcripts, inputs.lang, inputs.publish
+    script = default_script(lang, inputs.instruction)
     current = captions_of(timeline)
     match op:
         case RemoveCaptions():
@@ -181,3 +173,11 @@ def apply(
             url = publish(f"{timeline.sources[0]}-{secrets.token_hex(16)}.srt", srt_text(cues))
             return Outcome(timeline, "edit.srt", {"url": url, "count": len(cues)}, ok=False)
     raise AssertionError(f"not a caption operation: {op!r}")
+
+
+FAMILY = Family(
+    operations=OPERATIONS,
+    apply=apply,
+    claim=claim,
+    needs={AddCaptions: "speech", FixCaption: "speech", SendSrt: "speech"},
+)

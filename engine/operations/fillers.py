@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-from engine.operations import Outcome
+from engine.operations.family import Family, Inputs, Outcome
+from engine.phrasebook import Clause
 from engine.speech import Span, Transcript
-from engine.timeline import MIN_PIECE_MS, Timeline
+from engine.timeline import MIN_PIECE_MS
 
 PHRASES = Path(__file__).resolve().parent.parent / "data" / "fillers.json"
 MAX_SOUND_S = 0.8
@@ -56,9 +56,10 @@ def _remove_words() -> re.Pattern[str]:
     return re.compile(rf"(?<!{_EDGE})(?:{'|'.join(words)})(?!{_EDGE})")
 
 
-def read(text: str, original: str) -> list[RemoveFillers] | None:
+def claim(clause: Clause) -> list[RemoveFillers] | None:
     """[RemoveFillers()] when the clause is only about cutting fillers ("um" alone counts: in "um aur matlab
     hata do" it is its own clause), else None: "basically remove the silences" is about silences."""
+    text = clause.text
     if not _asks().search(text):
         return None
     rest = _GLUE.sub(" ", _remove_words().sub(" ", _asks().sub(" ", text))).strip()
@@ -86,21 +87,22 @@ def filler_spans(transcript: Transcript) -> list[Span]:
     return sorted(found)
 
 
-def _keep(duration_s: float, cuts: list[Span]) -> list[Span]:
-    """The complement of `cuts` (widened by `EDGE_S`) in [0, duration]."""
+def keep_outside(duration_s: float, cuts: list[Span], edge_s: float = EDGE_S) -> list[Span]:
+    """The complement of `cuts` (each widened by `edge_s`) in [0, duration]."""
     keep: list[Span] = []
     cursor = 0.0
     for start, end in cuts:
-        if start - EDGE_S > cursor:
-            keep.append((cursor, start - EDGE_S))
-        cursor = max(cursor, end + EDGE_S)
+        if start - edge_s > cursor:
+            keep.append((cursor, start - edge_s))
+        cursor = max(cursor, end + edge_s)
     if cursor < duration_s:
         keep.append((cursor, duration_s))
     return keep
 
 
-def apply(op: RemoveFillers, timeline: Timeline, transcripts: Mapping[str, Transcript], lang: str) -> Outcome:
+def apply(op: RemoveFillers, inputs: Inputs) -> Outcome:
     """Cut every filler of the clips on the timeline; say how many and how much shorter."""
+    timeline, transcripts = inputs.timeline, inputs.transcripts
     spans = {src: filler_spans(t) for src, t in transcripts.items()}
     count = sum(
         1
@@ -110,7 +112,10 @@ def apply(op: RemoveFillers, timeline: Timeline, transcripts: Mapping[str, Trans
     )
     if not count:
         return Outcome(timeline, "edit.fillers_none", ok=False)
-    keeps = {src: _keep(transcripts[src].duration_s, cuts) for src, cuts in spans.items() if cuts}
+    keeps = {src: keep_outside(transcripts[src].duration_s, cuts) for src, cuts in spans.items() if cuts}
     edited = timeline.keep_spans(keeps)
     seconds = f"{(timeline.duration_ms - edited.duration_ms) / 1000:.1f}".removesuffix(".0")
     return Outcome(edited, "edit.fillers", {"count": count, "seconds": seconds})
+
+
+FAMILY = Family(operations=(RemoveFillers,), apply=apply, claim=claim, needs={RemoveFillers: "speech"})

@@ -16,6 +16,7 @@ import srt
 from engine.captions import VERTICAL_SAFE, CaptionSettings, font_size, with_captions
 from engine.media import MediaInfo
 from engine.operations import captions as caption_ops
+from engine.operations.family import Inputs
 from engine.render import RenderOptions, render_draft
 from engine.settings import EngineSettings
 from engine.speech import Segment, Transcript, Word, cache_path, transcribe_to_cache
@@ -93,14 +94,8 @@ def test_burned_in_captions_read_back_by_ocr_match_the_speech(talk, tmp_path):
         srt_files.append(text)
         return f"http://x/{name}"
 
-    outcome = caption_ops.apply(
-        caption_ops.SendSrt(),
-        timeline,
-        {"talk": transcript},
-        "en",
-        script="as_spoken",
-        publish=publish,
-    )
+    inputs = Inputs(timeline, "en", transcripts={"talk": transcript}, publish=publish)
+    outcome = caption_ops.apply(caption_ops.SendSrt(), inputs)
     assert outcome.key == "edit.srt"
     cues = list(srt.parse(srt_files[0]))
     assert wer(REFERENCE, " ".join(cue.content for cue in cues)) <= 0.15

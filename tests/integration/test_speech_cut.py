@@ -9,6 +9,7 @@ import pytest
 from engine.analysis import keep_spans
 from engine.media import MediaInfo
 from engine.operations import fillers as filler_ops
+from engine.operations.family import Inputs
 from engine.operations.fillers import RemoveFillers
 from engine.settings import EngineSettings
 from engine.speech import transcribe_to_cache
@@ -88,7 +89,9 @@ def test_inserted_ums_and_uhs_are_cut_and_the_words_around_them_stay(tmp_path):
     clip = m.make_video_for_audio(wav, tmp_path / "fillers.mp4")
     transcript = transcribe_to_cache(clip, "f", EngineSettings(data_dir=tmp_path, asr_model="tiny.en"))
     info = MediaInfo("f", "fillers.mp4", "fillers.mp4", "video", "mp4", 1, transcript.duration_s, 320, 180)
-    outcome = filler_ops.apply(RemoveFillers(), Timeline().append_clip(info), {"f": transcript}, "en")
+    outcome = filler_ops.apply(
+        RemoveFillers(), Inputs(Timeline().append_clip(info), "en", transcripts={"f": transcript})
+    )
     assert outcome.key == "edit.fillers" and outcome.figures["count"] == 3
     keep = [(s.in_ms / 1000, s.out_ms / 1000) for s in outcome.timeline.video]
     for text, (start, end) in zip(phrases, spoken, strict=True):

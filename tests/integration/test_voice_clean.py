@@ -5,6 +5,7 @@ import pytest
 
 from engine.media import MediaInfo
 from engine.operations import audio
+from engine.operations.family import Inputs
 from engine.render import RenderOptions, render_draft
 from engine.timeline import Timeline
 from tests import media as m
@@ -28,7 +29,10 @@ def test_cleaned_voice_has_less_noise_between_the_words(tmp_path):
                      25.0, True, True)  # fmt: skip
     timeline = Timeline().append_clip(info)
     snr = {}
-    for name, edited in (("raw", timeline), ("clean", audio.apply(audio.CleanVoice(), timeline).timeline)):
+    for name, edited in (
+        ("raw", timeline),
+        ("clean", audio.apply(audio.CleanVoice(), Inputs(timeline, "en")).timeline),
+    ):
         out = tmp_path / f"{name}.mp4"
         render_draft(
             edited.to_draft(), {"n": info}, tmp_path, out, lambda _: None, options=RenderOptions("ultrafast")

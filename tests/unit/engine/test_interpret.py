@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.interpret import AddMusic, AddTitle, RemoveSilences, SetTransitions, Unknown, interpret
+from engine.interpret import Unknown, interpret
+from engine.operations.audio import AddMusic
+from engine.operations.cuts import RemoveSilences, SetTransitions
+from engine.operations.text import AddTitle
 
 TABLE = Path(__file__).resolve().parents[2] / "data" / "engine_instructions.tsv"
 CASES = [
