@@ -161,7 +161,7 @@ class EngineApi:
                 info = probe(path, self.settings)
             check_workload(info, self.settings)
         except ProbeError as error:
-            raise ApiError(Code.UNSUPPORTED, f"{name}: {error}") from None
+            raise ApiError(Code.UNSUPPORTED, f"{name}: {error}", reason=error.reason) from None
         return path, replace(info, filename=name)
 
     def _check_upload_quota(self, request: Request, account: Account) -> None:

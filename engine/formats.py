@@ -15,7 +15,7 @@ from engine.errors import EngineError
 
 PROTOCOLS = "file"
 IMAGE_FORMATS = frozenset({"jpg", "png", "gif", "webp"})
-_HEIF_BRANDS = frozenset({b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis"})
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis"})
 _MP4_BOXES = frozenset({b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip"})
 _RIFF_KINDS = {b"AVI ": "avi", b"WAVE": "wav", b"WEBP": "webp"}
 DEMUXERS: dict[str, str] = {
@@ -55,7 +55,7 @@ def sniff_file(path: Path) -> tuple[str, str] | None:
 def _sniff_format(head: bytes) -> str | None:
     if head[4:8] in _MP4_BOXES:
         brand = head[8:12]
-        if brand in _HEIF_BRANDS:
+        if brand in HEIF_BRANDS:
             return None
         if brand == b"qt  ":
             return "mov"

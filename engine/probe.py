@@ -23,22 +23,29 @@ import av
 from engine.errors import EngineError
 from engine.formats import IMAGE_FORMATS, pyav_options, sniff_file
 from engine.media import MediaInfo, MediaKind
+from engine.refusals import Reason, cut_short, reason_for_unknown
 
 if TYPE_CHECKING:
     from engine.settings import EngineSettings
 
 ACCEPTED = "mp4 mov avi webm mkv · jpg png gif webp · mp3 wav m4a aac"
 _MAX_TAIL_PACKETS = 5000  # enough to cross any sane keyframe interval after the seek
+_CUT_SHORT = "The file is incomplete: it ends before its stated length."
 
 
 class ProbeError(EngineError):
-    """An upload the engine refuses: the message says why, in plain words, and is shown to the user."""
+    """An upload the engine refuses: `reason` is the code the chat words for the user, the message the
+    engine's plain English for logs and other clients."""
+
+    def __init__(self, message: str, reason: Reason) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def probe(path: Path, settings: EngineSettings) -> MediaInfo:
     """What `path` holds, or ProbeError. `file_id`, `filename` and `path` come from the path; adjust them."""
     if path.stat().st_size == 0:
-        raise ProbeError("The file is empty.")
+        raise ProbeError("The file is empty.", Reason.EMPTY)
     command = [sys.executable, "-m", "engine.probe", str(settings.probe_memory_bytes), str(path.resolve())]
     try:
         done = subprocess.run(
@@ -49,13 +56,13 @@ def probe(path: Path, settings: EngineSettings) -> MediaInfo:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise ProbeError("The file took too long to read.") from None
+        raise ProbeError("The file took too long to read.", Reason.UNREADABLE) from None
     try:
         reply = json.loads(done.stdout)
     except ValueError:
-        reply = {"error": "The file could not be read (it may be damaged)."}
+        reply = {"error": "The file could not be read (it may be damaged).", "reason": Reason.UNREADABLE}
     if "error" in reply:
-        raise ProbeError(reply["error"])
+        raise ProbeError(reply["error"], Reason(reply.get("reason", Reason.DAMAGED)))
     info = MediaInfo(file_id=path.stem, filename=path.name, path=str(path), size=path.stat().st_size, **reply)
     check_limits(info, settings)
     return info
@@ -65,19 +72,20 @@ def check_limits(info: MediaInfo, settings: EngineSettings) -> None:
     """Refuse media too long or too large to edit here."""
     if info.duration_s > settings.max_duration_s:
         hours = settings.max_duration_s / 3600
-        raise ProbeError(f"The file is too long: at most {hours:g} hours can be edited.")
+        raise ProbeError(f"The file is too long: at most {hours:g} hours can be edited.", Reason.TOO_LONG)
     if info.width > settings.max_frame_width or info.height > settings.max_frame_height:
         limit = f"{settings.max_frame_width}x{settings.max_frame_height}"
-        raise ProbeError(f"The picture is too large ({info.width}x{info.height}); at most {limit}.")
+        message = f"The picture is too large ({info.width}x{info.height}); at most {limit}."
+        raise ProbeError(message, Reason.FRAME_TOO_LARGE)
     if info.kind != "audio" and not (info.width and info.height):
-        raise ProbeError("The file has no readable picture size (it may be damaged).")
+        raise ProbeError("The file has no readable picture size (it may be damaged).", Reason.DAMAGED)
 
 
 def read_facts(path: Path) -> dict[str, Any]:
     """The child's work: MediaInfo fields (besides names, path and size) as JSON-safe values."""
     sniffed = sniff_file(path)
     if sniffed is None:
-        raise ProbeError(f"This file type is not supported. Accepted: {ACCEPTED}.")
+        raise ProbeError(f"This file type is not supported. Accepted: {ACCEPTED}.", reason_for_unknown(path))
     fmt = sniffed[0]
     demuxer, options = pyav_options(fmt)
     try:
@@ -85,7 +93,9 @@ def read_facts(path: Path) -> dict[str, Any]:
     except MemoryError:
         raise  # av.error.MemoryError is also an FFmpegError: the limit, not the file, is the cause
     except av.FFmpegError:
-        raise ProbeError("The file is damaged or incomplete.") from None
+        if cut_short(path, fmt):
+            raise ProbeError(_CUT_SHORT, Reason.TRUNCATED) from None
+        raise ProbeError("The file is damaged.", Reason.DAMAGED) from None
     with container:
         video = next(
             (s for s in container.streams.video if av.stream.Disposition.attached_pic not in s.disposition),
@@ -96,9 +106,9 @@ def read_facts(path: Path) -> dict[str, Any]:
         duration_s = (container.duration or 0) / 1_000_000
         kind: MediaKind = "image" if fmt in IMAGE_FORMATS else "video" if video else "audio"
         if video is None and audio is None:
-            raise ProbeError("The file holds no picture and no sound.")
+            raise ProbeError("The file holds no picture and no sound.", Reason.NO_STREAMS)
         if kind != "image" and duration_s > 0 and _reached_s(container, duration_s) < duration_s * 0.9 - 0.5:
-            raise ProbeError("The file is incomplete: it ends before its stated length.")
+            raise ProbeError(_CUT_SHORT, Reason.TRUNCATED)
         stored = (video.codec_context.width, video.codec_context.height) if video else (0, 0)
         width, height = stored[::-1] if rotation in (90, 270) else stored
         return {
@@ -152,9 +162,9 @@ def _main(argv: list[str]) -> int:
     try:
         reply: dict[str, Any] = read_facts(path)
     except ProbeError as error:
-        reply = {"error": str(error)}
+        reply = {"error": str(error), "reason": error.reason}
     except MemoryError:
-        reply = {"error": "The file needs too much memory to read."}
+        reply = {"error": "The file needs too much memory to read.", "reason": Reason.UNREADABLE}
     print(json.dumps(reply))
     return 0
 

@@ -1,5 +1,8 @@
 """The reply envelope and refusals all routes share: `{"code": 0, "data": ...}` or `{"code": N, "msg"}`.
 
+A refused upload adds `"reason"`: a stable code (`engine.refusals.Reason`) that the bot words in the chat's
+language, where `msg` is the engine's English. Clients that read only the profile's fields ignore it.
+
 Refusals are HTTP 200 with an application code, except where the cloud uses bare HTTP statuses (a missing
 `X-Client-Id` is 400, an export without attribution headers 402, a quota 429); those carry only a `msg`.
 """
@@ -33,14 +36,20 @@ class Code(IntEnum):
 
 
 class ApiError(Exception):
-    """A refusal: `{"code", "msg"}` with HTTP 200, or a bare HTTP status (`status`) with only a `msg`."""
+    """A refusal: `{"code", "msg"}` with HTTP 200, or a bare HTTP status (`status`) with only a `msg`;
+    `reason` is the code of a refused upload."""
 
     def __init__(
-        self, code: Code | None, msg: str, status: int = 200, retry_after_s: int | None = None
+        self,
+        code: Code | None,
+        msg: str,
+        status: int = 200,
+        retry_after_s: int | None = None,
+        reason: str | None = None,
     ) -> None:
         super().__init__(msg)
         self.code, self.msg, self.status = code, msg, status
-        self.retry_after_s = retry_after_s
+        self.retry_after_s, self.reason = retry_after_s, reason
 
 
 def ok(data: Mapping[str, Any]) -> JSONResponse:
@@ -82,7 +91,9 @@ async def api_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, SessionNotFoundError):  # it expired while the request was being handled
         exc = ApiError(Code.SESSION, "session not found")
     assert isinstance(exc, ApiError)
-    body = {"msg": exc.msg} if exc.code is None else {"code": exc.code, "msg": exc.msg}
+    body: dict[str, Any] = {"msg": exc.msg} if exc.code is None else {"code": exc.code, "msg": exc.msg}
+    if exc.reason is not None:
+        body["reason"] = exc.reason
     headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s is not None else None
     return JSONResponse(body, status_code=exc.status, headers=headers)
 

@@ -31,6 +31,7 @@ from engine.asrmodel import ModelError, model_key, resolve_model
 from engine.errors import EngineError
 from engine.formats import pyav_options, sniff_file
 from engine.probe import ProbeError
+from engine.refusals import reason_for_unknown
 
 if TYPE_CHECKING:
     from engine.settings import EngineSettings
@@ -233,7 +234,7 @@ def decode_audio(media: Path) -> np.ndarray:
     first bytes and the `file` protocol alone (faster-whisper's own decoder lets FFmpeg guess)."""
     sniffed = sniff_file(media)
     if sniffed is None:
-        raise ProbeError("This file type is not supported.")
+        raise ProbeError("This file type is not supported.", reason_for_unknown(media))
     demuxer, options = pyav_options(sniffed[0])
     resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
     chunks: list[np.ndarray] = []

@@ -16,6 +16,7 @@ from engine.ffrun import run_ffmpeg
 from engine.formats import sniff_file
 from engine.media import MediaInfo
 from engine.probe import ProbeError
+from engine.refusals import Reason, reason_for_unknown
 from engine.settings import EngineSettings
 
 STILL_FORMATS = frozenset({"jpg", "png", "webp"})  # a GIF may move: it is judged as a clip instead
@@ -29,7 +30,8 @@ def check_workload(info: MediaInfo, settings: EngineSettings) -> None:
     if cost > settings.max_pixel_seconds:
         raise ProbeError(
             f"The video is too large to edit here ({info.width}x{info.height} for {info.duration_s:.0f} s): "
-            "send a shorter or smaller one."
+            "send a shorter or smaller one.",
+            Reason.TOO_HEAVY,
         )
 
 
@@ -51,7 +53,7 @@ def prescale_image(path: Path, settings: EngineSettings) -> Path:
     """Scale a large still down next to itself; the new file (PNG), to be probed again."""
     sniffed = sniff_file(path)
     if sniffed is None:
-        raise ProbeError("This file type is not supported.")
+        raise ProbeError("This file type is not supported.", reason_for_unknown(path))
     target = path.with_name(path.name + ".scaled.png")
     try:
         run_ffmpeg(
@@ -59,6 +61,6 @@ def prescale_image(path: Path, settings: EngineSettings) -> Path:
             timeout_s=settings.probe_timeout_s,
         )
     except EngineError:
-        raise ProbeError("The picture could not be read (it may be damaged).") from None
+        raise ProbeError("The picture could not be read (it may be damaged).", Reason.DAMAGED) from None
     path.unlink()
     return target

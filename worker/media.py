@@ -16,6 +16,7 @@ import imageio_ffmpeg
 
 from bot.outbox import VideoFile
 from engine.formats import ffmpeg_input, pyav_options, sniff_file
+from engine.refusals import Reason, cut_short
 
 THUMB_MAX_PX = 320
 _THUMB_TIMEOUT_S = 60
@@ -54,7 +55,12 @@ def _turned_sideways(container: av.container.InputContainer, stream: av.VideoStr
 
 
 class DamagedMediaError(Exception):
-    """A file that is empty, cut short, or not the kind of media it claims to be."""
+    """A file that is empty, cut short, or not the kind of media it claims to be; `reason` says which, in
+    the engine's codes (the same file refused by the engine's probe gets the same words)."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
 
 
 def check_media(path: Path, kind: str) -> None:
@@ -64,7 +70,7 @@ def check_media(path: Path, kind: str) -> None:
     with its own message: it is never handed to a guessing demuxer here.
     """
     if path.stat().st_size == 0:
-        raise DamagedMediaError("empty file")
+        raise DamagedMediaError(Reason.EMPTY)
     sniffed = sniff_file(path)
     if sniffed is None:
         return
@@ -73,11 +79,12 @@ def check_media(path: Path, kind: str) -> None:
         with av.open(str(path), format=demuxer, options=options) as container:
             has_video = bool(container.streams.video)
             has_audio = bool(container.streams.audio)
-    except (av.FFmpegError, OSError, ValueError) as exc:
-        raise DamagedMediaError(type(exc).__name__) from None
-    wanted_video = kind in ("video", "video_note", "animation", "photo")
-    if (wanted_video and not has_video) or (kind in ("audio", "voice") and not has_audio):
-        raise DamagedMediaError(f"no {'video' if wanted_video else 'audio'} stream")
+    except (av.FFmpegError, OSError, ValueError):
+        raise DamagedMediaError(Reason.TRUNCATED if cut_short(path, sniffed[0]) else Reason.DAMAGED) from None
+    if kind in ("video", "video_note", "animation", "photo") and not has_video:
+        raise DamagedMediaError(Reason.NO_VIDEO)
+    if kind in ("audio", "voice") and not has_audio:
+        raise DamagedMediaError(Reason.NO_AUDIO)
 
 
 def make_thumbnail(video: Path, dest: Path) -> Path | None:

@@ -92,7 +92,7 @@ def test_an_album_is_one_request_and_bad_files_get_clear_messages(
     truncated = tmp_path / "cut.mp4"
     truncated.write_bytes(phone_clip.read_bytes()[: phone_clip.stat().st_size // 3])
     fake_telegram.send_video(CHAT, truncated)
-    fake_telegram.wait_for(lambda m: m.text == translate("en", "upload.damaged"), T)
+    fake_telegram.wait_for(lambda m: m.text == translate("en", "upload.refused.truncated"), T)
 
     # The session survived all of it: the next edit works on the album.
     fake_telegram.send_text(CHAT, "add background music")

@@ -279,22 +279,23 @@ def _unusable(kind: str, clip: Path) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("kind", "reason"),
+    ("kind", "words", "reason"),
     [
-        ("pdf", "not supported"),
-        ("hls-playlist", "not supported"),
-        ("empty", "empty"),
-        ("truncated", "incomplete"),
+        ("pdf", "not supported", "pdf"),
+        ("hls-playlist", "not supported", "text"),
+        ("empty", "empty", "empty"),
+        ("truncated", "incomplete", "truncated"),
     ],
 )
 def test_files_that_are_not_usable_media_are_refused(
-    client: Client, clip: Path, tmp_path: Path, kind: str, reason: str
+    client: Client, clip: Path, tmp_path: Path, kind: str, words: str, reason: str
 ) -> None:
+    """The profile's refusal (code 4001, the engine's English in `msg`) with the reason's code beside it."""
     bad = tmp_path / "clip.mp4"
     bad.write_bytes(_unusable(kind, clip))
     reply = client.upload(bad)
     assert reply["code"] == 4001
-    assert reason in reply["msg"]
+    assert words in reply["msg"] and reply["reason"] == reason
     assert client.state()["video_infos"] == []
 
 

@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 from bot import keys
 from bot.models import MediaRef, Request
 from bot.outbox import SendError
+from engine.refusals import Reason
 from worker.backend import Backend, SessionResetError
 from worker.chat import Chat, report
 from worker.context import Context, current
@@ -45,11 +46,12 @@ def safe_filename(media: MediaRef) -> str:
     return (name or _DEFAULT_NAMES.get(media.kind, "file.bin"))[-120:]
 
 
-def backend_reason(exc: NemoError) -> str:
-    """The backend's own words in a refusal (`HTTP 200, code 4001: <words>`), without our file name."""
-    detail = str(exc).partition(": ")[2].strip()
-    name, sep, rest = detail.partition(": ")
-    return rest.strip() if sep and "." in name and " " not in name else detail
+def refusal_key(reason: str | None) -> str:
+    """The catalog key that tells the user why a file was refused: one per reason code the engine and our
+    own check send, and the general "I can't edit this kind of file" for none (the cloud) or a code we do
+    not know (a newer engine)."""
+    known = reason in {code.value for code in Reason}
+    return f"upload.refused.{reason}" if known else "upload.unsupported"
 
 
 def upload_media(payload: dict[str, Any]) -> None:
@@ -66,14 +68,9 @@ def upload_media(payload: dict[str, Any]) -> None:
         results = [_upload_one(ctx, backend, request, m, i, workdir) for i, m in enumerate(media)]
         if request.urls:
             results.append(_upload_urls(ctx, backend, request, len(media)))
-    except DamagedMediaError:
-        chat.progress(chat.t("upload.damaged"))
-        return
-    except UnsupportedFileError as exc:
-        # The backend knows why ("not a supported format", "ends before its stated length"): say that,
-        # rather than a generic "can't edit this kind of file" for a file that is only cut short.
-        reason = backend_reason(exc)
-        chat.progress(chat.t("upload.refused", reason=reason) if reason else chat.t("upload.unsupported"))
+    except (DamagedMediaError, UnsupportedFileError) as exc:
+        # Why, in the user's words: a PDF, a download cut short and a text file each need other advice.
+        chat.progress(chat.t(refusal_key(exc.reason)))
         return
     except (NemoError, SendError, SessionResetError) as exc:
         report(ctx, request, exc)

@@ -2,7 +2,7 @@
 
 The hierarchy::
 
-    NemoError                      code: int | None, http_status: int | None
+    NemoError                      code: int | None, http_status: int | None, reason: str | None
     ├── AuthExpiredError           code 1001 (or a bare HTTP 401): get a new token, same client id
     ├── SessionNotFoundError       code 1002: start a new session in the same language
     ├── OutOfCreditsError          code 2001: registration link or top-up
@@ -17,7 +17,9 @@ The hierarchy::
     └── TransportError             network failure or timeout before a reply was complete
 
 Messages are built from status, code and the backend's own text, scrubbed of anything that looks like a
-token or a URL, because they end up in logs.
+token or a URL, because they end up in logs. Users never read them: a refusal's `reason` (the body's
+`reason` field, a short code such as `truncated`, sent by the self-hosted engine) is what the jobs word for
+them; the cloud sends none.
 """
 
 from __future__ import annotations
@@ -29,12 +31,21 @@ from email.utils import parsedate_to_datetime
 
 
 class NemoError(Exception):
-    """Base of every client error; `code` is the body's application code, `http_status` the reply's."""
+    """Base of every client error; `code` is the body's application code, `http_status` the reply's,
+    `reason` the body's code word for why (e.g. `truncated`), if it gave one."""
 
-    def __init__(self, message: str, *, code: int | None = None, http_status: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None = None,
+        http_status: int | None = None,
+        reason: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.http_status = http_status
+        self.reason = reason
 
 
 class AuthExpiredError(NemoError):
@@ -78,9 +89,10 @@ class RateLimitedError(NemoError):
         *,
         code: int | None = None,
         http_status: int | None = None,
+        reason: str | None = None,
         retry_after: float | None = None,
     ) -> None:
-        super().__init__(message, code=code, http_status=http_status)
+        super().__init__(message, code=code, http_status=http_status, reason=reason)
         self.retry_after = retry_after
 
 
@@ -114,6 +126,7 @@ _BY_STATUS: dict[int, type[NemoError]] = {
 }
 
 _MAX_DETAIL = 300
+_REASON = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _SECRETS = re.compile(r"[a-z][a-z0-9+.-]*://\S+|\b(?:nmv|clm)_\w+|\bBearer\s+\S+", re.IGNORECASE)
 
 
@@ -141,10 +154,12 @@ def error_from_response(
     cls = _BY_CODE.get(code) if code else None
     if cls is None:
         cls = _class_for_status(status, bad_request)
-    message = _message(status, code, body)
+    message, reason = _message(status, code, body), _reason_of(body)
     if cls is RateLimitedError:
-        return RateLimitedError(message, code=code, http_status=status, retry_after=_retry_after(headers))
-    return cls(message, code=code, http_status=status)
+        return RateLimitedError(
+            message, code=code, http_status=status, reason=reason, retry_after=_retry_after(headers)
+        )
+    return cls(message, code=code, http_status=status, reason=reason)
 
 
 def _class_for_status(status: int, bad_request: type[NemoError]) -> type[NemoError]:
@@ -171,6 +186,12 @@ def _code_of(body: object) -> int | None:
     if isinstance(code, str) and code.strip().lstrip("-").isdigit():
         return int(code)
     return None
+
+
+def _reason_of(body: object) -> str | None:
+    """The body's `reason`, only if it is a plain code word (it names a catalog key, never shown as is)."""
+    reason = body.get("reason") if isinstance(body, Mapping) else None
+    return reason if isinstance(reason, str) and _REASON.fullmatch(reason) else None
 
 
 def _message(status: int, code: int | None, body: object) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from engine.formats import sniff
 from engine.probe import ProbeError, probe
+from engine.refusals import Reason
 from engine.settings import EngineSettings
 from tests.media import ffmpeg_exe, make_audio_file, make_image, make_phone_clip, make_tone_clip
 
@@ -80,16 +81,21 @@ def test_the_format_comes_from_the_content_not_the_name(media: Path, tmp_path: P
     assert (info.kind, info.format) == ("video", "mkv")
 
 
-def _refusal(path: Path, settings: EngineSettings | None = None) -> str:
+def _refused(path: Path, settings: EngineSettings | None = None) -> ProbeError:
     with pytest.raises(ProbeError) as refused:
         probe(path, settings or _settings())
-    return str(refused.value)
+    return refused.value
+
+
+def _refusal(path: Path, settings: EngineSettings | None = None) -> str:
+    return str(_refused(path, settings))
 
 
 def test_a_pdf_named_mp4_is_refused_with_the_accepted_formats(tmp_path: Path) -> None:
     fake = tmp_path / "video.mp4"
     fake.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" * 20)
     assert "not supported" in _refusal(fake) and "mp4 mov avi webm mkv" in _refusal(fake)
+    assert _refused(fake).reason == Reason.PDF  # the chat says it is a PDF, not a damaged video
 
 
 def test_a_playlist_named_mp4_is_refused_without_fetching_what_it_names(tmp_path: Path) -> None:
@@ -117,6 +123,7 @@ def test_an_empty_file_is_refused(tmp_path: Path) -> None:
     empty = tmp_path / "empty.mp4"
     empty.touch()
     assert _refusal(empty) == "The file is empty."
+    assert _refused(empty).reason == Reason.EMPTY
 
 
 @pytest.mark.parametrize("name", ["clip.mp4", "faststart.mp4"])
@@ -125,25 +132,39 @@ def test_a_truncated_video_is_refused(media: Path, tmp_path: Path, name: str) ->
     cut = tmp_path / name
     cut.write_bytes(whole[: len(whole) // 3])
     assert "incomplete" in _refusal(cut)
+    assert _refused(cut).reason == Reason.TRUNCATED  # moov at the end (never read) or at the start
+
+
+def test_an_mp4_whose_boxes_are_garbled_is_damaged_not_truncated(media: Path, tmp_path: Path) -> None:
+    whole = bytearray((media / "clip.mp4").read_bytes())
+    whole[32:40] = b"\x00\x00\x00\x02junk"  # the box after ftyp: a size no box can have
+    garbled = tmp_path / "garbled.mp4"
+    garbled.write_bytes(bytes(whole))
+    assert _refused(garbled).reason == Reason.DAMAGED
 
 
 def test_too_long_media_are_refused(media: Path) -> None:
     message = _refusal(media / "clip.mp4", _settings(max_duration_s=1.0))
     assert "too long" in message
+    assert _refused(media / "clip.mp4", _settings(max_duration_s=1.0)).reason == Reason.TOO_LONG
 
 
 def test_too_large_pictures_are_refused(media: Path) -> None:
     message = _refusal(media / "still.png", _settings(max_frame_width=32, max_frame_height=32))
     assert "too large (64x48)" in message
+    refused = _refused(media / "still.png", _settings(max_frame_width=32, max_frame_height=32))
+    assert refused.reason == Reason.FRAME_TOO_LARGE
 
 
 def test_a_probe_over_its_time_limit_is_refused(media: Path) -> None:
-    assert "too long to read" in _refusal(media / "clip.mp4", _settings(probe_timeout_s=0.01))
+    refused = _refused(media / "clip.mp4", _settings(probe_timeout_s=0.01))
+    assert "too long to read" in str(refused) and refused.reason == Reason.UNREADABLE
 
 
 def test_a_probe_over_its_memory_limit_is_refused_not_fatal(media: Path) -> None:
-    refusal = _refusal(media / "clip.mp4", _settings(probe_memory_bytes=16 * 1024 * 1024))
-    assert "could not be read" in refusal or "too much memory" in refusal
+    refused = _refused(media / "clip.mp4", _settings(probe_memory_bytes=16 * 1024 * 1024))
+    assert "could not be read" in str(refused) or "too much memory" in str(refused)
+    assert refused.reason == Reason.UNREADABLE
 
 
 @pytest.mark.parametrize(

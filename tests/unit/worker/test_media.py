@@ -7,7 +7,8 @@ from pathlib import Path
 import av
 import pytest
 
-from tests.media import make_phone_clip, make_tone_clip
+from engine.refusals import Reason
+from tests.media import make_audio_file, make_phone_clip, make_tone_clip
 from worker.media import DamagedMediaError, check_media, describe_video, make_thumbnail
 
 
@@ -45,13 +46,23 @@ def test_a_container_we_do_not_open_is_left_to_the_backend(tmp_path: Path) -> No
     assert describe_video(script, None).width == 0
 
 
-def test_an_empty_or_truncated_video_is_damaged(tmp_path: Path) -> None:
+def test_an_empty_or_truncated_video_is_refused_with_its_reason(tmp_path: Path) -> None:
+    """The same codes as the engine's probe, so the user reads the same sentence from either."""
     empty = tmp_path / "empty.mp4"
     empty.write_bytes(b"")
-    with pytest.raises(DamagedMediaError):
+    with pytest.raises(DamagedMediaError) as refused:
         check_media(empty, "video")
+    assert refused.value.reason == Reason.EMPTY
     clip = make_tone_clip(tmp_path / "clip.mp4", duration_s=1.0)
     cut = tmp_path / "cut.mp4"
-    cut.write_bytes(clip.read_bytes()[: clip.stat().st_size // 3])
-    with pytest.raises(DamagedMediaError):
+    cut.write_bytes(clip.read_bytes()[: clip.stat().st_size * 6 // 10])  # its moov box was to come last
+    with pytest.raises(DamagedMediaError) as refused:
         check_media(cut, "video")
+    assert refused.value.reason == Reason.TRUNCATED
+
+
+def test_sound_sent_as_a_video_is_refused_as_having_no_picture(tmp_path: Path) -> None:
+    sound = make_audio_file(tmp_path / "song.m4a", duration_s=1.0)
+    with pytest.raises(DamagedMediaError) as refused:
+        check_media(sound, "video")
+    assert refused.value.reason == Reason.NO_VIDEO
