@@ -56,17 +56,16 @@ def stack(tmp_path: Path) -> Iterator[Stack]:
 def files(tmp_path: Path) -> dict[str, Path]:
     recorded = make_phone_clip(tmp_path / "recorded.mp4", 90, duration_s=3.0)
     faststart = tmp_path / "faststart.mp4"
-    subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-i", str(recorded), "-c", "copy", "-movflags", "+faststart", str(faststart)],
-        check=True,
-    )
+    remux = ["-v", "error", "-i", str(recorded), "-c", "copy", "-movflags", "+faststart", str(faststart)]
+    subprocess.run([ffmpeg_exe(), *remux], check=True)
     made = {
         "pdf": tmp_path / "reel.mp4",
         "cut_fast": tmp_path / "vlog.mp4",
         "cut_plain": tmp_path / "vlog2.mp4",
         "text": tmp_path / "notes.txt",
     }
-    made["pdf"].write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\ntrailer<<>>\n%%EOF\n" * 40)
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\ntrailer<<>>\n%%EOF\n"
+    made["pdf"].write_bytes(pdf * 40)
     whole = faststart.read_bytes()
     made["cut_fast"].write_bytes(whole[: len(whole) * 6 // 10])
     whole = recorded.read_bytes()

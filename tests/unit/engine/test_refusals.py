@@ -1,4 +1,4 @@
-"""What a refused file looks like instead, told from its bytes; and an MP4 cut short told from a damaged one."""
+"""What a refused file is instead, told from its bytes; and an MP4 cut short told from a damaged one."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from tests.media import make_tone_clip
         (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml", Reason.DOCUMENT),  # docx
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200), Reason.DOCUMENT),  # an old .doc
         (b"\xef\xbb\xbf\n\n  <!DOCTYPE html><html><head><title>Video</title>", Reason.WEB_PAGE),
-        (b"Script for the shoot:\n1. intro\n2. \xe0\xa4\xa8\xe0\xa4\xae\xe0\xa4", Reason.TEXT),  # cut in a letter
+        (
+            b"Script for the shoot:\n1. intro\n2. \xe0\xa4\xa8\xe0\xa4\xae\xe0\xa4",
+            Reason.TEXT,
+        ),  # cut mid-letter
         (b"#EXTM3U\n#EXTINF:2.0,\nhttp://127.0.0.1/seg0.ts\n", Reason.TEXT),  # a playlist is only text to us
         (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", Reason.PHOTO_FORMAT),  # an iPhone photo
         (b"OggS\x00\x02" + bytes(100), Reason.UNSUPPORTED_FORMAT),  # a voice note's Ogg: media, not ours
