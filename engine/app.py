@@ -293,7 +293,7 @@ class EngineApi:
     async def health(self, request: Request) -> Response:
         """Whether the engine can work: Redis, a writable data folder, FFmpeg and fonts (HTTP 503 if not)."""
         problems = await anyio.to_thread.run_sync(
-            dependencies, self.settings.redis_url, self.settings.data_dir
+            dependencies, self.settings.redis_url, self.settings.data_dir, self.settings.font_folders
         )
         checks = {name: problems.get(name, "ok") for name in ("redis", "data_dir", "ffmpeg", "fonts")}
         if problems:

@@ -11,6 +11,7 @@ shown as boxes.
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Sequence
 from functools import cache
@@ -20,6 +21,14 @@ from engine.errors import RenderError
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "fonts"
 FONT_DIRS = (SHIPPED, Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+
+
+def font_dirs_from(setting: str) -> tuple[Path, ...]:
+    """The folders `ENGINE_FONT_DIRS` names (separated like PATH), or the default ones when it is empty."""
+    named = tuple(Path(part) for part in setting.split(os.pathsep) if part.strip())
+    return named or FONT_DIRS
+
+
 PREFERRED = (
     "NotoSansDevanagari-Bold.ttf",
     "NotoSans-Bold.ttf",
@@ -83,6 +92,19 @@ def find_font(text: str, dirs: tuple[Path, ...] = FONT_DIRS) -> Path:
     if not fonts:
         raise RenderError(f"no usable font: the shipped fonts are missing from {SHIPPED}")
     return max(fonts, key=lambda font: _covered(text, font_coverage(font)))
+
+
+def why_no_font(dirs: tuple[Path, ...]) -> str:
+    """What is wrong with `dirs` when no font there draws a script, in words for an operator."""
+    where = ", ".join(str(folder) for folder in dirs) or "no folder"
+    if not any(folder.is_dir() for folder in dirs):
+        return f"{where}: no such folder"
+    fonts = _installed(dirs)
+    if not fonts:
+        return f"{where}: none of the engine's fonts ({', '.join(PREFERRED[:2])}) is there"
+    if not any(font_coverage(font) for font in fonts):
+        return f"the font files in {where} cannot be read (damaged, or Git LFS pointers never fetched)"
+    return f"the fonts in {where} lack those letters"
 
 
 def missing_glyphs(text: str, dirs: tuple[Path, ...] = FONT_DIRS) -> str:

@@ -24,7 +24,8 @@ from rq.job import Job, get_current_job
 from rq.serializers import JSONSerializer
 
 from engine.errors import EngineError
-from engine.render import render_draft
+from engine.fonts import FONT_DIRS, font_dirs_from
+from engine.render import RenderOptions, render_draft
 from engine.settings import EngineSettings
 from engine.store import RENDER_TTL_S, RenderRecord, Store
 
@@ -48,7 +49,7 @@ def enqueue_render(connection: Redis, settings: EngineSettings, record: RenderRe
     queue = Queue(render_lane(settings, record.user_id), connection=connection, serializer=JSONSerializer)
     queue.enqueue_call(
         render,
-        args=(record.render_id, str(settings.data_dir.resolve())),
+        args=(record.render_id, str(settings.data_dir.resolve()), settings.font_dirs),
         job_id=f"render-{record.render_id}",
         timeout=timeout_s,
         result_ttl=RENDER_TTL_S,
@@ -58,14 +59,15 @@ def enqueue_render(connection: Redis, settings: EngineSettings, record: RenderRe
     )
 
 
-def render(render_id: str, data_dir: str) -> None:
-    """RQ job: render one export and record progress, result or error."""
+def render(render_id: str, data_dir: str, font_dirs: str = "") -> None:
+    """RQ job: render one export and record progress, result or error (`font_dirs`: ENGINE_FONT_DIRS;
+    a job queued before it was an argument has none, and gets the default folders)."""
     job = get_current_job()
     assert job is not None, "render() runs inside an RQ worker"
-    run_render(Store(job.connection), render_id, Path(data_dir))
+    run_render(Store(job.connection), render_id, Path(data_dir), font_dirs_from(font_dirs))
 
 
-def run_render(store: Store, render_id: str, data_dir: Path) -> None:
+def run_render(store: Store, render_id: str, data_dir: Path, font_dirs: tuple[Path, ...] = FONT_DIRS) -> None:
     """Render `render_id` now, recording its progress and outcome in `store`."""
     record = store.render(render_id)
     if record is None:
@@ -86,6 +88,7 @@ def run_render(store: Store, render_id: str, data_dir: Path) -> None:
             data_dir / record.output_path,
             lambda percent: store.update_render(render_id, progress=percent),
             work_dir=work_dir,
+            options=RenderOptions(font_dirs=font_dirs),
         )
     except EngineError as error:
         store.update_render(render_id, status="failed", error=str(error))

@@ -21,7 +21,7 @@ from engine import ffargs, onepass
 from engine.captions import write_ass_file
 from engine.errors import RenderError
 from engine.ffrun import run_ffmpeg
-from engine.fonts import find_font
+from engine.fonts import FONT_DIRS, find_font
 from engine.media import MediaInfo
 from engine.music import builtin_name, builtin_track
 from engine.timeline import MusicSegment, Timeline, TitleSegment
@@ -49,6 +49,7 @@ class RenderOptions:
     timeout_floor_s: float = 120.0
     timeout_per_output_s: float = 20.0
     parallel_pieces: int = 2  # both cores busy: a short piece alone leaves x264's threads idle half the time
+    font_dirs: tuple[Path, ...] = FONT_DIRS  # where title fonts are found (ENGINE_FONT_DIRS)
 
 
 class _Progress:
@@ -191,7 +192,8 @@ def render_draft(
     total_frames = sum(piece.frames for piece in pieces)
     total_s = total_frames / output.fps
     total_samples = total_frames * ffargs.SAMPLE_RATE // output.fps
-    titles = [(t, find_font(t.text)) for t in timeline.titles if t.text.strip() and t.d > 0]
+    shown = [t for t in timeline.titles if t.text.strip() and t.d > 0]
+    titles = [(t, find_font(t.text, options.font_dirs)) for t in shown]
     music = _music(timeline, media, data_dir)
 
     source = onepass.single_source(pieces, media)

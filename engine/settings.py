@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engine.clamp import DraftLimits
+from engine.fonts import font_dirs_from
 
 MB = 1024 * 1024
 DAY_S = 24 * 3600
@@ -55,6 +56,16 @@ class EngineSettings(BaseSettings):
     analysis_timeout_s: float = 600.0
     analysis_cpu_s: int = 300
     analysis_memory_bytes: int = 1024 * MB
+
+    # --- titles ---------------------------------------------------------------------------------
+    # Folders searched for title fonts, separated by ":"; empty: the shipped engine/data/fonts, then the
+    # system's font folders. The engine refuses to start when no font there draws Hindi and Latin text.
+    font_dirs: str = ""
+
+    @property
+    def font_folders(self) -> tuple[Path, ...]:
+        """The folders `font_dirs` names, in order."""
+        return font_dirs_from(self.font_dirs)
 
     # --- speech (captions, speech-aware cuts) ------------------------------------------------------
     asr_model: str = "tiny.en"  # a bundled name (tiny.en, base), a local model folder, or a hub model name

@@ -21,10 +21,10 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from engine.errors import EngineError
-from engine.fonts import FONT_DIRS, missing_glyphs
+from engine.fonts import missing_glyphs, why_no_font
 
 EXIT_STARTUP = 2
-SAMPLES = ("नमस्ते", "Hello")  # a title in each script the engine promises
+SAMPLES = {"Hindi": "नमस्ते", "Latin": "Hello"}  # a title in each script the engine promises
 
 
 class StartupError(EngineError):
@@ -49,7 +49,7 @@ def _stop(name: str, line: str) -> None:
     sys.exit(EXIT_STARTUP)
 
 
-def check_all(redis_url: str, data_dir: Path, font_dirs: tuple[Path, ...] = FONT_DIRS) -> Redis:
+def check_all(redis_url: str, data_dir: Path, font_dirs: tuple[Path, ...]) -> Redis:
     """Every check, in the order an operator would fix them; returns the Redis client."""
     problems = dependencies(redis_url, data_dir, font_dirs)
     if problems:
@@ -57,7 +57,7 @@ def check_all(redis_url: str, data_dir: Path, font_dirs: tuple[Path, ...] = FONT
     return Redis.from_url(redis_url)
 
 
-def dependencies(redis_url: str, data_dir: Path, font_dirs: tuple[Path, ...] = FONT_DIRS) -> dict[str, str]:
+def dependencies(redis_url: str, data_dir: Path, font_dirs: tuple[Path, ...]) -> dict[str, str]:
     """What is wrong, by dependency (`redis`, `data_dir`, `ffmpeg`, `fonts`); empty when all is well."""
     found = {
         "redis": _redis(redis_url),
@@ -106,9 +106,11 @@ def _ffmpeg() -> str | None:
 
 
 def _fonts(font_dirs: tuple[Path, ...]) -> str | None:
-    if any(missing_glyphs(sample, font_dirs) for sample in SAMPLES):
-        return (
-            "no font draws Hindi and Latin titles: the engine's fonts (engine/data/fonts) are missing; "
-            "reinstall the project, or apt-get install fonts-noto-core"
-        )
-    return None
+    lacking = [script for script, sample in SAMPLES.items() if missing_glyphs(sample, font_dirs)]
+    if not lacking:
+        return None
+    return (
+        f"no font draws {' and '.join(lacking)} titles ({why_no_font(font_dirs)}): reinstall the project "
+        "to restore engine/data/fonts, set ENGINE_FONT_DIRS to folders holding Noto Sans Devanagari and "
+        "Noto Sans, or apt-get install fonts-noto-core"
+    )

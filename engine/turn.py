@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from engine.fonts import FONT_DIRS
 from engine.interpret import Undo, Unknown, interpret, speaks_hindi
 from engine.media import MediaInfo
 from engine.operations import registry
@@ -88,6 +89,7 @@ def run_turn(
     data_dir: Path,
     keep_spans_fn: KeepSpansFn,
     speech: SpeechTools | None = None,
+    font_dirs: tuple[Path, ...] = FONT_DIRS,
 ) -> Iterator[TurnEvent]:
     """Interpret `text`, apply it to `draft`, and stream what happens; `media` is the session's uploads."""
     # A session made before the user wrote a word (an upload first) may say "en": answer in kind, and in
@@ -115,7 +117,8 @@ def run_turn(
     for op in known:
         assert not isinstance(op, Undo | Unknown)  # handled above
         yield ToolCall(op.tool, asdict(op))
-        inputs = Inputs(timeline, lang, media, text, publish=speech.publish if speech else None)
+        publish = speech.publish if speech else None
+        inputs = Inputs(timeline, lang, media, text, publish=publish, font_dirs=font_dirs)
         need = registry.needs(op)
         if need == "pauses":
             keep: dict[str, list[tuple[float, float]]] = {}

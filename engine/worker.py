@@ -98,7 +98,7 @@ def main() -> None:
     """Work on transcriptions and renders until stopped (SIGTERM / Ctrl-C finish the current job first)."""
     settings = EngineSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    connection = startup.check_all(settings.redis_url, settings.data_dir)
+    connection = startup.check_all(settings.redis_url, settings.data_dir, settings.font_folders)
     names = [settings.asr_queue, *render_queue_names(settings)]
     queues = [Queue(n, connection=connection, serializer=JSONSerializer) for n in names]
     worker = RenderWorker(queues, connection=connection, serializer=JSONSerializer)

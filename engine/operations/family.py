@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
+from engine.fonts import FONT_DIRS
 from engine.media import MediaInfo
 from engine.phrasebook import Clause
 from engine.speech import Span, Transcript
@@ -38,6 +40,7 @@ class Inputs:
     transcripts: Mapping[str, Transcript] = field(default_factory=dict)
     keep: Mapping[str, Sequence[Span]] = field(default_factory=dict)
     publish: Publish | None = None
+    font_dirs: tuple[Path, ...] = FONT_DIRS  # where title fonts are found (ENGINE_FONT_DIRS)
 
 
 Claim = Callable[[Clause], Sequence[Any] | None]

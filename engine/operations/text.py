@@ -57,7 +57,7 @@ def apply(op: AddTitle, inputs: Inputs) -> Outcome:
         "end": seconds_text(title.st + title.d),
         "old": replaced[0] if replaced else "",
     }
-    if missing := missing_glyphs(title.text):
+    if missing := missing_glyphs(title.text, inputs.font_dirs):
         return Outcome(timeline, "edit.title_glyphs", {**figures, "chars": " ".join(missing)}, ok=False)
     return Outcome(edited, "edit.title_replaced" if replaced else "edit.title", figures)
 

@@ -122,3 +122,23 @@ def test_engine_worker_without_ffmpeg(tmp_path: Path, redis_server: RedisServer)
 def test_playground_in_a_folder_it_cannot_write(tmp_path: Path):
     status, output = start("bot.playground", tmp_path, "--folder", UNWRITABLE, "--say", "status")
     assert_one_clear_line(status, output, "playground:", "cannot write to", "--folder")
+
+
+def test_engine_with_its_fonts_folder_missing(tmp_path: Path, redis_server: RedisServer):
+    fonts = tmp_path / "fonts"
+    env = {"ENGINE_REDIS_URL": redis_server.url, "ENGINE_DATA_DIR": str(tmp_path / "data")}
+    status, output = start("engine", tmp_path, **env, ENGINE_FONT_DIRS=str(fonts))
+    assert_one_clear_line(
+        status, output, "engine:", "no font draws", f"{fonts}: no such folder", "ENGINE_FONT_DIRS"
+    )
+
+
+def test_engine_worker_with_unreadable_fonts(tmp_path: Path, redis_server: RedisServer):
+    """A clone made without Git LFS: the font files are text pointers, not fonts."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for name in ("NotoSansDevanagari-Bold.ttf", "NotoSans-Bold.ttf"):
+        (fonts / name).write_text("version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 1\n")
+    env = {"ENGINE_REDIS_URL": redis_server.url, "ENGINE_DATA_DIR": str(tmp_path / "data")}
+    status, output = start("engine.worker", tmp_path, **env, ENGINE_FONT_DIRS=str(fonts))
+    assert_one_clear_line(status, output, "engine.worker:", "cannot be read", "ENGINE_FONT_DIRS")
