@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = EngineSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     connection = startup.check_all(settings.redis_url, settings.data_dir, settings.font_folders)
+    listener = startup.listen(settings.host, settings.port)
     # pauses by voice; by loudness (in a limited child) when speech cannot be heard
     speech = SpeechJobs(settings, connection, fallback=partial(keep_spans_in_child, settings=settings))
     app = create_app(
@@ -43,9 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     # before; without this one the process would die there and leave the worker running.
     signal.signal(signal.SIGTERM, _exit)
     try:
-        uvicorn.run(
-            app, host=settings.host, port=settings.port, ws="none", log_level=settings.log_level.lower()
-        )
+        config = uvicorn.Config(app, ws="none", log_level=settings.log_level.lower())
+        uvicorn.Server(config).run(sockets=[listener])
     finally:
         if worker is not None:
             worker.terminate()  # a warm shutdown: the current render finishes first

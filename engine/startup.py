@@ -9,6 +9,8 @@ away later too.
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -55,6 +57,22 @@ def check_all(redis_url: str, data_dir: Path, font_dirs: tuple[Path, ...]) -> Re
     if problems:
         raise StartupError(next(iter(problems.values())))
     return Redis.from_url(redis_url)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The server's listening socket, bound before anything else starts: a port in use (an engine already
+    running, most often) is a start-up failure in one line, not uvicorn's log lines and exit status 3."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        # create_server's own strerror quotes the address again; the errno's words are enough
+        code = exc.errno or 0
+        reason = os.strerror(code) if code > 0 else exc.strerror or type(exc).__name__
+        raise StartupError(
+            f"cannot listen on {host}:{port} ({reason}): stop the program using it (an engine already "
+            "running?) or set ENGINE_PORT (and ENGINE_HOST) to a free address"
+        ) from None
 
 
 def dependencies(redis_url: str, data_dir: Path, font_dirs: tuple[Path, ...]) -> dict[str, str]:

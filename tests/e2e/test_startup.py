@@ -142,3 +142,13 @@ def test_engine_worker_with_unreadable_fonts(tmp_path: Path, redis_server: Redis
     env = {"ENGINE_REDIS_URL": redis_server.url, "ENGINE_DATA_DIR": str(tmp_path / "data")}
     status, output = start("engine.worker", tmp_path, **env, ENGINE_FONT_DIRS=str(fonts))
     assert_one_clear_line(status, output, "engine.worker:", "cannot be read", "ENGINE_FONT_DIRS")
+
+
+def test_engine_on_a_port_already_in_use(tmp_path: Path, redis_server: RedisServer):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {"ENGINE_REDIS_URL": redis_server.url, "ENGINE_DATA_DIR": str(tmp_path / "data")}
+        status, output = start("engine", tmp_path, **env, ENGINE_PORT=str(port), ENGINE_HOST="127.0.0.1")
+    assert_one_clear_line(status, output, f"cannot listen on 127.0.0.1:{port}", "in use", "ENGINE_PORT")
