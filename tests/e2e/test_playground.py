@@ -24,10 +24,28 @@ pytestmark = [pytest.mark.e2e, pytest.mark.media]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_playground(*args: str) -> subprocess.CompletedProcess[str]:
+def run_playground(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.playground", *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "bot.playground", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=os.environ | env if env else None,
     )
+
+
+def test_the_temporary_folder_is_removed_at_the_end_unless_kept(tmp_path: Path):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    done = run_playground("--say", "status", TMPDIR=str(temp))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert list(temp.iterdir()) == []  # nothing left behind
+    done = run_playground("--say", "status", "--keep", TMPDIR=str(temp))
+    assert done.returncode == 0, done.stdout + done.stderr
+    [kept] = temp.iterdir()
+    assert kept.name.startswith("playground-") and (kept / "logs" / "engine.log").is_file()
+    assert f"are in {kept}" in done.stdout  # and it says where
 
 
 def test_scripted_conversation_writes_the_delivered_mp4(tmp_path: Path):
