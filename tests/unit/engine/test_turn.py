@@ -6,6 +6,7 @@ from typing import Any
 from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
 
+from engine.fonts import SHIPPED
 from engine.media import MediaInfo
 from engine.speech import Segment, SpeechError, Transcript, Word
 from engine.timeline import Timeline
@@ -163,6 +164,22 @@ def test_a_title_the_fonts_cannot_draw_is_refused_not_shown_as_boxes():
         "Write it in Hindi (Devanagari) or in Latin letters only."
     ]
     assert not any(isinstance(e, NewDraft) for e in events)
+
+
+def test_the_fonts_are_looked_for_where_the_engine_is_told(tmp_path: Path):
+    """ENGINE_FONT_DIRS reaches the title check: with only a Latin font there, a Hindi title is refused."""
+    latin = tmp_path / "fonts"
+    latin.mkdir()
+    (latin / "NotoSans-Bold.ttf").write_bytes((SHIPPED / "NotoSans-Bold.ttf").read_bytes())
+    events = list(
+        run_turn("add the title 'मेरा सफ़र'", "en", {}, (CLIP_A,), DATA, FakeAnalysis(), None, (latin,))
+    )
+    assert not any(isinstance(e, NewDraft) for e in events)
+    assert "मेरे फ़ॉन्ट ये अक्षर नहीं बना सकते: म े र ा" in texts(events)[0]  # the reply follows the script
+    events = list(
+        run_turn("add the title 'Day one'", "en", {}, (CLIP_A,), DATA, FakeAnalysis(), None, (latin,))
+    )
+    assert final_draft(events).titles[0].text == "Day one"
 
 
 def test_reel_volume_and_speed_change_the_canvas():
