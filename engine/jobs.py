@@ -24,6 +24,7 @@ from rq.job import Job, get_current_job
 from rq.serializers import JSONSerializer
 
 from engine.errors import EngineError
+from engine.reframe import FaceFinder
 from engine.render import render_draft
 from engine.settings import EngineSettings
 from engine.store import RENDER_TTL_S, RenderRecord, Store
@@ -86,6 +87,7 @@ def run_render(store: Store, render_id: str, data_dir: Path) -> None:
             data_dir / record.output_path,
             lambda percent: store.update_render(render_id, progress=percent),
             work_dir=work_dir,
+            faces=FaceFinder.from_settings(EngineSettings(data_dir=data_dir)),  # the worker's limits
         )
     except EngineError as error:
         store.update_render(render_id, status="failed", error=str(error))

@@ -61,6 +61,8 @@ aspect-16_9 = 16:9 (YouTube)
 
 fit-blur = baaki shapes blur background ke upar
 fit-crop = frame bharne ke liye crop kiya
+fit-face = aapka chehra follow karke (chehra na dikhe to beech se crop)
+fit-auto = chehra dikhe to use follow karke, warna blur background ke upar
 
 edit-captions = Captions lag gaye: { $count } words, { $style }, { $pos }.
 edit-captions_changed = Captions ab { $style }, { $pos }.
@@ -84,6 +86,13 @@ edit-fillers_none = Kaatne layak koi filler (um, uh, matlab…) nahi mila.
 
 edit-voice_clean = Awaaz saaf kar di: peeche ka shor kam, rumble hataya, awaaz ek jaisi ki.
 edit-voice_raw = Awaaz ab waisi hi hai jaisi record hui thi, bina safai ke.
+edit-face = Frame { $aspect } kar diya, aapka chehra follow hoga: crop usse beech mein rakhega (chehra na dikhe to beech se crop).
+edit-face_off = Ab chehra follow nahi karunga: baaki shapes blur background ke upar.
+edit-face_none = Main chehra follow nahi kar raha tha.
+edit-zoom = Punch-in on: har doosre jump cut pe { $percent }% zoom ({ $count } abhi), taaki cut na dikhe.
+edit-zoom_later = { $percent }% punch-in on hai: abhi koi jump cut nahi hai; cut bante hi dikhenge (jaise pauses hatane ke baad).
+edit-zoom_off = Punch-in zoom hata diye.
+edit-zoom_none = Hatane ke liye koi punch-in zoom nahi hai.
 workspace-title = Aapka project
 workspace-note = Editing chat mein hoti hai: badlav wahin bhejiye. Yeh project abhi jaisa hai, waisa hai.
 workspace-empty = Abhi tak kuch upload nahi hua.
