@@ -56,6 +56,7 @@ _TOLERANCE_PX = 1.5  # keyframes the path passes within this of are dropped
 _TERMS_PER_GROUP = 40
 _VERSION = 1  # bump when detection changes: cached tracks of older versions are made again
 Keyframes = tuple[tuple[float, float], ...]  # (source seconds, face centre as a fraction of the width)
+CENTRE: Keyframes = ((0.0, 0.5),)  # a crop that stays in the middle
 
 
 @dataclass(frozen=True)

@@ -112,13 +112,13 @@ def measured_zoom(shown: np.ndarray, source: np.ndarray) -> float:
 @pytest.mark.parametrize("two_clips", [False, True], ids=["one-run", "pieces"])
 def test_punch_ins_zoom_every_other_jump_cut_by_the_asked_factor(tmp_path: Path, two_clips: bool):
     still = m.make_image(tmp_path / "pattern.png", 640, 360, pattern="testsrc2")
-    clip = m.make_still_clip(tmp_path / "a.mp4", still, seconds=3.0)
+    clip = m.make_still_clip(tmp_path / "a.mp4", still, seconds=2.0)
     media = {"a": probed(clip, "a")}
     timeline = Timeline().append_clip(media["a"])
     if two_clips:  # a second clip: the render goes piece by piece, and a new clip starts unzoomed
-        media["b"] = probed(m.make_still_clip(tmp_path / "b.mp4", still, seconds=1.0), "b")
+        media["b"] = probed(m.make_still_clip(tmp_path / "b.mp4", still, seconds=0.6), "b")
         timeline = timeline.append_clip(media["b"])
-    timeline = timeline.cut_span(0.8, 1.0).cut_span(1.6, 1.8)  # two jump cuts: three parts of clip a
+    timeline = timeline.cut_span(0.6, 0.8).cut_span(1.0, 1.2)  # two jump cuts: three parts of clip a
     asked = frame.read("12% zoom on cuts", "12% zoom on cuts")
     assert asked == [frame.ZoomCuts(12)]
     outcome = frame.apply(asked[0], timeline, list(media.values()), "en")

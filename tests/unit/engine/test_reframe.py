@@ -93,7 +93,8 @@ def test_the_crop_is_the_frame_shape_at_full_height_and_the_filter_uses_it():
     chain = fit_chain("in", "out", WIDE, o, 0.0)
     assert chain.startswith("[in]crop=w=608:h=1080:x=") and chain.endswith("scale=1080:1920,setsar=1[out]")
     # a source without a path: "face" falls back to the centre crop, "auto" to the blurred fill
-    assert "gblur" not in fit_chain("in", "out", WIDE, Output(1080, 1920, 30, fit="face"))
+    centred = fit_chain("in", "out", WIDE, Output(1080, 1920, 30, fit="face"))
+    assert centred == "[in]crop=w=608:h=1080:x=656.00:y=0,scale=1080:1920,setsar=1[out]"
     assert "gblur" in fit_chain("in", "out", WIDE, Output(1080, 1920, 30, fit="auto"))
 
 
