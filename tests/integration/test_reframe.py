@@ -9,8 +9,10 @@ import av
 import numpy as np
 import pytest
 
+from engine.interpret import interpret
 from engine.media import MediaInfo
 from engine.operations import frame
+from engine.operations.family import Inputs
 from engine.reframe import FaceFinder, FaceTrack, cache_path
 from engine.render import RenderOptions, render_draft
 from engine.timeline import Timeline
@@ -119,9 +121,9 @@ def test_punch_ins_zoom_every_other_jump_cut_by_the_asked_factor(tmp_path: Path,
         media["b"] = probed(m.make_still_clip(tmp_path / "b.mp4", still, seconds=0.6), "b")
         timeline = timeline.append_clip(media["b"])
     timeline = timeline.cut_span(0.6, 0.8).cut_span(1.0, 1.2)  # two jump cuts: three parts of clip a
-    asked = frame.read("12% zoom on cuts", "12% zoom on cuts")
-    assert asked == [frame.ZoomCuts(12)]
-    outcome = frame.apply(asked[0], timeline, list(media.values()), "en")
+    (asked,) = interpret("12% zoom on cuts")
+    assert isinstance(asked, frame.ZoomCuts) and asked.percent == 12
+    outcome = frame.apply(asked, Inputs(timeline, "en", list(media.values())))
     out = render(tmp_path, outcome.timeline, media, None)
     frames = frames_gray(out)
     assert frames[0].shape == (1080, 1920)  # the frame size never changes with the zoom
