@@ -347,8 +347,10 @@ def _main(argv: list[str]) -> int:
     os.nice(5)  # detection yields to the HTTP process and the renders beside it
     try:
         reply: dict[str, object] = detect_faces(path, fmt, rotation).to_json()
-    except ImportError:
+    except ModuleNotFoundError:
         reply = {"error": "OpenCV is not installed (the reframe extra)"}
+    except ImportError:  # its libraries could not be mapped: the memory limit
+        reply = {"error": "OpenCV could not be loaded within the memory limit"}
     except MemoryError:
         reply = {"error": "face detection needed more memory than allowed"}
     except (av.FFmpegError, IndexError, ValueError):  # damaged, or no picture at all

@@ -3,6 +3,7 @@ when no face is seen, and punch-in zooms on alternate jump cuts — each measure
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import av
@@ -75,6 +76,21 @@ def test_vertical_reframe_keeps_a_moving_face_in_the_middle_third(tmp_path: Path
     assert inside >= 0.95 * len(frames)
     # the face moved across the source: following it means the crop panned (a fixed crop could not do this)
     assert FaceTrack.from_json(__import__("json").loads(cache_path(tmp_path, "face").read_text())).found
+
+
+def test_a_detector_that_cannot_run_means_no_face_and_nothing_cached(tmp_path: Path, caplog):
+    clip, _, _ = m.make_face_clip(
+        tmp_path / "face.mp4", seconds=2.0, width=SOURCE[0], height=SOURCE[1], grain=0
+    )
+    info = probed(clip, "face")
+    starved = FaceFinder(tmp_path, memory_bytes=64 * 1024**2, cpu_s=60, timeout_s=60)  # OpenCV needs more
+    assert not starved.track(info).found and not cache_path(tmp_path, "face").exists()
+    assert "within the memory limit" in caplog.text  # the limit is what stopped it
+    damaged = tmp_path / "damaged.mp4"
+    damaged.write_bytes(clip.read_bytes()[:4000])  # cut short: the picture cannot be read
+    broken = replace(info, file_id="damaged", path=damaged.name)
+    assert not finder(tmp_path).track(broken).found and not cache_path(tmp_path, "damaged").exists()
+    assert finder(tmp_path).track(info).found  # the same clip, with room to run: the face is there
 
 
 def test_a_clip_without_a_face_falls_back_to_the_centre_crop(tmp_path: Path):
