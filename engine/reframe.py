@@ -52,7 +52,7 @@ DEAD_ZONE = 0.08  # of the crop's width: the crop holds still while the face mov
 SMOOTH_S = 0.5  # time constant of the low-pass, seconds
 MAX_PAN = 0.6  # crop widths per second, at most
 _MEDIAN = 5  # samples in the running median that takes out single false hits
-_TOLERANCE_PX = 1.5  # keyframes the path passes within this of are dropped
+_TOLERANCE = 0.001  # of the width (2 px on 1080p): keyframes the path passes this close to are dropped
 _TERMS_PER_GROUP = 40
 _VERSION = 1  # bump when detection changes: cached tracks of older versions are made again
 Keyframes = tuple[tuple[float, float], ...]  # (source seconds, face centre as a fraction of the width)
@@ -156,7 +156,7 @@ def crop_keyframes(track: FaceTrack, crop_share: float) -> Keyframes:
     values = _speed_limited(values, MAX_PAN * crop_share * track.step_s)
     values = np.clip(values, crop_share / 2, 1 - crop_share / 2)
     times = [index * track.step_s for index in range(len(values))]
-    return _simplified([(t, float(v)) for t, v in zip(times, values, strict=True)], _TOLERANCE_PX / 1920)
+    return _simplified([(t, float(v)) for t, v in zip(times, values, strict=True)], _TOLERANCE)
 
 
 def _simplified(points: list[tuple[float, float]], tolerance: float) -> Keyframes:
