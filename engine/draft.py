@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 Aspect = Literal["16:9", "9:16", "1:1"]
-Fit = Literal["blur", "crop"]
+Fit = Literal["blur", "crop", "face", "auto"]  # face/auto: follow the face (engine.operations.frame)
 TransitionKind = Literal["fade", "fadeblack", "dissolve", "wipeleft", "slideleft", "circleopen"]
 Position = Literal["top", "center", "bottom"]
 Json = dict[str, Any]
@@ -52,7 +52,7 @@ class Canvas:
             width=int(data.get("width", 1920)),
             height=int(data.get("height", 1080)),
             aspect=aspect if aspect in get_args(Aspect) else "16:9",
-            fit="crop" if data.get("fit") == "crop" else "blur",
+            fit=data["fit"] if data.get("fit") in get_args(Fit) else "blur",
             loudnorm=bool(data.get("loudnorm", True)),
             mute=bool(data.get("mute", False)),
             volume=float(data.get("volume", 1.0)),

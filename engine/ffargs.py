@@ -18,13 +18,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine import reframe
 from engine.errors import RenderError
 from engine.formats import PROTOCOLS, ffmpeg_input, format_of
 from engine.media import MediaInfo
 from engine.operations.audio import VOICE_CHAIN, voice_clean
+from engine.operations.frame import segment_zooms
 from engine.timeline import Fit, MusicSegment, Timeline, TitleSegment, VideoSegment
 
 SAMPLE_RATE = 48000
@@ -47,6 +49,7 @@ class Output:
     speed: float = 1.0
     preset: str = "veryfast"
     crf: int = 21
+    faces: Mapping[str, reframe.Keyframes] = field(default_factory=dict)  # crop paths of wide sources
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Cut:
 
     src: str
     start_s: float
+    zoom: float = 1.0  # a punch-in on this side (engine.operations.frame)
 
 
 @dataclass(frozen=True)
@@ -94,22 +98,24 @@ def _frame(ms: float, fps: int) -> int:
     return round(ms * fps / 1000)
 
 
-def _cut(segment: VideoSegment, frame: int, fps: int, speed: float) -> Cut:
+def _cut(segment: VideoSegment, frame: int, fps: int, speed: float, zoom: float = 1.0) -> Cut:
     offset_ms = max(0.0, frame * 1000 / fps - segment.st)
-    return Cut(segment.src, round((segment.in_ms + offset_ms * speed) / 1000, 4))
+    return Cut(segment.src, round((segment.in_ms + offset_ms * speed) / 1000, 4), zoom)
 
 
 def plan_pieces(timeline: Timeline, fps: int) -> list[Piece]:
     """The output timeline as consecutive pieces of whole frames (describe step, no FFmpeg)."""
     speed = timeline.canvas.speed
     segments = timeline.video
+    zooms = segment_zooms(timeline)
     pieces: list[Piece] = []
     for index, segment in enumerate(segments):
         start = _frame(segment.st, fps)
         if index and segment.tr is not None:
             before = segments[index - 1]
             overlap_end = _frame(before.st + before.d, fps)
-            a, b = _cut(before, start, fps, speed), _cut(segment, start, fps, speed)
+            a = _cut(before, start, fps, speed, zooms[index - 1])
+            b = _cut(segment, start, fps, speed, zooms[index])
             pieces.append(Piece(start, overlap_end - start, a, b, segment.tr.type))
             start = overlap_end
         after = segments[index + 1] if index + 1 < len(segments) else None
@@ -117,7 +123,15 @@ def plan_pieces(timeline: Timeline, fps: int) -> list[Piece]:
         guard_in = index == 0 or segment.tr is None
         guard_out = after is None or after.tr is None
         pieces.append(
-            Piece(start, end - start, _cut(segment, start, fps, speed), None, "", guard_in, guard_out)
+            Piece(
+                start,
+                end - start,
+                _cut(segment, start, fps, speed, zooms[index]),
+                None,
+                "",
+                guard_in,
+                guard_out,
+            )
         )
     return [piece for piece in pieces if piece.frames > 0]
 
@@ -128,12 +142,19 @@ def escape_value(value: str) -> str:
     return re.sub(r"([\\'\[\],;])", r"\\\1", option_level)
 
 
-def fit_chain(label: str, out: str, info: MediaInfo, o: Output) -> str:
-    """Fill the output frame: crop, or the whole picture over a blurred, enlarged copy of itself."""
+def fit_chain(label: str, out: str, info: MediaInfo, o: Output, offset_s: float = 0.0) -> str:
+    """Fill the output frame: a crop that follows the face (a frame at `t` shows the source at
+    `offset_s + t * speed`), a centre crop, or the whole picture over a blurred, enlarged copy of itself."""
     w, h = o.width, o.height
+    keys = o.faces.get(info.file_id, ())
+    if o.fit == "face" and not keys and reframe.crop_share(info, w, h) < 0.99:
+        keys = reframe.CENTRE  # no face seen: the centre, cropped before it is scaled (far fewer pixels)
+    if o.fit in ("face", "auto") and keys:
+        crop_w, crop_h, x = reframe.follow_window(keys, info, o, offset_s)
+        return f"[{label}]crop=w={crop_w}:h={crop_h}:x={escape_value(x)}:y=0,scale={w}:{h},setsar=1[{out}]"
     cover = f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1"
     same_shape = info.width and info.height and abs(info.width / info.height - w / h) < 0.01
-    if o.fit == "crop" or same_shape or not (info.width and info.height):
+    if o.fit in ("crop", "face") or same_shape or not (info.width and info.height):
         return f"[{label}]{cover}[{out}]"
     sw, sh = w // 4 // 2 * 2, h // 4 // 2 * 2  # blur a quarter-size copy: same look, a sixteenth of the work
     return (
@@ -228,9 +249,10 @@ def piece_args(
             inputs += ["-f", "lavfi", "-t", f"{seconds:.4f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
         speed = 1.0 if info.kind == "image" else o.speed
         graph.append(f"[{video_index}:v]setpts=(PTS-STARTPTS)/{speed:.6g},fps={o.fps}[{name}raw]")
-        graph.append(fit_chain(f"{name}raw", f"{name}fit", info, o))
+        graph.append(fit_chain(f"{name}raw", f"{name}fit", info, o, cut.start_s))
+        zoom = reframe.zoom_filter(cut.zoom, o)
         graph.append(
-            f"[{name}fit]format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame={piece.frames}[{name}v]"
+            f"[{name}fit]{zoom}format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame={piece.frames}[{name}v]"
         )
         graph.append(f"[{audio_ref}]{side_audio(speed, samples)}[{name}a]")
     overlays = _titles_for(piece, titles, o)

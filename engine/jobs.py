@@ -25,6 +25,7 @@ from rq.serializers import JSONSerializer
 
 from engine.errors import EngineError
 from engine.fonts import FONT_DIRS, font_dirs_from
+from engine.reframe import FaceFinder
 from engine.render import RenderOptions, render_draft
 from engine.settings import EngineSettings
 from engine.store import RENDER_TTL_S, RenderRecord, Store
@@ -89,6 +90,7 @@ def run_render(store: Store, render_id: str, data_dir: Path, font_dirs: tuple[Pa
             lambda percent: store.update_render(render_id, progress=percent),
             work_dir=work_dir,
             options=RenderOptions(font_dirs=font_dirs),
+            faces=FaceFinder.from_settings(EngineSettings(data_dir=data_dir)),  # the worker's limits
         )
     except EngineError as error:
         store.update_render(render_id, status="failed", error=str(error))

@@ -22,7 +22,7 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from engine import ffargs
+from engine import ffargs, reframe
 from engine.ffargs import SAMPLE_RATE, Cut, Output, Piece
 from engine.formats import ffmpeg_input
 from engine.media import MediaInfo
@@ -66,20 +66,20 @@ def _any(terms: list[str]) -> str:
 def video_graph(pieces: Sequence[Piece], info: MediaInfo, o: Output) -> list[str]:
     """Lines from `[0:v]` to one `[{k}av]` (and `[{k}bv]`) per piece, each exactly its piece's frames."""
     spans = [
-        (_first_frame(cut, o), piece.frames, f"{k}{name}v")
+        (_first_frame(cut, o), piece.frames, f"{k}{name}v", cut.zoom)
         for k, piece in enumerate(pieces)
         for name, cut in _sides(piece)
     ]
-    kept = _any([f"between(pts,{first},{first + frames - 1})" for first, frames, _ in spans])
+    kept = _any([f"between(pts,{first},{first + frames - 1})" for first, frames, *_ in spans])
     graph = [
         f"[0:v]setpts=PTS/{o.speed:.6g},fps={o.fps},select={ffargs.escape_value(kept)}[kept]",
         ffargs.fit_chain("kept", "fit", info, o),
-        f"[fit]format=yuv420p,split={len(spans)}" + "".join(f"[{label}s]" for *_, label in spans),
+        f"[fit]format=yuv420p,split={len(spans)}" + "".join(f"[{label}s]" for _, _, label, _ in spans),
     ]
-    for first, frames, label in spans:
+    for first, frames, label, zoom in spans:
         graph.append(
             f"[{label}s]trim=start_pts={first}:end_pts={first + frames},setpts=N/FRAME_RATE/TB,"
-            f"tpad=stop=-1:stop_mode=clone,trim=end_frame={frames}[{label}]"
+            f"{reframe.zoom_filter(zoom, o)}tpad=stop=-1:stop_mode=clone,trim=end_frame={frames}[{label}]"
         )  # tpad: a last piece that reads past the source's end holds its last frame
     return graph
 

@@ -24,6 +24,7 @@ from engine.ffrun import run_ffmpeg
 from engine.fonts import FONT_DIRS, find_font
 from engine.media import MediaInfo
 from engine.music import builtin_name, builtin_track
+from engine.reframe import FaceFinder, face_paths
 from engine.timeline import MusicSegment, Timeline, TitleSegment
 
 _AUDIO_PASS_WEIGHT = 0.05  # an audio-only pass costs about this much of a video pass of the same length
@@ -88,19 +89,25 @@ class _Progress:
             self._on_progress(percent)
 
 
-def _output(timeline: Timeline, media: Mapping[str, MediaInfo], options: RenderOptions) -> ffargs.Output:
+def _output(
+    timeline: Timeline, media: Mapping[str, MediaInfo], options: RenderOptions, faces: FaceFinder | None
+) -> ffargs.Output:
     canvas = timeline.canvas
     if not (0 < canvas.width <= _MAX_SIDE and 0 < canvas.height <= _MAX_SIDE):
         raise RenderError(f"unsupported frame size {canvas.width}x{canvas.height}")
     first_video = next((media[s].fps for s in timeline.sources if media[s].kind == "video"), 30.0)
+    width, height = canvas.width // 2 * 2, canvas.height // 2 * 2
+    following = canvas.fit in ("face", "auto")
+    sources = [media[src] for src in timeline.sources]
     return ffargs.Output(
-        width=canvas.width // 2 * 2,
-        height=canvas.height // 2 * 2,
+        width=width,
+        height=height,
         fps=ffargs.pick_fps(first_video),
         fit=canvas.fit,
         speed=canvas.speed,
         preset=options.preset,
         crf=options.crf,
+        faces=face_paths(sources, width, height, faces) if following else {},
     )
 
 
@@ -180,12 +187,14 @@ def render_draft(
     on_progress: Callable[[int], None],
     work_dir: Path | None = None,
     options: RenderOptions | None = None,
+    faces: FaceFinder | None = None,
 ) -> RenderResult:
-    """Render a profile draft to an H.264/AAC faststart MP4 at `out_path`, reporting progress 0-100."""
+    """Render a profile draft to an H.264/AAC faststart MP4 at `out_path`, reporting progress 0-100;
+    `faces` finds the faces a reframe follows (None: wide clips are shown without following)."""
     options = options or RenderOptions()
     timeline = Timeline.from_draft(draft)
     _check_media(timeline, media)
-    output = _output(timeline, media, options)
+    output = _output(timeline, media, options, faces)
     pieces = ffargs.plan_pieces(timeline, output.fps)
     if not pieces:
         raise RenderError("the draft's video track is empty")

@@ -130,9 +130,11 @@ def cache_path(data_dir: Path, file_id: str, model: str) -> Path:
 
 
 def derived_files(data_dir: Path, file_id: str) -> list[Path]:
-    """What the engine made from a clip's speech (its transcripts, the .srt files sent for it): deleted
-    with the clip when its retention runs out, since they hold what the user said."""
+    """What the engine made from a clip's speech (its transcripts, the .srt files sent for it) and picture
+    (where its face is, engine.reframe): deleted with the clip when its retention runs out, since they hold
+    what the user said and where they were."""
     return [
+        *(data_dir / "faces").glob(f"{file_id}.json"),
         *(data_dir / "speech").glob(f"{file_id}.*.json"),
         *(data_dir / "files" / "captions").glob(f"{file_id}-*.srt"),
     ]

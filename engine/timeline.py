@@ -168,6 +168,11 @@ class Timeline:
         captions = self.canvas.extra.get("captions")  # kept by engine.captions; words come at render time
         if isinstance(captions, Mapping):
             parts.append(f"Captions: {captions.get('style', 'bold')}, {captions.get('pos', 'bottom')}")
+        if self.canvas.fit == "face":
+            parts.append(f"Reframe: {self.canvas.aspect}, following the face")
+        zoom = self.canvas.extra.get("zoom")  # kept by engine.operations.frame
+        if isinstance(zoom, Mapping):
+            parts.append(f"Zoom: {zoom.get('percent')}% punch-ins on alternate cuts")
         return parts
 
     # ---- edits -----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from engine.fonts import FONT_DIRS
 from engine.interpret import Undo, Unknown, interpret, speaks_hindi
 from engine.media import MediaInfo
-from engine.operations import registry
+from engine.operations import frame, registry
 from engine.operations.family import Inputs, Outcome
 from engine.operations.fillers import RemoveFillers
 from engine.speech import SpeechError, Transcript
@@ -107,6 +107,7 @@ def run_turn(
     known = [op for op in ops if not isinstance(op, Unknown)]
     # "um aur matlab hata do" names fillers in two clauses: one cut removes them all
     known = [op for i, op in enumerate(known) if not (isinstance(op, RemoveFillers) and op in known[:i])]
+    known = frame.merged(known)  # "reels ke liye vertical karo, mera chehra beech mein rakho" is one edit
     timeline = Timeline.from_draft(draft)
     if known and not timeline.video:
         timeline = timeline.with_clips(media)  # clips uploaded before any edit: start from all of them

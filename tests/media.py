@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import subprocess
 import wave
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -386,3 +386,61 @@ def frame_gray(path: Path, at_s: float) -> np.ndarray:
             if float(frame.time or 0.0) + 1e-6 >= at_s:
                 return frame.to_ndarray(format="gray")
     raise ValueError(f"no frame at {at_s}s in {path.name}")
+
+
+FACE_BOX = (110, 20, 340, 270)  # astronaut (512x512): left, top, right, bottom around her face and shoulders
+FACE_IN_PATCH = (67, 46, 95, 95)  # her face inside that box (x, y, width, height), where OpenCV finds it
+
+
+def face_patch(scale: float = 2.0) -> np.ndarray:
+    """scikit-image's bundled `astronaut` photo cut to her head (RGB), enlarged `scale` times."""
+    from PIL import Image
+    from skimage import data
+
+    left, top, right, bottom = FACE_BOX
+    patch = Image.fromarray(data.astronaut()[top:bottom, left:right])  # type: ignore[no-untyped-call]
+    size = (round(patch.width * scale), round(patch.height * scale))
+    return np.asarray(patch.resize(size, Image.Resampling.LANCZOS))
+
+
+def make_face_clip(
+    path: Path, seconds: float = 6.0, width: int = 1920, height: int = 1080, fps: int = 30, grain: int = 12
+) -> tuple[Path, np.ndarray, Callable[[float], tuple[float, float]]]:
+    """A 16:9 clip with a person's face moving from left to right over a grey wall with sensor-like grain
+    (`grain` 0: none, much quicker to make at 1080p), with a tone.
+
+    Returns the clip, the face patch as placed (RGB) and where the patch's centre is at a time (pixels)."""
+    from PIL import Image
+
+    patch = face_patch(height / 540)
+    still = path.with_suffix(".face.png")
+    Image.fromarray(patch).save(still)
+    ph, pw = patch.shape[:2]
+    start_x, end_x, top = width * 0.08, width * 0.92 - pw, (height - ph) / 2
+    _ffmpeg(
+        "-f", "lavfi", "-i", f"color=c=0x607080:size={width}x{height}:rate={fps}:duration={seconds}",
+        "-loop", "1", "-framerate", str(fps), "-i", str(still),
+        "-f", "lavfi", "-i", f"sine=frequency=300:sample_rate=48000:duration={seconds}",
+        "-filter_complex",
+        f"[0:v]noise=alls={grain}:allf=t[bg];"
+        f"[bg][1:v]overlay=x='{start_x:.1f}+{end_x - start_x:.1f}*t/{seconds}':y={top:.1f}:shortest=1,"
+        f"format=yuv420p[v]",
+        "-map", "[v]", "-map", "2:a", "-t", str(seconds),
+        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(path),
+    )  # fmt: skip
+
+    def centre(at_s: float) -> tuple[float, float]:
+        return start_x + (end_x - start_x) * min(at_s / seconds, 1.0) + pw / 2, top + ph / 2
+
+    return path, patch, centre
+
+
+def make_still_clip(path: Path, still: Path, seconds: float = 3.0, fps: int = 30) -> Path:
+    """A clip showing one picture for `seconds`, with a tone (a frame of it is known exactly)."""
+    _ffmpeg(
+        "-loop", "1", "-framerate", str(fps), "-i", str(still),
+        "-f", "lavfi", "-i", f"sine=frequency=300:sample_rate=48000:duration={seconds}",
+        "-t", str(seconds), "-vf", "format=yuv420p",
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", "-c:a", "aac", str(path),
+    )  # fmt: skip
+    return path

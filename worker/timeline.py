@@ -62,6 +62,19 @@ def frame_size(draft: dict[str, Any] | None) -> tuple[int, int] | None:
     return None
 
 
+def framing(draft: dict[str, Any] | None) -> tuple[str, int]:
+    """How the engine frames the picture: `face` (following the speaker), `auto` (following a face where one
+    is seen), another fit or "", and the punch-in zoom on jump cuts in percent (0: none); cloud drafts say
+    neither."""
+    meta = (draft or {}).get("m")
+    if not isinstance(meta, dict):
+        return "", 0
+    fit = meta.get("fit") if isinstance(meta.get("fit"), str) else ""
+    zoom = meta.get("zoom")
+    percent = zoom.get("percent") if isinstance(zoom, dict) else None
+    return str(fit), int(percent) if isinstance(percent, int | float) and percent > 0 else 0
+
+
 def ratio(width: int, height: int) -> str:
     """`9:16` for 1080×1920; empty when the reduced ratio is no shape people name (1918×1080)."""
     common = math.gcd(width, height)

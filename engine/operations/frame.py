@@ -1,19 +1,38 @@
-"""The frame family: the output's shape ("reels ke liye vertical karo", "make it 1:1", "crop karo").
+"""The frame family: the output's shape ("reels ke liye vertical karo", "make it 1:1", "crop karo"), the
+vertical reframe that follows the speaker ("mera chehra beech mein rakho", "face follow karo", "keep my face
+in the centre", "चेहरा बीच में रखो"), and zoom punch-ins on jump cuts ("zoom in karo jab cut ho", "punch in
+on cuts", "jump cuts pe zoom").
 
-A clip of another shape fits into the frame cropped, or over a blurred fill of itself.
+A clip of another shape fits into the frame cropped, over a blurred fill of itself, or cropped around the
+face. Following is the fit `face` (an asked-for follow; with no face seen, the centre crop); a plain "make it
+vertical" sets `auto`: follow a face where the clip shows one, else the blurred fill. Punch-ins are
+`m.zoom` = {"percent": 5..15}. Both live in the draft's canvas, so later turns, undo and `status` see them;
+the renderer finds the faces (engine.reframe) and zooms every other segment after a jump cut
+(`segment_zooms`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
 from typing import Any, ClassVar
 
 from engine.operations.family import Family, Inputs, Outcome
 from engine.phrasebook import Clause
+from engine.reframe import crop_share
 from engine.spokentime import times_in
-from engine.timeline import Aspect, Fit
+from engine.timeline import ASPECT_SIZES, Aspect, Fit, Timeline, VideoSegment
 from engine.words import say
+
+PHRASES = Path(__file__).resolve().parent.parent / "data" / "frame.json"
+ZOOM_RANGE = (5, 15)  # percent: subtle enough to hide a cut, not to notice the zoom
+DEFAULT_ZOOM = 10
+_EDGE = r"[\w\u0900-\u097f]"
+_PERCENT = re.compile(r"(\d{1,3})\s*(?:%|percent|pratishat|प्रतिशत)")
 
 
 @dataclass(frozen=True)
@@ -21,27 +40,154 @@ class SetAspect:
     """Frame shape (None: keep it) and how other shapes fit into it."""
 
     aspect: Aspect | None
-    fit: Fit = "blur"
+    fit: Fit = "auto"  # no fit named: follow a face where the clip shows one, else the blurred fill
     tool: ClassVar[str] = "set_aspect"
+
+
+@dataclass(frozen=True)
+class FollowFace:
+    """Crop a wide picture so that the face stays in the middle (`on`), in `aspect` (None: vertical unless the
+    frame is already narrower than the clips); or stop following it."""
+
+    aspect: Aspect | None = None
+    on: bool = True
+    tool: ClassVar[str] = "follow_face"
+
+
+@dataclass(frozen=True)
+class ZoomCuts:
+    """Punch in by `percent` on every other jump cut (`on`), or no punch-ins."""
+
+    percent: int = DEFAULT_ZOOM
+    on: bool = True
+    tool: ClassVar[str] = "zoom_cuts"
+
+
+FrameOperation = SetAspect | FollowFace | ZoomCuts
+
+
+@cache
+def _pattern(group: str) -> re.Pattern[str]:
+    phrases: dict[str, Any] = json.loads(PHRASES.read_text(encoding="utf-8"))
+    return re.compile(rf"(?<!{_EDGE})(?:{'|'.join(phrases[group])})(?!{_EDGE})")
+
+
+def _aspect(clause: Clause) -> Aspect | None:
+    found = next((a for a in ("1:1", "9:16", "16:9") if clause.has(f"aspect.{a}")), None)
+    return found  # type: ignore[return-value]
+
+
+def claim(clause: Clause) -> list[FollowFace | ZoomCuts] | None:
+    """[FollowFace] or [ZoomCuts] for a clause about following the face or punching in, else None."""
+    text = clause.text
+    if _pattern("zoom").search(text):
+        if _pattern("no_zoom").search(text):
+            return [ZoomCuts(on=False)]
+        percent = _PERCENT.search(text)
+        if percent is None:
+            return [ZoomCuts()]
+        return [ZoomCuts(min(max(int(percent.group(1)), ZOOM_RANGE[0]), ZOOM_RANGE[1]))]
+    if not _pattern("face").search(text):
+        return None
+    aspect = _aspect(clause)
+    if _pattern("stop").search(text):
+        return [FollowFace(on=False)]
+    if _pattern("follow").search(text) or aspect is not None:
+        return [FollowFace(aspect)]
+    return None
 
 
 def read(clause: Clause, found: Sequence[Any]) -> list[SetAspect]:
     """A frame shape and / or a fit named in the clause."""
-    aspect = next((a for a in ("1:1", "9:16", "16:9") if clause.has(f"aspect.{a}")), None)
+    aspect = _aspect(clause)
     crop = clause.has("aspect.crop")
     if aspect is None and not crop and not clause.has("aspect.blur"):
         return []
     if aspect is None and crop and times_in(clause.text):
         return []  # "crop the first 5 seconds" is a cut
-    return [SetAspect(aspect=aspect, fit="crop" if crop else "blur")]  # type: ignore[arg-type]
+    fit = "crop" if crop else "blur" if clause.has("aspect.blur") else "auto"
+    return [SetAspect(aspect=aspect, fit=fit)]  # type: ignore[arg-type]
 
 
-def apply(op: SetAspect, inputs: Inputs) -> Outcome:
-    """Set the frame and say which shape and fit it is now."""
+def merged(ops: Sequence[Any]) -> list[Any]:
+    """A message's operations with a frame shape folded into the face following it asks for ("reels ke
+    liye vertical karo, mera chehra beech mein rakho" is one edit, not two), the rest untouched."""
+    follow = next((op for op in ops if isinstance(op, FollowFace) and op.on), None)
+    shape = next((op for op in ops if isinstance(op, SetAspect) and op.aspect is not None), None)
+    if follow is None or shape is None:
+        return list(ops)
+    combined = replace(follow, aspect=follow.aspect or shape.aspect)
+    return [combined if op is follow else op for op in ops if op is not shape]
+
+
+def apply(op: FrameOperation, inputs: Inputs) -> Outcome:
+    """Set the frame, the face following or the punch-ins, and say what that does."""
     timeline, lang = inputs.timeline, inputs.lang
+    if isinstance(op, ZoomCuts):
+        return _zoom(op, timeline)
+    if isinstance(op, FollowFace):
+        return _follow(op, timeline, inputs)
     aspect = op.aspect or timeline.canvas.aspect
     figures = {"aspect": say(lang, f"aspect.{aspect.replace(':', '_')}"), "fit": say(lang, f"fit.{op.fit}")}
     return Outcome(timeline.set_aspect(aspect, op.fit), "edit.aspect", figures)
 
 
-FAMILY = Family(operations=(SetAspect,), apply=apply, read=read)
+def _follow(op: FollowFace, timeline: Timeline, inputs: Inputs) -> Outcome:
+    if not op.on:
+        if timeline.canvas.fit not in ("face", "auto"):
+            return Outcome(timeline, "edit.face_none", ok=False)
+        return Outcome(timeline.set_aspect(timeline.canvas.aspect, "blur"), "edit.face_off")
+    aspect = op.aspect or timeline.canvas.aspect
+    by_id = {info.file_id: info for info in inputs.media}
+    clips = [by_id[src] for src in timeline.sources if src in by_id and by_id[src].kind == "video"]
+    if op.aspect is None and all(crop_share(info, *ASPECT_SIZES[aspect]) >= 0.99 for info in clips):
+        aspect = "9:16"  # "face follow karo" on a landscape frame: following needs a narrower frame
+    shown = say(inputs.lang, f"aspect.{aspect.replace(':', '_')}")
+    return Outcome(timeline.set_aspect(aspect, "face"), "edit.face", {"aspect": shown})
+
+
+def _zoom(op: ZoomCuts, timeline: Timeline) -> Outcome:
+    extra = {key: value for key, value in timeline.canvas.extra.items() if key != "zoom"}
+    if not op.on:
+        if "zoom" not in timeline.canvas.extra:
+            return Outcome(timeline, "edit.zoom_none", ok=False)
+        return Outcome(replace(timeline, canvas=replace(timeline.canvas, extra=extra)), "edit.zoom_off")
+    extra["zoom"] = {"percent": op.percent}
+    edited = replace(timeline, canvas=replace(timeline.canvas, extra=extra))
+    zooms = segment_zooms(edited)
+    zoomed = sum(zoom > 1 and (i == 0 or zooms[i - 1] != zoom) for i, zoom in enumerate(zooms))
+    key = "edit.zoom" if zoomed else "edit.zoom_later"
+    return Outcome(edited, key, {"percent": op.percent, "count": zoomed})
+
+
+def zoom_percent(timeline: Timeline) -> int:
+    """The punch-in the draft asks for (0: none)."""
+    zoom = timeline.canvas.extra.get("zoom")
+    if not isinstance(zoom, Mapping):
+        return 0
+    try:
+        return min(max(int(zoom.get("percent", DEFAULT_ZOOM)), ZOOM_RANGE[0]), ZOOM_RANGE[1])
+    except (TypeError, ValueError):
+        return 0
+
+
+def _jump_cut(before: VideoSegment, after: VideoSegment) -> bool:
+    """A hard cut inside one clip where something was taken out (a pause, a filler, a bad take)."""
+    return after.src == before.src and after.tr is None and after.in_ms != before.out_ms
+
+
+def segment_zooms(timeline: Timeline) -> list[float]:
+    """Each video segment's zoom: punched in and out at alternate jump cuts; a new clip starts unzoomed."""
+    factor = 1 + zoom_percent(timeline) / 100
+    zooms: list[float] = []
+    zoomed = False
+    for index, segment in enumerate(timeline.video):
+        if index and _jump_cut(timeline.video[index - 1], segment):
+            zoomed = not zoomed and factor > 1
+        elif index and segment.src != timeline.video[index - 1].src:
+            zoomed = False
+        zooms.append(factor if zoomed else 1.0)
+    return zooms
+
+
+FAMILY = Family(operations=(SetAspect, FollowFace, ZoomCuts), apply=apply, claim=claim, read=read)

@@ -24,7 +24,7 @@ Operation = (
     | fillers.RemoveFillers
     | audio.AudioOperation
     | text.AddTitle
-    | frame.SetAspect
+    | frame.FrameOperation
     | cuts.CutOperation
 )
 

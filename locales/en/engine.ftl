@@ -1,7 +1,7 @@
 # The self-hosted engine's replies (engine/words.py). Key `edit.music` is stored as `edit-music`.
 
 turn-no_video = Send me a video first, then tell me what to change.
-turn-help = I can: remove pauses · cut or keep a part ("cut the first 5 seconds", "keep 0:30-1:10") · fit a length ("make it 60 seconds") · add background music (lo-fi, upbeat, calm, or "use my song") · add transitions · add a title ("title: My Trip") · change the shape (reel 9:16, square 1:1, YouTube 16:9) · change speed or volume · mute · undo.
+turn-help = I can: remove pauses · cut or keep a part ("cut the first 5 seconds", "keep 0:30-1:10") · fit a length ("make it 60 seconds") · add background music (lo-fi, upbeat, calm, or "use my song") · add transitions · add a title ("title: My Trip") · change the shape (reel 9:16, square 1:1, YouTube 16:9), following your face ("keep my face in the centre") · zoom in on cuts ("punch in on cuts") · change speed or volume · mute · undo.
 turn-unknown = I couldn't work out "{ $text }". { turn-help }
 turn-undo_alone = I only undid your last change. Send the other edits again as a new message.
 
@@ -61,6 +61,8 @@ aspect-16_9 = 16:9 (YouTube)
 
 fit-blur = other shapes over a blurred fill
 fit-crop = cropped to fill the frame
+fit-face = following your face (a centre crop where no face is seen)
+fit-auto = following your face where one is seen, else over a blurred fill
 
 edit-captions = { $count ->
     [one] Captions on: 1 word, { $style }, { $pos }.
@@ -93,6 +95,13 @@ edit-fillers_none = I found no fillers (um, uh, matlab…) to cut.
 
 edit-voice_clean = Cleaned up the voice: background noise reduced, rumble cut, level evened out.
 edit-voice_raw = The sound now plays as recorded, without clean-up.
+edit-face = Frame set to { $aspect }, following your face: the crop pans to keep it in the middle (a centre crop where no face is seen).
+edit-face_off = I'll stop following your face: other shapes now go over a blurred fill.
+edit-face_none = I wasn't following a face.
+edit-zoom = Punch-ins on: every other jump cut zooms in { $percent }% ({ $count } now), to hide the cuts.
+edit-zoom_later = Punch-ins of { $percent }% are on: there is no jump cut yet; they show once cuts are made (for example after removing pauses).
+edit-zoom_off = Punch-in zooms removed.
+edit-zoom_none = There are no punch-in zooms to remove.
 workspace-title = Your project
 workspace-note = Editing happens in the chat: send your changes there. This is the project as it stands now.
 workspace-empty = Nothing uploaded yet.

@@ -1,7 +1,7 @@
 # Self-hosted engine ke jawab Hinglish mein, Roman script (engine/words.py). Key `edit.music` yahan `edit-music` hai.
 
 turn-no_video = Pehle ek video bhejiye, phir bataiye kya badalna hai.
-turn-help = Main ye kar sakta hoon: pauses hatana · koi part kaatna ya rakhna ("pehle 5 sec kaat do", "0:30-1:10 rakho") · length fit karna ("60 sec ka bana do") · background music (lo-fi, upbeat, calm, ya "mera gaana lagao") · transitions · title ("title: Mera Safar") · shape badalna (reel 9:16, square 1:1, YouTube 16:9) · speed ya volume · mute · undo.
+turn-help = Main ye kar sakta hoon: pauses hatana · koi part kaatna ya rakhna ("pehle 5 sec kaat do", "0:30-1:10 rakho") · length fit karna ("60 sec ka bana do") · background music (lo-fi, upbeat, calm, ya "mera gaana lagao") · transitions · title ("title: Mera Safar") · shape badalna (reel 9:16, square 1:1, YouTube 16:9), chehra follow karna ("mera chehra beech mein rakho") · cut pe zoom ("zoom in karo jab cut ho") · speed ya volume · mute · undo.
 turn-unknown = "{ $text }" samajh nahi aaya. { turn-help }
 turn-undo_alone = Maine sirf aapka pichla badlaav undo kiya. Baaki edits naye message mein dobara bhejiye.
 
@@ -61,6 +61,8 @@ aspect-16_9 = 16:9 (YouTube)
 
 fit-blur = baaki shapes blur background ke upar
 fit-crop = frame bharne ke liye crop kiya
+fit-face = aapka chehra follow karke (chehra na dikhe to beech se crop)
+fit-auto = chehra dikhe to use follow karke, warna blur background ke upar
 
 edit-captions = Captions lag gaye: { $count } words, { $style }, { $pos }.
 edit-captions_changed = Captions ab { $style }, { $pos }.
@@ -84,6 +86,13 @@ edit-fillers_none = Kaatne layak koi filler (um, uh, matlab…) nahi mila.
 
 edit-voice_clean = Awaaz saaf kar di: peeche ka shor kam, rumble hataya, awaaz ek jaisi ki.
 edit-voice_raw = Awaaz ab waisi hi hai jaisi record hui thi, bina safai ke.
+edit-face = Frame { $aspect } kar diya, aapka chehra follow hoga: crop usse beech mein rakhega (chehra na dikhe to beech se crop).
+edit-face_off = Ab chehra follow nahi karunga: baaki shapes blur background ke upar.
+edit-face_none = Main chehra follow nahi kar raha tha.
+edit-zoom = Punch-in on: har doosre jump cut pe { $percent }% zoom ({ $count } abhi), taaki cut na dikhe.
+edit-zoom_later = { $percent }% punch-in on hai: abhi koi jump cut nahi hai; cut bante hi dikhenge (jaise pauses hatane ke baad).
+edit-zoom_off = Punch-in zoom hata diye.
+edit-zoom_none = Hatane ke liye koi punch-in zoom nahi hai.
 workspace-title = Aapka project
 workspace-note = Editing chat mein hoti hai: badlav wahin bhejiye. Yeh project abhi jaisa hai, waisa hai.
 workspace-empty = Abhi tak kuch upload nahi hua.

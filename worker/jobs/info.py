@@ -10,7 +10,7 @@ from worker.backend import Backend, SessionResetError
 from worker.chat import Chat, report
 from worker.context import current
 from worker.nemo import NemoError
-from worker.timeline import frame_size, ratio, summarize
+from worker.timeline import frame_size, framing, ratio, summarize
 
 
 def show_credits(payload: dict[str, Any]) -> None:
@@ -62,4 +62,9 @@ def show_status(payload: dict[str, Any]) -> None:
         key = "status.frame" if named else "status.frame_plain"
         size = {"width": str(width), "height": str(height), "ratio": named}
         lines.append(chat.t(key, shape=chat.t(f"shape.{shape}"), **size))
+        fit, zoom = framing(draft)
+        if fit == "face" or (fit == "auto" and shape == "portrait"):
+            lines.append(chat.t(f"status.{fit}"))
+        if zoom:
+            lines.append(chat.t("status.zoom", percent=zoom))
     chat.say("\n".join(lines), keyboards.after_turn(chat.lang))

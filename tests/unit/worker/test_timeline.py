@@ -71,3 +71,11 @@ def test_the_frame_and_its_named_ratio():
     assert frame_size({"m": {}}) is None and frame_size(None) is None
     assert [ratio(1080, 1920), ratio(1920, 1080), ratio(1080, 1080)] == ["9:16", "16:9", "1:1"]
     assert ratio(1918, 1080) == ""
+
+
+def test_framing_reads_the_engines_face_following_and_punch_ins():
+    from worker.timeline import framing
+
+    assert framing({"m": {"fit": "face", "zoom": {"percent": 12}}}) == ("face", 12)
+    assert framing({"m": {"fit": "blur"}}) == ("blur", 0)
+    assert framing({"m": {"zoom": {"percent": "lots"}}}) == ("", 0) and framing(None) == ("", 0)

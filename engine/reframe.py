@@ -1,0 +1,363 @@
+"""Following the speaker: where a clip's face is, the smooth path a crop takes to keep it in the middle, and
+the FFmpeg crop that moves along that path.
+
+Why this shape:
+* Detection runs once per source, in a child process under the analysis child's memory and CPU limits (an
+  upload is untrusted; OpenCV on a three-hour clip must not take the render worker with it), and is cached
+  next to the media outside the public `files/` folder, so every later render of the clip reuses it.
+* The detector is OpenCV's bundled Haar cascade for frontal faces: its model ships inside the
+  opencv-python-headless wheel (the `reframe` extra), so it works offline. Without OpenCV the clip is simply
+  shown without face following (the centre crop or the blurred fill), never an error.
+* A raw detection jitters from frame to frame and jumps on a false hit. The path is the face's centre with
+  outliers taken out (a running median), a dead zone (the crop holds still while the face moves a little:
+  a talking head nods all the time), a zero-phase low-pass (smooth, but no lag behind a steady walk) and a
+  speed limit on panning.
+* The crop's x is a piecewise-linear expression of the frame time: a flat sum of clipped ramps, one per
+  path keyframe, grouped in parentheses (FFmpeg's expression parser nests at most about a hundred levels),
+  and written into the filter-graph script the renderer already uses. No per-frame command file is needed.
+
+`python -m engine.reframe MEMORY_BYTES CPU_SECONDS FORMAT ROTATION PATH` is the child; it prints a JSON line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import resource
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import av
+import numpy as np
+
+from engine.formats import pyav_options
+
+if TYPE_CHECKING:
+    from engine.ffargs import Output
+    from engine.media import MediaInfo
+    from engine.settings import EngineSettings
+
+log = logging.getLogger(__name__)
+
+SAMPLE_FPS = 4.0  # detections per second of source: a head moves little in a quarter second
+DETECT_WIDTH = 480  # frames are searched at this width (a face on a phone clip is still ~40 px wide)
+MIN_FOUND = 0.15  # a clip "has a face" when at least this share of samples shows one
+DEAD_ZONE = 0.08  # of the crop's width: the crop holds still while the face moves less than this
+SMOOTH_S = 0.5  # time constant of the low-pass, seconds
+MAX_PAN = 0.6  # crop widths per second, at most
+_MEDIAN = 5  # samples in the running median that takes out single false hits
+_TOLERANCE = 0.001  # of the width (2 px on 1080p): keyframes the path passes this close to are dropped
+_TERMS_PER_GROUP = 40
+_VERSION = 1  # bump when detection changes: cached tracks of older versions are made again
+Keyframes = tuple[tuple[float, float], ...]  # (source seconds, face centre as a fraction of the width)
+CENTRE: Keyframes = ((0.0, 0.5),)  # a crop that stays in the middle
+
+
+@dataclass(frozen=True)
+class FaceTrack:
+    """A clip's face centre (a fraction of the picture's width) every `step_s` seconds; None: none seen."""
+
+    step_s: float
+    centres: tuple[float | None, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        """Whether the clip shows a face often enough to follow (a stray hit on a landscape does not)."""
+        seen = sum(centre is not None for centre in self.centres)
+        return seen >= 3 and seen >= MIN_FOUND * len(self.centres)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": _VERSION, "step_s": self.step_s, "centres": list(self.centres)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FaceTrack:
+        if data.get("version") != _VERSION:
+            raise ValueError("a face track of another detector version")
+        centres = tuple(None if c is None else float(c) for c in data["centres"])
+        return cls(float(data["step_s"]), centres)
+
+
+# ---- the path ---------------------------------------------------------------------------------------------
+def _filled(centres: Sequence[float | None]) -> np.ndarray:
+    """Gaps (a turned head, a hand in front) bridged linearly; before the first and after the last sighting
+    the crop waits where the face was."""
+    values = np.array([np.nan if c is None else c for c in centres], dtype=float)
+    known = np.flatnonzero(~np.isnan(values))
+    filled: np.ndarray = np.interp(np.arange(len(values)), known, values[known])
+    return filled
+
+
+def _median(values: np.ndarray, size: int) -> np.ndarray:
+    half = size // 2
+    padded = np.pad(values, half, mode="edge")
+    return np.array([np.median(padded[i : i + size]) for i in range(len(values))])
+
+
+def _dead_zone(values: np.ndarray, zone: float) -> np.ndarray:
+    """The crop moves only when the face leaves the zone around it, and then only as far as needed."""
+    held = np.empty_like(values)
+    current = values[0]
+    for index, value in enumerate(values):
+        if value - current > zone:
+            current = value - zone
+        elif current - value > zone:
+            current = value + zone
+        held[index] = current
+    return held
+
+
+def _low_pass(values: np.ndarray, step_s: float) -> np.ndarray:
+    """A first-order low-pass run forwards and backwards: smooth, and no lag behind steady motion. The ends
+    are extended by point reflection (as scipy's filtfilt does), so a face still walking when the clip
+    starts or ends is not held back there by the filter's start-up."""
+    alpha = 1 - np.exp(-step_s / SMOOTH_S)
+    pad = min(len(values) - 1, round(3 * SMOOTH_S / step_s))
+    if pad > 0:
+        head = 2 * values[0] - values[pad:0:-1]
+        tail = 2 * values[-1] - values[-2 : -pad - 2 : -1]
+        return _low_pass_run(np.concatenate([head, values, tail]), alpha)[pad:-pad]
+    return _low_pass_run(values, alpha)
+
+
+def _low_pass_run(values: np.ndarray, alpha: float) -> np.ndarray:
+
+    def one_way(seq: np.ndarray) -> np.ndarray:
+        out = np.empty_like(seq)
+        state = seq[0]
+        for index, value in enumerate(seq):
+            state += alpha * (value - state)
+            out[index] = state
+        return out
+
+    return one_way(one_way(values)[::-1])[::-1]
+
+
+def _speed_limited(values: np.ndarray, step: float) -> np.ndarray:
+    out = values.copy()
+    for index in range(1, len(out)):
+        out[index] = out[index - 1] + np.clip(out[index] - out[index - 1], -step, step)
+    return out
+
+
+def crop_keyframes(track: FaceTrack, crop_share: float) -> Keyframes:
+    """The crop centre's path (source seconds, fraction of the width), for a crop `crop_share` of the
+    picture's width; empty when there is no face to follow. Centres stay where the crop fits the picture."""
+    if not track.found or not 0 < crop_share < 1:
+        return ()
+    values = _median(_filled(track.centres), _MEDIAN)
+    values = _dead_zone(values, DEAD_ZONE * crop_share)
+    values = _low_pass(values, track.step_s)
+    values = _speed_limited(values, MAX_PAN * crop_share * track.step_s)
+    values = np.clip(values, crop_share / 2, 1 - crop_share / 2)
+    times = [index * track.step_s for index in range(len(values))]
+    return _simplified([(t, float(v)) for t, v in zip(times, values, strict=True)], _TOLERANCE)
+
+
+def _simplified(points: list[tuple[float, float]], tolerance: float) -> Keyframes:
+    """Drop keyframes the straight line between their neighbours passes close to (a held crop is two)."""
+    if len(points) <= 2:
+        return tuple(points)
+    kept = [points[0]]
+    for index in range(1, len(points) - 1):
+        (t0, v0), (t1, v1), (t2, v2) = kept[-1], points[index], points[index + 1]
+        between = v0 + (v2 - v0) * (t1 - t0) / (t2 - t0)
+        if abs(between - v1) > tolerance:
+            kept.append(points[index])
+    kept.append(points[-1])
+    return tuple(kept)
+
+
+# ---- the crop --------------------------------------------------------------------------------------------
+def _grouped(terms: list[str]) -> str:
+    if len(terms) <= _TERMS_PER_GROUP:
+        return "+".join(terms)
+    groups = range(0, len(terms), _TERMS_PER_GROUP)
+    return _grouped([f"({'+'.join(terms[at : at + _TERMS_PER_GROUP])})" for at in groups])
+
+
+def x_expression(keys: Keyframes, scale_px: float, offset_s: float, speed: float) -> str:
+    """The crop's left edge in pixels as an expression of the frame time `t`, where a frame at `t` shows the
+    source at `offset_s + t * speed` and a keyframe's centre `c` puts the edge at `c * scale_px - half`
+    (the caller folds the half width in by shifting the keyframes)."""
+    local = [((at - offset_s) / speed, centre * scale_px) for at, centre in keys]
+    terms = [f"{local[0][1]:.2f}"]
+    for (t0, x0), (t1, x1) in itertools.pairwise(local):
+        if t1 - t0 > 0 and abs(x1 - x0) >= 0.01:
+            terms.append(f"{(x1 - x0) / (t1 - t0):.4f}*clip(t-{t0:.4f},0,{t1 - t0:.4f})")
+    return _grouped(terms)
+
+
+def follow_window(keys: Keyframes, info: MediaInfo, o: Output, offset_s: float) -> tuple[int, int, str]:
+    """The crop from a wider picture (as shown) that follows the path: its width and height (the frame's
+    shape at the picture's full height) and its left edge as an expression of `t`."""
+    width, height = info.width, info.height
+    crop_w = min(round(height * o.width / o.height / 2) * 2, width // 2 * 2)
+    share = crop_w / width
+    shifted = tuple((at, centre - share / 2) for at, centre in keys)  # centre -> left edge
+    return crop_w, height // 2 * 2, x_expression(shifted, width, offset_s, o.speed)
+
+
+def crop_share(info: MediaInfo, width: int, height: int) -> float:
+    """How much of a picture's width a frame of `width`×`height` shows at full height (1: all of it, or
+    the picture is not wider than the frame and there is nothing to follow)."""
+    if not (info.width and info.height and width and height):
+        return 1.0
+    return min(info.height * width / height / info.width, 1.0)
+
+
+def zoom_filter(zoom: float, o: Output) -> str:
+    """A punch-in: the middle `1/zoom` of the fitted frame, scaled back to the frame ("" for none)."""
+    if abs(zoom - 1.0) < 1e-3:
+        return ""
+    w, h = round(o.width / zoom / 2) * 2, round(o.height / zoom / 2) * 2
+    return f"crop={w}:{h}:{(o.width - w) // 2}:{(o.height - h) // 2},scale={o.width}:{o.height},setsar=1,"
+
+
+# ---- detection, once per source ----------------------------------------------------------------------------
+def cache_path(data_dir: Path, file_id: str) -> Path:
+    """Where a clip's face track is kept: outside `files/`, deleted with the clip (engine.speech)."""
+    return data_dir / "faces" / f"{file_id}.json"
+
+
+@dataclass(frozen=True)
+class FaceFinder:
+    """The render's way to face tracks: the cache, else the limited child (whose failure means "no face")."""
+
+    data_dir: Path
+    memory_bytes: int
+    cpu_s: int
+    timeout_s: float
+
+    @classmethod
+    def from_settings(cls, settings: EngineSettings) -> FaceFinder:
+        return cls(
+            settings.data_dir,
+            settings.analysis_memory_bytes,
+            settings.analysis_cpu_s,
+            settings.analysis_timeout_s,
+        )
+
+    def track(self, info: MediaInfo) -> FaceTrack:
+        """The clip's face track, detected now unless cached."""
+        path = cache_path(self.data_dir, info.file_id)
+        try:
+            return FaceTrack.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        command = [
+            sys.executable, "-m", "engine.reframe", str(self.memory_bytes), str(self.cpu_s), info.format,
+            str(info.rotation), str(info.absolute(self.data_dir).resolve()),
+        ]  # fmt: skip
+        try:
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                timeout=self.timeout_s,
+                cwd=Path(__file__).resolve().parents[1],  # where `engine` is importable from
+                check=False,
+            )
+            reply = json.loads(done.stdout)
+            track = FaceTrack.from_json(reply)
+        except subprocess.TimeoutExpired:
+            log.warning("face detection took too long for %s", info.file_id)
+            return FaceTrack(1 / SAMPLE_FPS)
+        except (ValueError, KeyError, TypeError):
+            log.warning("no face detection for %s: %s", info.file_id, _reason(done.stdout, done.stderr))
+            return FaceTrack(1 / SAMPLE_FPS)  # not cached: the next render tries again
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        partial.write_text(json.dumps(track.to_json()), encoding="utf-8")
+        partial.replace(path)  # atomic: a reader sees no track or a whole one
+        return track
+
+
+def _reason(stdout: bytes, stderr: bytes) -> str:
+    try:
+        return str(json.loads(stdout)["error"])
+    except (ValueError, KeyError, TypeError):
+        lines = stderr.decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "the detector stopped"
+
+
+def face_paths(
+    sources: Sequence[MediaInfo], width: int, height: int, finder: FaceFinder | None
+) -> dict[str, Keyframes]:
+    """The crop path of every video source wider than the frame that shows a face."""
+    paths: dict[str, Keyframes] = {}
+    for info in sources:
+        share = crop_share(info, width, height)
+        if finder is None or info.kind != "video" or share >= 0.99:
+            continue
+        if keys := crop_keyframes(finder.track(info), share):
+            paths[info.file_id] = keys
+    return paths
+
+
+def detect_faces(path: Path, fmt: str, rotation: int) -> FaceTrack:
+    """The child's work: the largest frontal face's centre on frames sampled `SAMPLE_FPS` times a second,
+    on the picture as shown (turned by the display rotation), read with the demuxer the probe chose."""
+    import cv2
+
+    cv2.setNumThreads(1)
+    cascades = Path(cv2.data.haarcascades)  # type: ignore[attr-defined]
+    cascade = cv2.CascadeClassifier(str(cascades / "haarcascade_frontalface_default.xml"))
+    demuxer, options = pyav_options(fmt)
+    step = 1 / SAMPLE_FPS
+    centres: list[float | None] = []
+    with av.open(str(path), format=demuxer, options=options, metadata_errors="ignore") as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for frame in container.decode(stream):
+            if frame.time is None or frame.time + 1e-6 < len(centres) * step:
+                continue
+            scale = DETECT_WIDTH / max(frame.width, frame.height)
+            small = frame.reformat(
+                width=max(round(frame.width * scale), 16),
+                height=max(round(frame.height * scale), 16),
+                format="gray",
+            ).to_ndarray()
+            shown = np.ascontiguousarray(np.rot90(small, rotation // 90), dtype=np.uint8)
+            side = min(shown.shape)
+            faces = cascade.detectMultiScale(shown, 1.1, 5, minSize=(side // 10, side // 10))
+            while frame.time + 1e-6 >= len(centres) * step:
+                if len(faces):
+                    x, _, w, _ = max(faces, key=lambda f: f[2] * f[3])
+                    centres.append(round(float(x + w / 2) / shown.shape[1], 4))
+                else:
+                    centres.append(None)
+    return FaceTrack(step, tuple(centres))
+
+
+def _main(argv: list[str]) -> int:
+    memory_bytes, cpu_s, fmt, rotation, path = (
+        int(argv[1]),
+        int(argv[2]),
+        argv[3],
+        int(argv[4]),
+        Path(argv[5]),
+    )
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))  # past it the kernel ends the child (SIGXCPU)
+    os.nice(5)  # detection yields to the HTTP process and the renders beside it
+    try:
+        reply: dict[str, object] = detect_faces(path, fmt, rotation).to_json()
+    except ModuleNotFoundError:
+        reply = {"error": "OpenCV is not installed (the reframe extra)"}
+    except ImportError:  # its libraries could not be mapped: the memory limit
+        reply = {"error": "OpenCV could not be loaded within the memory limit"}
+    except MemoryError:
+        reply = {"error": "face detection needed more memory than allowed"}
+    except (av.FFmpegError, IndexError, ValueError):  # damaged, or no picture at all
+        reply = {"error": "the picture could not be read"}
+    print(json.dumps(reply))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv))
