@@ -7,12 +7,13 @@ family sees what the ones before it found (the merge confirmation only stands al
 
 from __future__ import annotations
 
-from engine.operations import audio, captions, cuts, fillers, frame, text
+from engine.operations import audio, captions, cuts, fillers, frame, takes, text
 from engine.operations.family import Family, Inputs, Need, Outcome
 
 FAMILIES: tuple[Family, ...] = (
     captions.FAMILY,
     fillers.FAMILY,
+    takes.FAMILY,
     audio.FAMILY,
     text.FAMILY,
     frame.FAMILY,
@@ -22,6 +23,7 @@ FAMILIES: tuple[Family, ...] = (
 Operation = (
     captions.CaptionOperation
     | fillers.RemoveFillers
+    | takes.RemoveRetakes
     | audio.AudioOperation
     | text.AddTitle
     | frame.FrameOperation

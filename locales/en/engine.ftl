@@ -93,6 +93,12 @@ edit-fillers = { $count ->
   }
 edit-fillers_none = I found no fillers (um, uh, matlab…) to cut.
 
+edit-retakes = { $count ->
+    [one] Cut 1 earlier take of a line you said again (the last take stays), { $seconds } s shorter.
+   *[other] Cut { $count } earlier takes of lines you said again (the last takes stay), { $seconds } s shorter.
+  }
+edit-retakes_none = I found no line said twice in a row, so there was no bad take to cut.
+
 edit-voice_clean = Cleaned up the voice: background noise reduced, rumble cut, level evened out.
 edit-voice_raw = The sound now plays as recorded, without clean-up.
 edit-face = Frame set to { $aspect }, following your face: the crop pans to keep it in the middle (a centre crop where no face is seen).

@@ -84,6 +84,9 @@ caption_pos-middle = beech mein
 edit-fillers = { $count } fillers (um, uh…) kaate, video { $seconds } second chhota ho gaya.
 edit-fillers_none = Kaatne layak koi filler (um, uh, matlab…) nahi mila.
 
+edit-retakes = Dobara boli gayi lines ke { $count } pehle takes kaate (aakhri take rakha), video { $seconds } second chhota ho gaya.
+edit-retakes_none = Koi line lagataar do baar boli nahi mili, isliye kaatne ko koi kharab take nahi tha.
+
 edit-voice_clean = Awaaz saaf kar di: peeche ka shor kam, rumble hataya, awaaz ek jaisi ki.
 edit-voice_raw = Awaaz ab waisi hi hai jaisi record hui thi, bina safai ke.
 edit-face = Frame { $aspect } kar diya, aapka chehra follow hoga: crop usse beech mein rakhega (chehra na dikhe to beech se crop).
