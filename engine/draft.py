@@ -18,6 +18,7 @@ Fit = Literal["blur", "crop", "face", "auto"]  # face/auto: follow the face (eng
 TransitionKind = Literal["fade", "fadeblack", "dissolve", "wipeleft", "slideleft", "circleopen"]
 Position = Literal["top", "center", "bottom"]
 Json = dict[str, Any]
+MAX_BLEND_MS = 50  # a longer crossfade of two moments of speech is heard as two voices
 
 
 def unknown_keys(data: Mapping[str, Any], known: Sequence[str]) -> Json:
@@ -102,6 +103,7 @@ class VideoSegment:
     d: int = 0
     tr: Transition | None = None
     pause: int = 0
+    blend: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -115,7 +117,8 @@ class VideoSegment:
             d=to_ms(data.get("d")),
             tr=Transition.from_json(tr) if isinstance(tr, Mapping) else None,
             pause=max(to_ms(data.get("pause")), 0),
-            extra=unknown_keys(data, ("src", "in", "out", "st", "d", "tr", "pause")),
+            blend=min(max(to_ms(data.get("blend")), 0), MAX_BLEND_MS),
+            extra=unknown_keys(data, ("src", "in", "out", "st", "d", "tr", "pause", "blend")),
         )
 
     def to_json(self) -> Json:
@@ -125,6 +128,8 @@ class VideoSegment:
             out["tr"] = self.tr.to_json()
         if self.pause:
             out["pause"] = self.pause
+        if self.blend:
+            out["blend"] = self.blend
         return out
 
 

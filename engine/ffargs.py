@@ -10,7 +10,8 @@ loudnorm: `measure_args`, then `final_args` with the measured values) and writes
 that of one short run, whatever the clip's length or number of cuts.
 
 Hard cuts get a 10 ms fade on both sides so that a cut never clicks; transitions use xfade and acrossfade over
-the overlap only.
+the overlap only. A hard cut with a `blend` (fillers cut out between words) keeps the voice going instead:
+the piece before it ends crossfading into the sound just before the next piece's start (`Piece.fade_into`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from engine import reframe
@@ -72,6 +73,8 @@ class Piece:
     transition: str = ""
     guard_in: bool = False
     guard_out: bool = False
+    fade_into: Cut | None = None  # the last `fade_samples` of sound crossfade into this source position
+    fade_samples: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,19 +123,15 @@ def plan_pieces(timeline: Timeline, fps: int) -> list[Piece]:
             start = overlap_end
         after = segments[index + 1] if index + 1 < len(segments) else None
         end = _frame(after.st if after is not None else segment.st + segment.d, fps)
-        guard_in = index == 0 or segment.tr is None
+        blended_in = bool(pieces) and pieces[-1].fade_into is not None  # the piece before fades into this one
+        guard_in = (index == 0 or segment.tr is None) and not blended_in
         guard_out = after is None or after.tr is None
-        pieces.append(
-            Piece(
-                start,
-                end - start,
-                _cut(segment, start, fps, speed, zooms[index]),
-                None,
-                "",
-                guard_in,
-                guard_out,
-            )
+        piece = Piece(
+            start, end - start, _cut(segment, start, fps, speed, zooms[index]), None, "", guard_in, guard_out
         )
+        if after is not None and after.tr is None and after.blend:
+            piece = _blended(piece, after, fps, speed)
+        pieces.append(piece)
     return [piece for piece in pieces if piece.frames > 0]
 
 
@@ -255,6 +254,14 @@ def piece_args(
             f"[{name}fit]{zoom}format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame={piece.frames}[{name}v]"
         )
         graph.append(f"[{audio_ref}]{side_audio(speed, samples)}[{name}a]")
+    if piece.fade_into is not None:  # a blended cut: the far side's sound only
+        far, far_index = media[piece.fade_into.src], inputs.count("-i")
+        far_s = piece.fade_samples / SAMPLE_RATE * o.speed + SOURCE_SLACK_S
+        if far.kind == "video" and far.has_audio:
+            inputs += _source_inputs(piece.fade_into, far, data_dir, far_s, o.fps)
+        else:
+            inputs += ["-f", "lavfi", "-t", f"{far_s:.4f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
+        graph.append(f"[{far_index}:a]{side_audio(o.speed, piece.fade_samples)}[xa]")
     overlays = _titles_for(piece, titles, o)
     if captions is not None:
         overlays.append(ass_filter(captions, piece.start_frame / o.fps))
@@ -272,6 +279,18 @@ def encode_args(o: Output, video_out: Path, audio_out: Path) -> list[str]:
         "-pix_fmt", "yuv420p", "-video_track_timescale", "90000", str(video_out),
         "-map", "[aout]", "-vn", "-c:a", "pcm_s16le", str(audio_out),
     ]  # fmt: skip
+
+
+def _blended(piece: Piece, after: VideoSegment, fps: int, speed: float) -> Piece:
+    """A piece ending in a hard cut with a blend: its last `after.blend` ms of sound crossfade into the sound
+    that leads up to `after`'s start, so the join is continuous (no fade to zero) and, since the crossfade
+    ends where `after` begins, both sides stay in sync with their pictures."""
+    samples = min(after.blend * SAMPLE_RATE // 1000, piece.frames * SAMPLE_RATE // fps)
+    lead_s = samples / SAMPLE_RATE * speed
+    if samples <= 0 or after.in_ms / 1000 < lead_s:
+        return piece
+    far = Cut(after.src, round(after.in_ms / 1000 - lead_s, 4))
+    return replace(piece, guard_out=False, fade_into=far, fade_samples=samples)
 
 
 def side_audio(speed: float, samples: int) -> str:
@@ -297,6 +316,9 @@ def join_sides(piece: Piece, o: Output, prefix: str, overlays: Sequence[str]) ->
             audio += f",afade=t=in:d={CLICK_GUARD_S}"
         if piece.guard_out:
             audio += f",afade=t=out:st={max(seconds - CLICK_GUARD_S, 0):.6f}:d={CLICK_GUARD_S}"
+        if piece.fade_into is not None:  # equal-power curves: the sounds either side are unrelated
+            blend = f"acrossfade=ns={piece.fade_samples}:c1=qsin:c2=qsin"
+            audio += f"[{prefix}ah];[{prefix}ah][{prefix}xa]{blend}"
     return [",".join([video, *overlays]) + f"[{prefix}vout]", audio + f"[{prefix}aout]"]
 
 

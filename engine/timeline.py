@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.draft import (
+    MAX_BLEND_MS,
     Aspect,
     Canvas,
     Fit,
@@ -40,6 +41,7 @@ __all__ = [
     "ASPECT_SIZES",
     "BUILTIN_MUSIC",
     "IMAGE_MS",
+    "MAX_BLEND_MS",
     "MIN_PIECE_MS",
     "MUSIC",
     "SPEED_RANGE",
@@ -196,8 +198,9 @@ class Timeline:
                 edited = edited.append_clip(info)
         return edited
 
-    def keep_spans(self, spans: Mapping[str, Sequence[tuple[float, float]]]) -> Timeline:
-        """Keep only the given source spans (seconds, per file id) of the clips they name: silence removal."""
+    def keep_spans(self, spans: Mapping[str, Sequence[tuple[float, float]]], blend_ms: int = 0) -> Timeline:
+        """Keep only the given source spans (seconds, per file id) of the clips they name: silence, filler
+        and bad-take removal; `blend_ms` of sound is crossfaded across each new cut (see `VideoSegment`)."""
         pieces: list[VideoSegment] = []
         for segment in _unwidened(self.video):
             if segment.src not in spans:
@@ -210,10 +213,12 @@ class Timeline:
                     min(segment.out_ms, round(end_s * 1000)),
                 )
                 if end - start >= MIN_PIECE_MS:
-                    pause = (
-                        start - kept_end if kept_end is not None else segment.pause * (start == segment.in_ms)
-                    )
-                    pieces.append(replace(segment, in_ms=start, out_ms=end, tr=None, pause=max(pause, 0)))
+                    if kept_end is None:  # the segment's own start: what preceded it still does
+                        pause, blend = (segment.pause, segment.blend) if start == segment.in_ms else (0, 0)
+                    else:
+                        pause, blend = start - kept_end, min(blend_ms, MAX_BLEND_MS)
+                    cut = replace(segment, in_ms=start, out_ms=end, tr=None, pause=max(pause, 0), blend=blend)
+                    pieces.append(cut)
                     kept_end = end
         return replace(self, video=tuple(pieces))._resegmented(self.transition)
 
@@ -231,8 +236,9 @@ class Timeline:
             source_hi = segment.in_ms + round((hi - segment.st) * speed)
             for start, end in ((segment.in_ms, source_lo), (source_hi, segment.out_ms)):
                 if end - start >= MIN_PIECE_MS:
-                    pause = segment.pause if start == segment.in_ms else 0  # what precedes it now is a cut
-                    pieces.append(replace(segment, in_ms=start, out_ms=end, pause=pause))
+                    first = start == segment.in_ms  # what precedes a later piece now is a cut
+                    pause, blend = (segment.pause, segment.blend) if first else (0, 0)
+                    pieces.append(replace(segment, in_ms=start, out_ms=end, pause=pause, blend=blend))
         return replace(self, video=tuple(pieces))._resegmented(self.transition)
 
     def keep_span(self, start_s: float, end_s: float) -> Timeline:

@@ -25,6 +25,7 @@ from engine.timeline import MIN_PIECE_MS
 PHRASES = Path(__file__).resolve().parent.parent / "data" / "fillers.json"
 MAX_SOUND_S = 0.8
 EDGE_S = 0.03  # cut this much beyond a filler's detected edges (its onset and decay)
+BLEND_MS = 40  # the sound's crossfade over each cut: no click, too short to hear two moments at once
 _EDGE = r"[\w\u0900-\u097f]"
 _GLUE = re.compile(
     r"(?<![\w\u0900-\u097f])(?:aur|and|ya|or|sab|saare|all|the|please|bhi|ko|do|karo|de|words?|sounds?|"
@@ -113,7 +114,7 @@ def apply(op: RemoveFillers, inputs: Inputs) -> Outcome:
     if not count:
         return Outcome(timeline, "edit.fillers_none", ok=False)
     keeps = {src: keep_outside(transcripts[src].duration_s, cuts) for src, cuts in spans.items() if cuts}
-    edited = timeline.keep_spans(keeps)
+    edited = timeline.keep_spans(keeps, blend_ms=BLEND_MS)
     seconds = f"{(timeline.duration_ms - edited.duration_ms) / 1000:.1f}".removesuffix(".0")
     return Outcome(edited, "edit.fillers", {"count": count, "seconds": seconds})
 
