@@ -16,7 +16,7 @@ from redis import Redis
 from bot import keys
 from bot.channels import capabilities
 from bot.models import ChatRef, MediaRef
-from bot.outbox import ChatAction, FileTooBigError, Keyboard, VideoFile
+from bot.outbox import ChatAction, DocumentFile, FileTooBigError, Keyboard, VideoFile
 from bot.settings import Settings
 
 _COUNTER = f"{keys.PREFIX}:console:message_ids"
@@ -57,6 +57,16 @@ class ConsoleOutbox:
                 **_buttons(keyboard),
             },
         )
+        return message_id
+
+    def send_document(self, chat: ChatRef, document: DocumentFile, caption: str) -> int:
+        message_id = int(self.redis.incr(_COUNTER))
+        folder = self.settings.work_dir / "delivered" / str(message_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(document.filename).name
+        shutil.copyfile(document.path, path)
+        event = {"type": "document", "id": message_id, "path": str(path.resolve()), "caption": caption}
+        self._push(chat, event)
         return message_id
 
     def send_action(self, chat: ChatRef, action: ChatAction) -> None:

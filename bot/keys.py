@@ -66,6 +66,11 @@ def delivered_key(render_id: str) -> str:
     return f"{PREFIX}:delivered:{render_id}"
 
 
+def document_delivered_key(request_id: str, name: str) -> str:
+    """Claim, then marker, that a file a turn produced (`name`, e.g. its .srt) was sent: never twice."""
+    return f"{PREFIX}:delivered:doc:{request_id}:{name}"
+
+
 def export_key(request_id: str) -> str:
     """The render id an export request submitted: a retried export never submits twice."""
     return f"{PREFIX}:export:{request_id}"

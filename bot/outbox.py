@@ -70,6 +70,15 @@ class VideoFile:
     thumbnail: Path | None = None
 
 
+@dataclass(frozen=True)
+class DocumentFile:
+    """A small file on disk sent as a document (a subtitles file), under the name the user sees."""
+
+    path: Path
+    filename: str
+    mime_type: str = "text/plain"
+
+
 Keyboard = tuple[tuple[Button, ...], ...]
 
 
@@ -86,6 +95,10 @@ class Outbox(Protocol):
 
     def send_video(self, chat: ChatRef, video: VideoFile, caption: str, keyboard: Keyboard = ()) -> int:
         """Send an MP4 that plays inline."""
+        ...
+
+    def send_document(self, chat: ChatRef, document: DocumentFile, caption: str) -> int:
+        """Send a file as a document (it is offered for download, not played)."""
         ...
 
     def send_action(self, chat: ChatRef, action: ChatAction) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from redis import Redis
-from rq import Queue, Worker
+from rq import Queue, Retry, Worker
 from rq.job import Job, JobStatus, get_current_job
 from rq.serializers import JSONSerializer
 
@@ -125,6 +125,8 @@ class SpeechJobs:
                 self.settings.asr_model,
             ),
             job_id=jid,
+            # once more after a crash (a killed work horse): the cache is written whole or not at all
+            retry=Retry(max=1),
             timeout=int(self.settings.asr_timeout_s) + 60,
             result_ttl=600,
             failure_ttl=600,

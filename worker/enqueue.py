@@ -7,6 +7,7 @@ a retry is safe. A chat's requests run one after another: each depends on the ch
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from redis import Redis
@@ -125,6 +126,26 @@ def enqueue_delivery(redis: Redis, settings: Settings, render_id: str, after: st
     queue(redis, MEDIA).enqueue(
         "worker.jobs.deliver.deliver_video",
         render_id,
+        job_id=job_id,
+        job_timeout=settings.job_timeout_upload_s,
+        retry=Retry(max=settings.job_retries, interval=[5, 30, 60]),
+        result_ttl=keys.DELIVERED_TTL_S,
+        failure_ttl=keys.RENDER_TTL_S,
+    )
+    return job_id
+
+
+def enqueue_document(redis: Redis, settings: Settings, request_id: str, url: str, name: str) -> str:
+    """Send a file a turn produced (the subtitles) to the request's chat, as a document; one job per
+    request and file name, retried on a definite refusal, guarded by its delivered marker."""
+    job_id = re.sub(r"[^\w-]", "-", f"document-{request_id}-{name}")
+    if Job.exists(job_id, connection=redis):
+        return job_id
+    queue(redis, MEDIA).enqueue(
+        "worker.jobs.documents.deliver_document",
+        request_id,
+        url,
+        name,
         job_id=job_id,
         job_timeout=settings.job_timeout_upload_s,
         retry=Retry(max=settings.job_retries, interval=[5, 30, 60]),

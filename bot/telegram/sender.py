@@ -25,6 +25,7 @@ from bot.outbox import (
     Button,
     ChatAction,
     ChatUnavailableError,
+    DocumentFile,
     FileTooBigError,
     Keyboard,
     SendError,
@@ -126,6 +127,15 @@ class TelegramOutbox:
             finally:
                 if video.thumbnail is not None:
                     files["thumbnail"][1].close()
+        return int(result["message_id"])
+
+    def send_document(self, chat: ChatRef, document: DocumentFile, caption: str) -> int:
+        data: dict[str, Any] = self._target(chat) | {"caption": caption[:1024]}
+        with document.path.open("rb") as body:
+            files = {"document": (document.filename, body, document.mime_type)}
+            result = self._send(
+                chat, "sendDocument", data, files=files, timeout=self.settings.telegram_upload_timeout_s
+            )
         return int(result["message_id"])
 
     def send_action(self, chat: ChatRef, action: ChatAction) -> None:

@@ -24,6 +24,7 @@ from bot.models import ChatRef, MediaRef
 from bot.outbox import (
     AmbiguousSendError,
     ChatAction,
+    DocumentFile,
     FileTooBigError,
     Keyboard,
     SendError,
@@ -101,6 +102,19 @@ class WhatsAppOutbox:
         if as_video:
             return self._send(chat, {"type": "video", "video": part})
         return self._send(chat, {"type": "document", "document": part | {"filename": "video.mp4"}})
+
+    def send_document(self, chat: ChatRef, document: DocumentFile, caption: str) -> int:
+        """A document message with the file's own name (WhatsApp shows it with a download button)."""
+        if document.path.stat().st_size > self.settings.whatsapp_document_limit_mb * MB:
+            raise FileTooBigError("over the document limit")
+        self._check_window(chat)
+        media_id = self._upload(document.path, document.mime_type)
+        part = {
+            "id": media_id,
+            "caption": markup.clip(caption, markup.MAX_BODY),
+            "filename": document.filename,
+        }
+        return self._send(chat, {"type": "document", "document": part})
 
     def send_action(self, chat: ChatRef, action: ChatAction) -> None:
         """WhatsApp shows "typing…" only with a read receipt (see `mark_read`), never on its own."""
@@ -205,13 +219,13 @@ class WhatsAppOutbox:
                 raise SendError("rate limiter: no slot in time")
             time.sleep(wait)
 
-    def _upload(self, path: Path) -> str:
+    def _upload(self, path: Path, mime_type: str = "video/mp4") -> str:
         with path.open("rb") as data:
             result = self._post(
                 f"{self._base}/{self._phone}/media",
                 "media upload",
-                data={"messaging_product": "whatsapp", "type": "video/mp4"},
-                files={"file": (path.name, data, "video/mp4")},
+                data={"messaging_product": "whatsapp", "type": mime_type},
+                files={"file": (path.name, data, mime_type)},
                 timeout=self.settings.nemo_upload_timeout_s,
             )
         return str(result["id"])

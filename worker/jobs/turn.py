@@ -28,12 +28,14 @@ from worker.backend import Backend, SessionResetError
 from worker.chat import Chat, report
 from worker.context import Context, current
 from worker.guitext import strip_trailing_glitch, translate_gui_text
+from worker.jobs.documents import SRT_NAME, SRT_TOOL
 from worker.nemo import (
     ErrorEvent,
     HeartbeatEvent,
     NemoError,
     RateLimitedError,
     TextEvent,
+    ToolResultEvent,
     TransportError,
     claim_url,
 )
@@ -82,7 +84,7 @@ def _turn(ctx: Context, request: Request, token: str, session_id: str) -> None:
     chat.outbox.send_action(request.chat, "typing")
     ctx.requests.set(request.request_id, "turn_streamed", time.time())
     try:
-        texts, errors = _relay_stream(ctx, chat, token, session_id)
+        texts, errors, files = _relay_stream(ctx, chat, token, session_id)
     except TransportError:
         # The stream dropped: the edit may still land. Never re-send; read the state on a schedule.
         log.info("stream dropped for %s: recovering from state", request.request_id)
@@ -91,6 +93,7 @@ def _turn(ctx: Context, request: Request, token: str, session_id: str) -> None:
     keyboard = keyboards.after_turn_with_web(chat.lang, _web_link(ctx, request, token))
     if texts:
         _send_texts(chat, texts, keyboard)
+        _send_files(ctx, request, files)
         chat.progress(chat.t("progress.done"))
         return
     after = ctx.nemo.state(token, session_id).draft
@@ -98,13 +101,24 @@ def _turn(ctx: Context, request: Request, token: str, session_id: str) -> None:
         chat.progress(chat.t("turn.failed"), chat.offer_retry())
         return
     _report_changes(chat, before, after, keyboard)
+    _send_files(ctx, request, files)
 
 
-def _relay_stream(ctx: Context, chat: Chat, token: str, session_id: str) -> tuple[list[str], list[str]]:
-    """Read the turn's events; show "still working" while only heartbeats come. Returns texts and errors."""
+def _send_files(ctx: Context, request: Request, files: list[str]) -> None:
+    """After the texts (they say what the file is): each file in its own job, so it is never sent twice."""
+    for url in files:
+        enqueue.enqueue_document(ctx.redis, ctx.settings, request.request_id, url, SRT_NAME)
+
+
+def _relay_stream(
+    ctx: Context, chat: Chat, token: str, session_id: str
+) -> tuple[list[str], list[str], list[str]]:
+    """Read the turn's events; show "still working" while only heartbeats come. Returns texts, errors and
+    the URLs of the files the turn made for the user (a subtitles file)."""
     settings = ctx.settings
     texts: list[str] = []
     errors: list[str] = []
+    files: list[str] = []
     partial = ""
     started = last_activity = last_notice = time.monotonic()
     with ctx.nemo.stream_turn(token, session_id, chat.request.text) as events:
@@ -134,9 +148,13 @@ def _relay_stream(ctx: Context, chat: Chat, token: str, session_id: str) -> tupl
                     partial = ""
             elif isinstance(event, ErrorEvent):
                 errors.append(event.message)
+            elif isinstance(event, ToolResultEvent) and event.name == SRT_TOOL:
+                url = event.result.get("url") if isinstance(event.result, dict) else None
+                if isinstance(url, str) and url.startswith(("http://", "https://")):
+                    files.append(url)
     if partial.strip():
         texts.append(partial)
-    return strip_trailing_glitch([t for t in texts if t.strip()]), errors
+    return strip_trailing_glitch([t for t in texts if t.strip()]), errors, list(dict.fromkeys(files))
 
 
 def _send_texts(chat: Chat, texts: list[str], keyboard: Keyboard) -> None:

@@ -189,13 +189,14 @@ class NemoClient:
         path = f"/api/render/proxy/lambda/{quote(render_id, safe='')}"
         return _parse(RenderStatus, self._call("render-status", "GET", path, token=token), "render-status")
 
-    def download(self, url: str, dest: Path, token: str | None = None) -> int:
+    def download(self, url: str, dest: Path, token: str | None = None, limit: int | None = None) -> int:
         """Stream `url` into `dest` and return the number of bytes written.
 
         Bytes go to a `.part` file renamed at the end, so `dest` exists only when complete. Send `token`
-        only to the backend itself: it is a bearer token.
+        only to the backend itself: it is a bearer token. Past `limit` bytes the download stops with a
+        `ProtocolError`.
         """
-        return self._download("download", url, dest, token)
+        return self._download("download", url, dest, token, limit)
 
     def download_render(self, token: str, render_id: str, dest: Path) -> int:
         """Download a finished render through the backend's proxy, the fallback when its URL fails."""
@@ -262,7 +263,7 @@ class NemoClient:
             raise ProtocolError(f"{op}: the reply is not a JSON object", http_status=response.status_code)
         return body
 
-    def _download(self, op: str, url: str, dest: Path, token: str | None) -> int:
+    def _download(self, op: str, url: str, dest: Path, token: str | None, limit: int | None = None) -> int:
         request = self._request(op, "GET", url, token=token, timeout=self._transfer_timeout)
         response = self._send(op, request, stream=True)
         part = dest.with_name(dest.name + ".part")
@@ -272,6 +273,8 @@ class NemoClient:
             with part.open("wb") as file:
                 for chunk in response.iter_bytes():
                     written += file.write(chunk)
+                    if limit is not None and written > limit:
+                        raise ProtocolError(f"{op}: more than {limit} bytes")
             part.replace(dest)
             return written
         except httpx.HTTPError as exc:
