@@ -51,6 +51,35 @@ def summarize(draft: dict[str, Any] | None) -> list[TrackSummary]:
     return [s for s in (_track(t) for t in tracks if isinstance(t, dict)) if s is not None]
 
 
+@dataclass(frozen=True)
+class SpeechEdits:
+    """What was done to the speech, as the draft's `m` records it (our engine's keys; other backends
+    write none, and then there is nothing to tell)."""
+
+    fillers: int = 0
+    retakes: int = 0
+    voice_clean: bool = False
+    captions: bool = False
+
+
+def speech_edits(draft: dict[str, Any] | None) -> SpeechEdits:
+    """The speech edits the draft records."""
+    meta = (draft or {}).get("m")
+    if not isinstance(meta, dict):
+        return SpeechEdits()
+
+    def count(key: str) -> int:
+        value = meta.get(key)
+        return value if isinstance(value, int) and value > 0 else 0
+
+    return SpeechEdits(
+        fillers=count("fillers_cut"),
+        retakes=count("retakes_cut"),
+        voice_clean=meta.get("voice_clean") is True,
+        captions=isinstance(meta.get("captions"), dict),
+    )
+
+
 def frame_size(draft: dict[str, Any] | None) -> tuple[int, int] | None:
     """The output frame the draft's `m` names (width, height), if it names one."""
     meta = (draft or {}).get("m")

@@ -33,6 +33,10 @@ def show(event: dict[str, Any]) -> None:
             f"{event['duration']:.1f} s)"
         )
         return
+    if event["type"] == "document":
+        print(f"bot> 📄 {event['caption']} → {event['path']}")
+        sys.stdout.flush()
+        return
     prefix = "bot (updated)>" if event["type"] == "edit" else "bot>"
     print(f"{prefix} {event['text']}")
     if event.get("buttons"):

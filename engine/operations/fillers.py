@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from engine.operations.family import Family, Inputs, Outcome
 from engine.phrasebook import Clause
 from engine.speech import Span, Transcript
-from engine.timeline import MIN_PIECE_MS
+from engine.timeline import MIN_PIECE_MS, Timeline
 
 PHRASES = Path(__file__).resolve().parent.parent / "data" / "fillers.json"
 MAX_SOUND_S = 0.8
@@ -101,6 +101,14 @@ def keep_outside(duration_s: float, cuts: list[Span], edge_s: float = EDGE_S) ->
     return keep
 
 
+def with_count(timeline: Timeline, key: str, count: int) -> Timeline:
+    """Add `count` to the draft's tally `m.<key>` (what `status` tells: "3 fillers cut")."""
+    extra = dict(timeline.canvas.extra)
+    previous = extra.get(key)
+    extra[key] = (previous if isinstance(previous, int) else 0) + count
+    return replace(timeline, canvas=replace(timeline.canvas, extra=extra))
+
+
 def apply(op: RemoveFillers, inputs: Inputs) -> Outcome:
     """Cut every filler of the clips on the timeline; say how many and how much shorter."""
     timeline, transcripts = inputs.timeline, inputs.transcripts
@@ -114,7 +122,7 @@ def apply(op: RemoveFillers, inputs: Inputs) -> Outcome:
     if not count:
         return Outcome(timeline, "edit.fillers_none", ok=False)
     keeps = {src: keep_outside(transcripts[src].duration_s, cuts) for src, cuts in spans.items() if cuts}
-    edited = timeline.keep_spans(keeps, blend_ms=BLEND_MS)
+    edited = with_count(timeline.keep_spans(keeps, blend_ms=BLEND_MS), "fillers_cut", count)
     seconds = f"{(timeline.duration_ms - edited.duration_ms) / 1000:.1f}".removesuffix(".0")
     return Outcome(edited, "edit.fillers", {"count": count, "seconds": seconds})
 

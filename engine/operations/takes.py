@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from engine.operations.family import Family, Inputs, Outcome, seconds_text
-from engine.operations.fillers import BLEND_MS, keep_outside
+from engine.operations.fillers import BLEND_MS, keep_outside, with_count
 from engine.phrasebook import Clause
 from engine.speech import Span, Transcript, Word
 from engine.timeline import MIN_PIECE_MS
@@ -119,7 +119,7 @@ def apply(op: RemoveRetakes, inputs: Inputs) -> Outcome:
         for src, cuts in spans.items()
         if cuts
     }
-    edited = timeline.keep_spans(keeps, blend_ms=BLEND_MS)
+    edited = with_count(timeline.keep_spans(keeps, blend_ms=BLEND_MS), "retakes_cut", count)
     seconds = seconds_text(timeline.duration_ms - edited.duration_ms)
     return Outcome(edited, "edit.retakes", {"count": count, "seconds": seconds})
 

@@ -94,6 +94,16 @@ status-frame_plain = Frame: { $width }×{ $height }, { $shape }
 status-face = Reframe: following your face (a centre crop where none is seen)
 status-auto = Reframe: following your face where one is seen
 status-zoom = Zoom: { $percent }% punch-ins on alternate jump cuts
+status-captions = Captions: on
+status-fillers = { $count ->
+    [one] Fillers: 1 cut out (um, uh…)
+   *[other] Fillers: { $count } cut out (um, uh…)
+  }
+status-retakes = { $count ->
+    [one] Bad takes: 1 earlier take cut out, the last one kept
+   *[other] Bad takes: { $count } earlier takes cut out, the last ones kept
+  }
+status-voice_clean = Voice: cleaned up (noise reduced, level evened out)
 shape-portrait = portrait
 shape-square = square
 shape-landscape = landscape

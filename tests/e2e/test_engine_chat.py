@@ -109,6 +109,9 @@ def test_the_subtitles_come_as_a_file_once(product, fake_telegram, engine, talk,
     again = queue.enqueue("worker.jobs.documents.deliver_document", *job.args, job_id=f"{job_id}-again")
     wait_for(lambda: again.get_status(refresh=True) == "finished" or None, 30, "the repeated delivery")
     assert len(_documents(fake_telegram)) == 1
+    chat.ask("clean up the voice", "Cleaned up the voice")
+    status = chat.ask("status", translate("en", "status.voice_clean"))
+    assert translate("en", "status.captions") not in (status.text or "")
 
 
 def product_redis(product: Product) -> Redis:
@@ -129,3 +132,4 @@ def test_a_transcription_killed_mid_job_is_retried_and_captions_come_once(
     texts = [msg.text or "" for msg in chat.messages() if msg.message_id > after]
     assert sum(text.startswith("Captions on:") for text in texts) == 1, texts
     assert say("en", "edit.captions_failed") not in texts
+    chat.ask("status", translate("en", "status.captions"))

@@ -44,6 +44,7 @@ def test_a_sentence_said_again_after_a_cut_off_take_is_heard_once(tmp_path):
         takes.RemoveRetakes(), Inputs(Timeline().append_clip(info), "en", transcripts={"t": transcript})
     )
     assert outcome.key == "edit.retakes" and outcome.figures["count"] == 1
+    assert outcome.timeline.canvas.extra["retakes_cut"] == 1  # what `status` tells
     out = tmp_path / "out.mp4"
     render_draft(
         outcome.timeline.to_draft(),

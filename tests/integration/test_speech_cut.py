@@ -93,6 +93,7 @@ def test_inserted_ums_and_uhs_are_cut_and_the_words_around_them_stay(tmp_path):
         RemoveFillers(), Inputs(Timeline().append_clip(info), "en", transcripts={"f": transcript})
     )
     assert outcome.key == "edit.fillers" and outcome.figures["count"] == 3
+    assert outcome.timeline.canvas.extra["fillers_cut"] == 3  # what `status` tells
     keep = [(s.in_ms / 1000, s.out_ms / 1000) for s in outcome.timeline.video]
     for text, (start, end) in zip(phrases, spoken, strict=True):
         kept = kept_inside(keep, start, end)

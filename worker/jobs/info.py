@@ -10,7 +10,7 @@ from worker.backend import Backend, SessionResetError
 from worker.chat import Chat, report
 from worker.context import current
 from worker.nemo import NemoError
-from worker.timeline import frame_size, framing, ratio, summarize
+from worker.timeline import SpeechEdits, frame_size, framing, ratio, speech_edits, summarize
 
 
 def show_credits(payload: dict[str, Any]) -> None:
@@ -67,4 +67,17 @@ def show_status(payload: dict[str, Any]) -> None:
             lines.append(chat.t(f"status.{fit}"))
         if zoom:
             lines.append(chat.t("status.zoom", percent=zoom))
+    lines += _speech_lines(chat, speech_edits(draft))
     chat.say("\n".join(lines), keyboards.after_turn(chat.lang))
+
+
+def _speech_lines(chat: Chat, edits: SpeechEdits) -> list[str]:
+    """One line per speech edit in the draft: captions, fillers and bad takes cut, voice cleaned up."""
+    lines = [chat.t("status.captions")] if edits.captions else []
+    if edits.fillers:
+        lines.append(chat.t("status.fillers", count=edits.fillers))
+    if edits.retakes:
+        lines.append(chat.t("status.retakes", count=edits.retakes))
+    if edits.voice_clean:
+        lines.append(chat.t("status.voice_clean"))
+    return lines

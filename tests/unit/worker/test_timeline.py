@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from worker.timeline import diff, duration_s, frame_size, is_exportable, ratio, summarize
+from worker.timeline import (
+    SpeechEdits,
+    diff,
+    duration_s,
+    frame_size,
+    is_exportable,
+    ratio,
+    speech_edits,
+    summarize,
+)
 
 VIDEO = {"tt": 0, "m": {"title": "city timelapse"}, "sg": [{"st": 0, "d": 10000, "x-opaque": 1}]}
 MUSIC = {"tt": 1, "m": {"title": "Lo-fi"}, "sg": [{"st": 0, "d": 10000, "vol": 0.35}]}
@@ -79,3 +88,10 @@ def test_framing_reads_the_engines_face_following_and_punch_ins():
     assert framing({"m": {"fit": "face", "zoom": {"percent": 12}}}) == ("face", 12)
     assert framing({"m": {"fit": "blur"}}) == ("blur", 0)
     assert framing({"m": {"zoom": {"percent": "lots"}}}) == ("", 0) and framing(None) == ("", 0)
+
+
+def test_speech_edits_are_read_from_the_engines_keys_and_absent_elsewhere():
+    draft = {"m": {"fillers_cut": 3, "retakes_cut": 1, "voice_clean": True, "captions": {"style": "bold"}}}
+    assert speech_edits(draft) == SpeechEdits(fillers=3, retakes=1, voice_clean=True, captions=True)
+    assert speech_edits({"m": {"fillers_cut": "3", "voice_clean": "yes"}}) == SpeechEdits()  # not ours
+    assert speech_edits(None) == SpeechEdits()
