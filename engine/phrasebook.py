@@ -76,6 +76,14 @@ def table() -> Table:
     return Table(json.loads(PHRASES.read_text(encoding="utf-8")))
 
 
+@cache
+def family_pattern(path: Path, group: str) -> re.Pattern[str]:
+    """One group of an operation family's own phrase file (regular expressions over normalized text), as
+    one whole-word pattern."""
+    phrases: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return re.compile(rf"(?<![{LETTER}])(?:{'|'.join(phrases[group])})(?![{LETTER}])")
+
+
 def restore_quotes(text: str, quoted: list[str]) -> str:
     """Put the quoted passages back in place of their markers."""
     return QUOTE_MARK.sub(lambda m: quoted[int(m.group(1))], text)

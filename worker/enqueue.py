@@ -121,31 +121,24 @@ def enqueue_delivery(redis: Redis, settings: Settings, render_id: str, after: st
     per such message, still guarded by the delivered marker.
     """
     job_id = f"deliver-{render_id}" if after is None else f"deliver-{render_id}-after-{after}"
-    if Job.exists(job_id, connection=redis):
-        return job_id
-    queue(redis, MEDIA).enqueue(
-        "worker.jobs.deliver.deliver_video",
-        render_id,
-        job_id=job_id,
-        job_timeout=settings.job_timeout_upload_s,
-        retry=Retry(max=settings.job_retries, interval=[5, 30, 60]),
-        result_ttl=keys.DELIVERED_TTL_S,
-        failure_ttl=keys.RENDER_TTL_S,
-    )
-    return job_id
+    return _enqueue_delivery(redis, settings, "worker.jobs.deliver.deliver_video", (render_id,), job_id)
 
 
 def enqueue_document(redis: Redis, settings: Settings, request_id: str, url: str, name: str) -> str:
     """Send a file a turn produced (the subtitles) to the request's chat, as a document; one job per
     request and file name, retried on a definite refusal, guarded by its delivered marker."""
     job_id = re.sub(r"[^\w-]", "-", f"document-{request_id}-{name}")
+    args = (request_id, url, name)
+    return _enqueue_delivery(redis, settings, "worker.jobs.documents.deliver_document", args, job_id)
+
+
+def _enqueue_delivery(redis: Redis, settings: Settings, func: str, args: tuple[str, ...], job_id: str) -> str:
+    """A delivery job, once per id (a second enqueue is a no-op), retried on a definite refusal."""
     if Job.exists(job_id, connection=redis):
         return job_id
     queue(redis, MEDIA).enqueue(
-        "worker.jobs.documents.deliver_document",
-        request_id,
-        url,
-        name,
+        func,
+        *args,
         job_id=job_id,
         job_timeout=settings.job_timeout_upload_s,
         retry=Retry(max=settings.job_retries, interval=[5, 30, 60]),

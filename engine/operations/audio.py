@@ -11,16 +11,14 @@ and a gentle compressor that evens the voice out.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from engine.operations.family import Family, Inputs, Outcome
-from engine.phrasebook import Clause, table
+from engine.phrasebook import Clause, family_pattern, table
 from engine.spokentime import percent_in
 from engine.timeline import BUILTIN_MUSIC, Timeline
 from engine.words import say
@@ -32,7 +30,6 @@ VOICE_CHAIN = (
     "highpass=f=90,afftdn=nr=30:nf=-20:tn=1,acompressor=threshold=0.125:ratio=2:attack=10:release=200"
 )
 VOLUME_STEP = {"up": 1.5, "down": 0.6}
-_EDGE = r"[\w\u0900-\u097f]"
 
 
 @dataclass(frozen=True)
@@ -81,10 +78,8 @@ AudioOperation = AddMusic | RemoveMusic | ChangeVolume | Mute | CleanVoice
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
-@cache
 def _pattern(group: str) -> re.Pattern[str]:
-    phrases: dict[str, Any] = json.loads(PHRASES.read_text(encoding="utf-8"))
-    return re.compile(rf"(?<!{_EDGE})(?:{'|'.join(phrases[group])})(?!{_EDGE})")
+    return family_pattern(PHRASES, group)
 
 
 def claim(clause: Clause) -> list[AudioOperation] | None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-from engine.operations.family import Family, Inputs, Outcome
+from engine.operations.family import Family, Inputs, Outcome, seconds_text
 from engine.phrasebook import Clause
 from engine.speech import Span, Transcript
 from engine.timeline import MIN_PIECE_MS, Timeline
@@ -109,10 +110,10 @@ def with_count(timeline: Timeline, key: str, count: int) -> Timeline:
     return replace(timeline, canvas=replace(timeline.canvas, extra=extra))
 
 
-def apply(op: RemoveFillers, inputs: Inputs) -> Outcome:
-    """Cut every filler of the clips on the timeline; say how many and how much shorter."""
-    timeline, transcripts = inputs.timeline, inputs.transcripts
-    spans = {src: filler_spans(t) for src, t in transcripts.items()}
+def cut_out(inputs: Inputs, spans: Mapping[str, list[Span]], what: str, edge_s: float = EDGE_S) -> Outcome:
+    """Cut `spans` (per clip, seconds) out of the timeline with a crossfade each, tally them in `m.<what>_cut`
+    and say how many and how much shorter (`edit.<what>`, or `edit.<what>_none` when none is on it)."""
+    timeline = inputs.timeline
     count = sum(
         1
         for segment in timeline.video
@@ -120,11 +121,20 @@ def apply(op: RemoveFillers, inputs: Inputs) -> Outcome:
         if segment.in_ms + MIN_PIECE_MS <= (start + end) * 500 <= segment.out_ms - MIN_PIECE_MS
     )
     if not count:
-        return Outcome(timeline, "edit.fillers_none", ok=False)
-    keeps = {src: keep_outside(transcripts[src].duration_s, cuts) for src, cuts in spans.items() if cuts}
-    edited = with_count(timeline.keep_spans(keeps, blend_ms=BLEND_MS), "fillers_cut", count)
-    seconds = f"{(timeline.duration_ms - edited.duration_ms) / 1000:.1f}".removesuffix(".0")
-    return Outcome(edited, "edit.fillers", {"count": count, "seconds": seconds})
+        return Outcome(timeline, f"edit.{what}_none", ok=False)
+    keeps = {
+        src: keep_outside(inputs.transcripts[src].duration_s, cuts, edge_s)
+        for src, cuts in spans.items()
+        if cuts
+    }
+    edited = with_count(timeline.keep_spans(keeps, blend_ms=BLEND_MS), f"{what}_cut", count)
+    seconds = seconds_text(timeline.duration_ms - edited.duration_ms)
+    return Outcome(edited, f"edit.{what}", {"count": count, "seconds": seconds})
+
+
+def apply(op: RemoveFillers, inputs: Inputs) -> Outcome:
+    """Cut every filler of the clips on the timeline; say how many and how much shorter."""
+    return cut_out(inputs, {src: filler_spans(t) for src, t in inputs.transcripts.items()}, "fillers")
 
 
 FAMILY = Family(operations=(RemoveFillers,), apply=apply, claim=claim, needs={RemoveFillers: "speech"})

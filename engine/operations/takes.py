@@ -10,26 +10,22 @@ going…") and a whole sentence said twice lose the same thing, the earlier try.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from engine.operations.family import Family, Inputs, Outcome, seconds_text
-from engine.operations.fillers import BLEND_MS, keep_outside, with_count
-from engine.phrasebook import Clause
+from engine.operations.family import Family, Inputs, Outcome
+from engine.operations.fillers import cut_out
+from engine.phrasebook import Clause, family_pattern
 from engine.speech import Span, Transcript, Word
-from engine.timeline import MIN_PIECE_MS
 
 PHRASES = Path(__file__).resolve().parent.parent / "data" / "takes.json"
 MIN_WORDS = 2  # "very very" is emphasis, not a retake
 MIN_LETTERS = 8
 MAX_WORDS = 40  # a take longer than this is a paragraph said twice on purpose, or a chorus
 SIMILAR = 0.8
-_EDGE = r"[\w\u0900-\u097f]"
 
 
 @dataclass(frozen=True)
@@ -39,10 +35,8 @@ class RemoveRetakes:
     tool: ClassVar[str] = "remove_retakes"
 
 
-@cache
 def _pattern(group: str) -> re.Pattern[str]:
-    phrases: dict[str, Any] = json.loads(PHRASES.read_text(encoding="utf-8"))
-    return re.compile(rf"(?<!{_EDGE})(?:{'|'.join(phrases[group])})(?!{_EDGE})")
+    return family_pattern(PHRASES, group)
 
 
 def claim(clause: Clause) -> list[RemoveRetakes] | None:
@@ -104,24 +98,8 @@ def _onset(transcript: Transcript, word: Word, after: float) -> float:
 
 def apply(op: RemoveRetakes, inputs: Inputs) -> Outcome:
     """Cut every earlier take of the clips on the timeline; say how many and how much shorter."""
-    timeline = inputs.timeline
     spans = {src: retake_spans(t) for src, t in inputs.transcripts.items()}
-    count = sum(
-        1
-        for segment in timeline.video
-        for start, end in spans.get(segment.src, [])
-        if segment.in_ms + MIN_PIECE_MS <= (start + end) * 500 <= segment.out_ms - MIN_PIECE_MS
-    )
-    if not count:
-        return Outcome(timeline, "edit.retakes_none", ok=False)
-    keeps = {
-        src: keep_outside(inputs.transcripts[src].duration_s, cuts, edge_s=0.0)
-        for src, cuts in spans.items()
-        if cuts
-    }
-    edited = with_count(timeline.keep_spans(keeps, blend_ms=BLEND_MS), "retakes_cut", count)
-    seconds = seconds_text(timeline.duration_ms - edited.duration_ms)
-    return Outcome(edited, "edit.retakes", {"count": count, "seconds": seconds})
+    return cut_out(inputs, spans, "retakes", edge_s=0.0)  # on word boundaries: no widening
 
 
 FAMILY = Family(operations=(RemoveRetakes,), apply=apply, claim=claim, needs={RemoveRetakes: "speech"})

@@ -6,12 +6,10 @@ transcription whose work horse is SIGKILLed by pid mid-job is retried, so the us
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 import srt
 from redis import Redis
@@ -20,6 +18,7 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from bot.i18n import translate
+from bot.playground.stack import answers, engine_settings_env, free_port
 from engine.words import say
 from tests import media as m
 from tests.e2e.conftest import FAST_CHAT_ENV, Product, UserChat
@@ -43,33 +42,17 @@ class Engine:
 @pytest.fixture
 def engine(tmp_path: Path, redis_server: RedisServer) -> Iterator[Engine]:
     """The engine's server and worker (speech and render queues) on db 1 of the test's Redis."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {
-        "ENGINE_REDIS_URL": f"{redis_server.url}?db=1",
-        "ENGINE_DATA_DIR": str(tmp_path / "engine"),
-        "ENGINE_PORT": str(port),
-        "ENGINE_PUBLIC_BASE_URL": url,
-        "ENGINE_LOG_LEVEL": "INFO",
-    }
+    env = engine_settings_env(f"{redis_server.url}?db=1", tmp_path / "engine", port, log_level="INFO")
     server = Service("engine", env, tmp_path / "engine.log")
     worker = Service("engine.worker", env, tmp_path / "engine-worker.log")
     try:
-        wait_for(lambda: _answers(url), 60, "the engine to start")
+        wait_for(lambda: answers(url), 60, "the engine to start")
         yield Engine(url, Redis.from_url(f"{redis_server.url}?db=1"), worker)
     finally:
         worker.stop()
         server.stop()
-
-
-def _answers(url: str) -> bool:
-    try:
-        httpx.get(f"{url}/api/credits/balance/simple", timeout=1.0)
-    except httpx.HTTPError:
-        return False
-    return True
 
 
 @pytest.fixture
