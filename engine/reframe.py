@@ -346,11 +346,15 @@ def _main(argv: list[str]) -> int:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))  # past it the kernel ends the child (SIGXCPU)
     os.nice(5)  # detection yields to the HTTP process and the renders beside it
     try:
-        reply: dict[str, object] = detect_faces(path, fmt, rotation).to_json()
+        import cv2  # noqa: F401  # loaded first, so a failure here is told apart from the clip's own
     except ModuleNotFoundError:
-        reply = {"error": "OpenCV is not installed (the reframe extra)"}
-    except ImportError:  # its libraries could not be mapped: the memory limit
-        reply = {"error": "OpenCV could not be loaded within the memory limit"}
+        print(json.dumps({"error": "OpenCV is not installed (the reframe extra)"}))
+        return 0
+    except (ImportError, OSError, MemoryError):  # its libraries could not be mapped: the memory limit
+        print(json.dumps({"error": "OpenCV could not be loaded within the memory limit"}))
+        return 0
+    try:
+        reply: dict[str, object] = detect_faces(path, fmt, rotation).to_json()
     except MemoryError:
         reply = {"error": "face detection needed more memory than allowed"}
     except (av.FFmpegError, IndexError, ValueError):  # damaged, or no picture at all
