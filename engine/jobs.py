@@ -7,6 +7,9 @@ job's time budget running out) propagates to RQ, whose failure callback records 
 cancelled job (RQ's stop command kills its work horse) is marked by the stopped callback, so that a poll
 never waits on a render nobody is working on. Intermediates live in the render's own folder, removed on every
 way out, including by those callbacks after a kill.
+
+A render outlives a Redis restart: its progress is advisory, so a write that fails is skipped, and its outcome
+is written once Redis answers again (waiting with the supervisor's back-off, within the job's time budget).
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Callback, Queue
 from rq.job import Job, get_current_job
 from rq.serializers import JSONSerializer
@@ -29,6 +35,7 @@ from engine.reframe import FaceFinder
 from engine.render import RenderOptions, render_draft
 from engine.settings import EngineSettings
 from engine.store import RENDER_TTL_S, RenderRecord, Store
+from engine.supervisor import RECONNECT_FIRST_WAIT_S, wait_for_redis
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +76,7 @@ def render(render_id: str, data_dir: str, font_dirs: str = "") -> None:
 
 
 def run_render(store: Store, render_id: str, data_dir: Path, font_dirs: tuple[Path, ...] = FONT_DIRS) -> None:
-    """Render `render_id` now, recording its progress and outcome in `store`."""
+    """Render `render_id` now, recording its progress and outcome in `store` (through Redis restarts)."""
     record = store.render(render_id)
     if record is None:
         log.warning("render %s expired before it started", render_id)
@@ -87,26 +94,50 @@ def run_render(store: Store, render_id: str, data_dir: Path, font_dirs: tuple[Pa
             session.media,
             data_dir,
             data_dir / record.output_path,
-            lambda percent: store.update_render(render_id, progress=percent),
+            lambda percent: _progress(store, render_id, percent),
             work_dir=work_dir,
             options=RenderOptions(font_dirs=font_dirs),
             faces=FaceFinder.from_settings(EngineSettings(data_dir=data_dir)),  # the worker's limits
         )
     except EngineError as error:
-        store.update_render(render_id, status="failed", error=str(error))
+        reason = str(error)
+        _once_redis_answers(store, lambda: store.update_render(render_id, status="failed", error=reason))
         return
     finally:  # a timeout (RQ's JobTimeoutException) and any crash pass through here too
         shutil.rmtree(work_dir, ignore_errors=True)
-    store.track_render_output(record, result.size)
-    store.update_render(
-        render_id,
-        status="completed",
-        progress=100,
-        duration_s=result.duration_s,
-        size=result.size,
-        width=result.width,
-        height=result.height,
-    )
+
+    def completed() -> None:
+        store.track_render_output(record, result.size)
+        store.update_render(
+            render_id,
+            status="completed",
+            progress=100,
+            duration_s=result.duration_s,
+            size=result.size,
+            width=result.width,
+            height=result.height,
+        )
+
+    _once_redis_answers(store, completed)
+
+
+def _progress(store: Store, render_id: str, percent: int) -> None:
+    try:
+        store.update_render(render_id, progress=percent)
+    except (RedisConnectionError, RedisTimeoutError):
+        log.warning("render %s: progress %d%% not recorded (Redis unreachable)", render_id, percent)
+
+
+def _once_redis_answers(store: Store, write: Callable[[], None]) -> None:
+    """`write`, repeated after each wait for Redis while Redis is unreachable."""
+    wait_s = RECONNECT_FIRST_WAIT_S
+    while True:
+        try:
+            write()
+            return
+        except (RedisConnectionError, RedisTimeoutError):
+            log.warning("render outcome not recorded yet: waiting for Redis")
+            wait_s = wait_for_redis(store.redis, wait_s)
 
 
 def render_work_dir(data_dir: Path, render_id: str) -> Path:

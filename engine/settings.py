@@ -32,6 +32,8 @@ class EngineSettings(BaseSettings):
     data_dir: Path = Path("var/engine")
     redis_url: str = "redis://localhost:6379/1"
     log_level: str = "INFO"
+    # How often an engine worker checks on a running job (and so notices a Redis restart mid-render).
+    job_monitoring_interval_s: int = 5
 
     # --- request bodies and uploads --------------------------------------------------------
     json_max_bytes: int = 4 * MB  # a JSON body (a draft sent with an export is the biggest)

@@ -5,6 +5,9 @@ write to Redis could otherwise run `os.system` here; `RenderJob` imports a funct
 name is one of `OWN_JOBS` (exact names: RQ walks attributes, so no prefix rule is safe), and the worker fails
 a foreign job at once, before starting a work horse for it.
 
+It runs under the shared supervisor (`engine.supervisor`, as `python -m worker` does): when Redis goes away
+it waits for it with back-off and starts a fresh worker in the same process; queued jobs wait in Redis.
+
 The speech queue takes its turn with the render lanes: a transcription is short, and an editing turn waits
 for it.
 """
@@ -15,7 +18,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from rq import Queue, Worker
+from rq import Queue
 from rq.job import Job
 from rq.serializers import JSONSerializer
 from rq.worker import DequeueStrategy
@@ -25,6 +28,7 @@ from engine.jobs import render_queue_names
 from engine.retention import sweep_expired
 from engine.settings import EngineSettings
 from engine.store import Store
+from engine.supervisor import SupervisedWorker, release_stale_scheduler_locks, supervise
 
 log = logging.getLogger(__name__)
 OWN_JOBS = frozenset(
@@ -73,7 +77,7 @@ class RenderJob(Job):
             raise ForeignJobError(f"refused {', '.join(foreign)}: not one of the engine's jobs")
 
 
-class RenderWorker(Worker):
+class RenderWorker(SupervisedWorker):
     """RQ's worker on `RenderJob`, failing a foreign job without running anything, and deleting expired
     files at every maintenance run (`engine.retention`)."""
 
@@ -83,7 +87,7 @@ class RenderWorker(Worker):
     def run_maintenance_tasks(self) -> None:
         if self.data_dir is not None:
             sweep_expired(Store(self.connection), self.data_dir)
-        super().run_maintenance_tasks()  # type: ignore[no-untyped-call]
+        super().run_maintenance_tasks()
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         if not (foreign := foreign_names(job)):
@@ -100,12 +104,29 @@ def main() -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     connection = startup.check_all(settings.redis_url, settings.data_dir, settings.font_folders)
     names = [settings.asr_queue, *render_queue_names(settings)]
-    queues = [Queue(n, connection=connection, serializer=JSONSerializer) for n in names]
-    worker = RenderWorker(queues, connection=connection, serializer=JSONSerializer)
-    worker.data_dir = settings.data_dir
+    release_stale_scheduler_locks(connection, names)
+
+    def build() -> RenderWorker:
+        queues = [Queue(n, connection=connection, serializer=JSONSerializer) for n in names]
+        worker = RenderWorker(
+            queues,
+            connection=connection,
+            serializer=JSONSerializer,
+            job_monitoring_interval=settings.job_monitoring_interval_s,
+        )
+        worker.data_dir = settings.data_dir
+        return worker
+
     # Round-robin over the lanes: fair turns between clients (see `engine.jobs.render_lane`).
-    worker.work(
-        with_scheduler=True, logging_level=settings.log_level, dequeue_strategy=DequeueStrategy.ROUND_ROBIN
+    supervise(
+        connection,
+        build,
+        lambda worker: worker.work(
+            with_scheduler=True,
+            logging_level=settings.log_level,
+            dequeue_strategy=DequeueStrategy.ROUND_ROBIN,
+        ),
+        names,
     )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot import startup
 from bot.logs import configure_logging
 from bot.settings import Settings
+from engine.supervisor import release_stale_scheduler_locks
 from worker import context
 from worker.enqueue import QUEUES
-from worker.runner import release_stale_scheduler_locks, run_worker
+from worker.runner import run_worker
 
 _secrets: list[str] = []
 
