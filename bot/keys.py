@@ -21,6 +21,20 @@ def session_key(chat_key: str) -> str:
     return f"{PREFIX}:session:{chat_key}"
 
 
+def intake_key(channel: str) -> str:
+    """Hash: update id → the raw update, recorded before the channel is told it arrived; removed once handled
+    (no lifetime: an update must outlive any outage of the bot)."""
+    return f"{PREFIX}:intake:{channel}"
+
+
+def intake_lock_key(channel: str) -> str:
+    """Lock: the one bot process handling the channel's intake (lifetime `INTAKE_LOCK_TTL_S`, refreshed)."""
+    return f"{PREFIX}:intake-lock:{channel}"
+
+
+INTAKE_LOCK_TTL_S = 5
+
+
 def update_seen_key(channel: str, update_id: int) -> str:
     """Marker that an update was recorded: de-duplicates redelivered updates."""
     return f"{PREFIX}:update:{channel}:{update_id}"

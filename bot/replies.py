@@ -12,16 +12,21 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 
 from redis import Redis
+from redis.exceptions import RedisError
 
 from bot import keys
 from bot.models import ChatRef
 from bot.outbox import Button, Keyboard, Outbox, SendError
 
 log = logging.getLogger(__name__)
+# Longer than a burst lasts; after that a chat counts as never answered again (and the memory is freed).
+_REMEMBER_ANSWERS_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -87,11 +92,14 @@ class ReplyQueue:
 
 
 class ReplySender:
-    """Drains the queue in rounds: each round sends the next reply of every chat that has one.
+    """Drains the queue, one send in flight per chat, so a chat's replies stay in order.
 
-    So every chat gets its first answer before any chat gets its second, a chat's replies stay in order,
-    and its second reply comes a round later, when its own rate limit has long passed. A few sends run
-    at once (through the outbox, and so the shared rate limiter) in threads, never in a handler.
+    The next slot goes to the chat this process answered longest ago (never answered: first of all), so in
+    a burst every chat gets its first answer before the earlier ones get their second, and a chat's second
+    reply comes when its own rate limit has long passed. There are no rounds: one slow send (a limiter
+    wait, a slow answer) holds only its own chat.
+    Sends run in threads, never in a handler, through the outbox and so the shared rate limiter; enough of
+    them at once that the global limit, not the time Telegram takes to answer each, sets the pace.
     """
 
     def __init__(
@@ -100,7 +108,7 @@ class ReplySender:
         outbox: Outbox,
         record_progress: Callable[[str, int | None], None],
         *,
-        parallel: int = 8,
+        parallel: int = 32,
         idle_poll_s: float = 1.0,
     ) -> None:
         self.queue = queue
@@ -109,29 +117,53 @@ class ReplySender:
         self.parallel = parallel
         self.idle_poll_s = idle_poll_s
         self._wake = asyncio.Event()
+        self._answered_at: dict[str, float] = {}  # chat key → when this process last sent it a reply
 
     def wake(self) -> None:
         """Replies were queued: look now rather than at the next idle poll."""
         self._wake.set()
 
     async def run(self) -> None:
-        """Forever: send rounds while replies are queued (also those queued before a restart)."""
-        slots = asyncio.Semaphore(self.parallel)
-        while True:
-            self._wake.clear()
-            chats = await asyncio.to_thread(self.queue.chats)
-            if chats:
-                await asyncio.gather(*(self._send_next(chat_key, slots) for chat_key in chats))
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.idle_poll_s)
+        """Forever: send while replies are queued (also those queued before a restart), one send in flight
+        per chat, a new one started as soon as a slot frees; Redis errors are waited out."""
+        busy: dict[str, asyncio.Task[None]] = {}
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    chats = await asyncio.to_thread(self.queue.chats)
+                except RedisError as exc:
+                    log.warning("reply queue unreachable (%s): retrying", type(exc).__name__)
+                    chats = []
+                waiting = [chat_key for chat_key in chats if chat_key not in busy]
+                self._forget_answers_before(time.monotonic() - _REMEMBER_ANSWERS_S)
+                waiting.sort(key=lambda chat_key: self._answered_at.get(chat_key, 0.0))  # stable: by key
+                for chat_key in waiting[: max(0, self.parallel - len(busy))]:
+                    busy[chat_key] = task = asyncio.create_task(self._send_next(chat_key))
+                    task.add_done_callback(partial(self._sent, busy, chat_key))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.idle_poll_s)
+        finally:
+            for task in busy.values():
+                task.cancel()
 
-    async def _send_next(self, chat_key: str, slots: asyncio.Semaphore) -> None:
-        async with slots:
-            reply = await asyncio.to_thread(self.queue.peek, chat_key)
-            if reply is not None:
-                await asyncio.to_thread(self._send, reply)
-                await asyncio.to_thread(self.queue.done, chat_key)
+    def _sent(self, busy: dict[str, asyncio.Task[None]], chat_key: str, task: asyncio.Task[None]) -> None:
+        """A send ended: its slot is free for the next chat."""
+        busy.pop(chat_key, None)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.warning("reply to %s not sent: %s", chat_key, type(error).__name__)
+        self._wake.set()
+
+    async def _send_next(self, chat_key: str) -> None:
+        reply = await asyncio.to_thread(self.queue.peek, chat_key)
+        if reply is not None:
+            await asyncio.to_thread(self._send, reply)
+            await asyncio.to_thread(self.queue.done, chat_key)
+            self._answered_at[chat_key] = time.monotonic()
+
+    def _forget_answers_before(self, moment: float) -> None:
+        for chat_key in [key for key, at in self._answered_at.items() if at < moment]:
+            del self._answered_at[chat_key]
 
     def _send(self, reply: QueuedReply) -> None:
         message_id: int | None = None

@@ -1,15 +1,13 @@
 """Our own long-polling loop over `getUpdates`, in place of python-telegram-bot's updater.
 
 PTB's updater confirms a batch of updates to Telegram (by asking for the next offset) before its handlers
-have run, so a bot killed mid-batch loses what it had fetched. Here a batch is confirmed only once every
-update in it was handled (recorded, its replies queued in Redis); a crash before that makes Telegram
-deliver the batch again, and the conversation's de-duplication by `update_id` answers each update once.
-An update whose recording failed because Redis was away is not confirmed either: the loop backs off and
-fetches it again.
+have run, so a bot killed mid-batch loses what it had fetched. Here a batch is confirmed only once it is
+recorded in the durable intake (`intake.py`), in one Redis round trip for the whole batch; the intake's
+runner handles it from there. A crash before the recording makes Telegram deliver the batch again; when
+Redis is away the batch is not confirmed, and the loop backs off and fetches it again.
 
-Within a batch, chats are handled concurrently and each chat's updates in order, so one slow chat never
-stalls the others. A 409 Conflict (another process polling with the same token, or a webhook set) is one
-clear warning naming the setting, then a growing back-off, not a traceback a second.
+A 409 Conflict (another process polling with the same token, or a webhook set) is one clear warning naming
+the setting, then a growing back-off, not a traceback a second.
 """
 
 from __future__ import annotations
@@ -20,12 +18,14 @@ import signal
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+from redis import Redis
 from redis.exceptions import RedisError
 from telegram import Update
 from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, CallbackContext
+from telegram.ext import Application
 
 from bot.settings import Settings
+from bot.telegram.intake import IntakeRunner, UpdateIntake
 
 log = logging.getLogger(__name__)
 
@@ -38,33 +38,46 @@ HANDLER_THREADS = 64
 
 
 class Poller:
-    """Fetch, handle and confirm batches of updates until stopped."""
+    """Fetch, record and confirm batches of updates until stopped."""
 
-    def __init__(self, application: Application, poll_timeout_s: int) -> None:  # type: ignore[type-arg]
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        intake: UpdateIntake,
+        runner: IntakeRunner,
+        poll_timeout_s: int,
+    ) -> None:
         self.application = application
+        self.intake = intake
+        self.runner = runner
         self.poll_timeout_s = poll_timeout_s
         self.offset: int | None = None
         self._backoff_s = FIRST_BACKOFF_S
         self._warned_conflict = False
-        self._unrecorded: set[int] = set()
-        application.add_error_handler(self._on_error)
-
-    async def _on_error(self, update: object, context: CallbackContext) -> None:  # type: ignore[type-arg]
-        """Note updates whose handling failed on Redis: they were not recorded, so not confirmed."""
-        if isinstance(update, Update) and isinstance(context.error, RedisError):
-            self._unrecorded.add(update.update_id)
 
     async def run(self) -> None:
         """The loop: one `getUpdates` at a time, each confirming the batch before it."""
         while True:
             updates = await self._fetch()
-            if updates is None:
+            if updates is None or (updates and not await self._record(updates)):
                 await asyncio.sleep(self._backoff_s)
                 self._backoff_s = min(self._backoff_s * 2, MAX_BACKOFF_S)
                 continue
             self._backoff_s = FIRST_BACKOFF_S
             if updates:
-                self._confirm_up_to(updates, await self.handle(updates))
+                self.offset = updates[-1].update_id + 1
+                self.runner.wake()
+
+    async def _record(self, updates: Sequence[Update]) -> bool:
+        """Record the batch in the intake; False (not confirmed, fetched again) when Redis failed."""
+        try:
+            await asyncio.to_thread(self.intake.record, [update.to_dict() for update in updates])
+            return True
+        except RedisError as exc:
+            log.warning(
+                "%d update(s) not recorded (%s): fetching them again", len(updates), type(exc).__name__
+            )
+            return False
 
     async def _fetch(self) -> Sequence[Update] | None:
         """The next batch, or None after an error worth backing off for."""
@@ -94,41 +107,6 @@ class Poller:
             log.warning("getUpdates failed (%s): retrying in %.0f s", type(exc).__name__, self._backoff_s)
         return None
 
-    async def handle(self, updates: Sequence[Update]) -> list[int]:
-        """Handle a batch, chats concurrently and each chat in order; returns the ids not recorded."""
-        by_chat: dict[object, list[Update]] = {}
-        for update in updates:
-            by_chat.setdefault(_chat_of(update), []).append(update)
-        failed: list[int] = []
-
-        async def one_chat(chat_updates: list[Update]) -> None:
-            for update in chat_updates:
-                await self.application.process_update(update)
-                if update.update_id in self._unrecorded:
-                    self._unrecorded.discard(update.update_id)
-                    failed.append(update.update_id)
-
-        await asyncio.gather(*(one_chat(chat_updates) for chat_updates in by_chat.values()))
-        return failed
-
-    def _confirm_up_to(self, updates: Sequence[Update], failed: list[int]) -> None:
-        """Confirm the batch, or only the part before the first update that was not recorded."""
-        if failed:
-            self.offset = min(failed)
-            log.warning("%d update(s) not recorded (Redis unavailable?): fetching them again", len(failed))
-            self._backoff_s = FIRST_BACKOFF_S
-            return
-        self.offset = updates[-1].update_id + 1
-
-
-def _chat_of(update: Update) -> object:
-    """What orders updates: their chat (or their user, for updates without a chat)."""
-    if update.effective_chat is not None:
-        return update.effective_chat.id
-    if update.effective_user is not None:
-        return ("user", update.effective_user.id)
-    return ("update", update.update_id)
-
 
 def _seconds(value: object) -> float:
     total = getattr(value, "total_seconds", None)
@@ -153,14 +131,24 @@ async def _run(application: Application, settings: Settings) -> None:  # type: i
         # As PTB's updater does: a webhook left set would make every getUpdates a 409.
         if not settings.telegram_webhook_url:
             await application.bot.delete_webhook()
-        poller = asyncio.create_task(Poller(application, settings.telegram_poll_timeout_s).run())
+        intake = UpdateIntake(Redis.from_url(settings.redis_url))
+        runner = IntakeRunner(application, intake)
+        poller = Poller(application, intake, runner, settings.telegram_poll_timeout_s)
+        # What a killed process recorded but did not handle is handled first.
+        tasks: set[asyncio.Task[object]] = {
+            asyncio.create_task(runner.run()),
+            asyncio.create_task(poller.run()),
+        }
         stopping = asyncio.create_task(stop.wait())
-        await asyncio.wait({poller, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({*tasks, stopping}, return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
-        if poller.done():
-            poller.result()  # the loop never ends by itself: this raises what ended it
-        poller.cancel()  # an unconfirmed batch is fetched again by the next start
-        await asyncio.gather(poller, return_exceptions=True)
+        ended = [task for task in tasks if task.done()]
+        for task in tasks:  # at the next start an unconfirmed batch is fetched again, a recorded one handled
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await runner.close()
+        for task in ended:
+            task.result()  # the loops never end by themselves: this raises what ended one
     finally:
         await application.shutdown()
         if application.post_shutdown:
