@@ -3,6 +3,10 @@
 The shape of python-telegram-bot's `customwebhookbot` example. The secret token Telegram echoes in the
 `X-Telegram-Bot-Api-Secret-Token` header is the only thing that tells Telegram's requests from anyone
 else's, so it is mandatory and checked before a request's body is even read.
+
+An update is answered 200 only once it is recorded in the durable intake (`intake.py`, the same one long
+polling uses), and handled from there: a bot killed right after answering loses nothing. When Redis cannot
+record it, the answer is 503 and Telegram delivers the update again later.
 """
 
 from __future__ import annotations
@@ -14,11 +18,15 @@ import logging
 import re
 import signal
 import socket
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import FrameType
-from typing import Protocol
+from typing import Any, Protocol
 
 import uvicorn
+from redis import Redis
+from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -27,6 +35,8 @@ from telegram import Bot, Update
 from telegram.ext import Application
 
 from bot.settings import Settings
+from bot.telegram.intake import IntakeRunner, UpdateIntake
+from bot.telegram.polling import HANDLER_THREADS
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +53,10 @@ class WebhookConfigError(ValueError):
     """The webhook settings cannot work; the message names the setting, never a secret's value."""
 
 
-class UpdateQueue(Protocol):
-    """Where verified updates go: `Application.update_queue` (a stub in tests)."""
+class Intake(Protocol):
+    """Where verified updates are recorded: `UpdateIntake` (a stub in tests)."""
 
-    async def put(self, item: object, /) -> None: ...
+    def record(self, updates: Sequence[Mapping[str, Any]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -83,8 +93,11 @@ def webhook_config(settings: Settings) -> WebhookConfig:
     )
 
 
-def build_webhook_app(queue: UpdateQueue, bot: Bot, path: str, secret: str) -> Starlette:
-    """The ASGI app: `POST path` takes Telegram's updates (403 without the secret), `GET /healthcheck`."""
+def build_webhook_app(
+    intake: Intake, recorded: Callable[[], None], bot: Bot, path: str, secret: str
+) -> Starlette:
+    """The ASGI app: `POST path` records Telegram's updates (403 without the secret) and calls `recorded`;
+    `GET /healthcheck`."""
     expected = secret.encode()
 
     async def receive_update(request: Request) -> Response:
@@ -106,7 +119,12 @@ def build_webhook_app(queue: UpdateQueue, bot: Bot, path: str, secret: str) -> S
         if update is None:
             log.warning("webhook request with a malformed update rejected")
             return PlainTextResponse("malformed update", status_code=400)
-        await queue.put(update)
+        try:
+            await asyncio.to_thread(intake.record, [data])
+        except RedisError as exc:
+            log.warning("update %d not recorded (%s): answering 503", update.update_id, type(exc).__name__)
+            return PlainTextResponse("not recorded, send it again", status_code=503)
+        recorded()
         return Response(status_code=200)
 
     async def health(request: Request) -> Response:
@@ -135,7 +153,9 @@ async def _capped_body(request: Request) -> bytes | None:
 def run_webhook(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Serve the webhook until SIGTERM/SIGINT, with the application's whole lifecycle around it."""
     config = webhook_config(settings)
-    app = build_webhook_app(application.update_queue, application.bot, config.path, config.secret)
+    intake = UpdateIntake(Redis.from_url(settings.redis_url))
+    runner = IntakeRunner(application, intake)
+    app = build_webhook_app(intake, runner.wake, application.bot, config.path, config.secret)
     # log_config=None: uvicorn logs through the root handler, whose filter masks secrets.
     server = uvicorn.Server(
         uvicorn.Config(
@@ -152,16 +172,19 @@ def run_webhook(application: Application, settings: Settings) -> None:  # type: 
     # moved, and a request arriving before uvicorn serves waits in the backlog instead of being refused.
     sock = server.config.bind_socket()
     sock.listen(server.config.backlog)
-    asyncio.run(_serve(application, server, sock, config))
+    asyncio.run(_serve(application, runner, server, sock, config))
 
 
 async def _serve(
     application: Application,  # type: ignore[type-arg]
+    runner: IntakeRunner,
     server: uvicorn.Server,
     sock: socket.socket,
     config: WebhookConfig,
 ) -> None:
-    """PTB's own run order (initialize, post_init, start … stop, post_stop, shutdown, post_shutdown)."""
+    """PTB's run order (initialize, post_init … shutdown, post_shutdown), the intake's runner beside the
+    server (first handling what a killed process recorded)."""
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=HANDLER_THREADS))
 
     def request_exit(signum: int, frame: FrameType | None) -> None:
         server.should_exit = True
@@ -174,7 +197,7 @@ async def _serve(
     try:
         if application.post_init:
             await application.post_init(application)
-        await application.start()
+        handling = asyncio.create_task(runner.run())
         try:
             await application.bot.set_webhook(
                 url=config.url,
@@ -185,9 +208,9 @@ async def _serve(
             log.info("webhook set; listening on %s:%d%s", config.listen, config.port, config.path)
             await server.serve(sockets=[sock])
         finally:
-            await application.stop()
-            if application.post_stop:
-                await application.post_stop(application)
+            handling.cancel()  # what is recorded and not yet handled is handled at the next start
+            await asyncio.gather(handling, return_exceptions=True)
+            await runner.close()
     finally:
         await application.shutdown()
         if application.post_shutdown:

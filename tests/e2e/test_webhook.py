@@ -11,11 +11,12 @@ import time
 import httpx
 import pytest
 
+from bot import keys
 from bot.i18n import translate
 from bot.telegram.webhook import SECRET_HEADER
 from tests.e2e.conftest import Product
 from tests.fakes.telegram_api import FakeTelegram
-from tests.processes import Service, wait_for
+from tests.processes import RedisServer, Service, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
 SECRET = "e2e-Webhook_secret-0123456789"
@@ -121,3 +122,29 @@ def test_webhook_mode_without_a_secret_refuses_to_start(product: Product, fake_t
     assert webhook.service.process.wait(T) != 0
     assert "TELEGRAM_WEBHOOK_SECRET is required" in webhook.service.log()
     assert fake_telegram.calls("setWebhook") == []
+
+
+def test_a_bot_killed_right_after_answering_200_answers_every_update_once_after_its_restart(
+    product: Product, fake_telegram: FakeTelegram, redis_server: RedisServer
+):
+    chats = [7101 + n for n in range(12)]
+    for chat in chats:
+        fake_telegram.add_chat(chat)
+    # Two replies a second: the bot cannot have answered the burst when it is killed.
+    first = Webhook(product, TELEGRAM_WEBHOOK_SECRET=SECRET, RATE_GLOBAL_PER_S="2")
+    wait_for(first.healthy, T, "the webhook server to answer")
+    statuses = [first.post(start_update(n + 1, chat), SECRET) for n, chat in enumerate(chats)]
+    first.service.kill()
+    assert statuses == [200] * len(chats)
+    assert sum(greeted(fake_telegram, chat) for chat in chats) < len(chats)  # the kill landed mid-burst
+
+    second = Webhook(product, TELEGRAM_WEBHOOK_SECRET=SECRET)
+    wait_for(lambda: all(greeted(fake_telegram, chat) for chat in chats), T, "every chat's greeting")
+    redis = redis_server.client()
+    wait_for(lambda: not redis.exists(keys.intake_key("telegram"), keys.reply_chats_key()), T, "all sent")
+    assert [greeted(fake_telegram, chat) for chat in chats] == [1] * len(chats)
+    assert second.service.process.poll() is None
+
+
+def greeted(fake: FakeTelegram, chat_id: int) -> int:
+    return sum((m.text or "").startswith(GREETING) for m in fake.messages(chat_id))

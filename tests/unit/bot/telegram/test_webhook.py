@@ -7,12 +7,13 @@ The app is driven in-process through httpx's ASGI transport rather than Starlett
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 import httpx
 import pytest
 from pydantic import SecretStr
+from redis.exceptions import ConnectionError as RedisConnectionError
 from starlette.applications import Starlette
 from telegram import Bot, Update
 
@@ -38,17 +39,26 @@ UPDATE = {
 }
 
 
-class StubQueue:
-    def __init__(self) -> None:
-        self.items: list[object] = []
+class StubIntake:
+    """Records as the real intake does (raw updates), or fails as Redis does when `down`."""
 
-    async def put(self, item: object, /) -> None:
-        self.items.append(item)
+    def __init__(self) -> None:
+        self.items: list[Mapping[str, Any]] = []
+        self.woken = 0
+        self.down = False
+
+    def record(self, updates: Sequence[Mapping[str, Any]]) -> None:
+        if self.down:
+            raise RedisConnectionError("Error 111 connecting to redis")
+        self.items.extend(updates)
+
+    def wake(self) -> None:
+        self.woken += 1
 
 
 @pytest.fixture
-def queue() -> StubQueue:
-    return StubQueue()
+def queue() -> StubIntake:
+    return StubIntake()
 
 
 class Client:
@@ -73,18 +83,26 @@ class Client:
 
 
 @pytest.fixture
-def client(queue: StubQueue) -> Client:
+def client(queue: StubIntake) -> Client:
     bot = Bot("123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij")
-    return Client(build_webhook_app(queue, bot, PATH, SECRET))
+    return Client(build_webhook_app(queue, queue.wake, bot, PATH, SECRET))
 
 
-def test_an_update_with_the_secret_is_queued_as_a_telegram_update(client: Client, queue: StubQueue):
+def test_an_update_with_the_secret_is_recorded_before_the_answer(client: Client, queue: StubIntake):
     response = client.post(PATH, json=UPDATE, headers={SECRET_HEADER: SECRET})
     assert response.status_code == 200
-    [update] = queue.items
-    assert isinstance(update, Update)
+    [recorded] = queue.items
+    update = Update.de_json(dict(recorded), Bot("123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"))
     assert update.update_id == 100_000_001
     assert update.message is not None and update.message.text == "hello"
+    assert queue.woken == 1  # the runner handles it now, not at its next idle poll
+
+
+def test_an_update_redis_cannot_record_is_a_503_so_telegram_sends_it_again(client: Client, queue: StubIntake):
+    queue.down = True
+    response = client.post(PATH, json=UPDATE, headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 503
+    assert (queue.items, queue.woken) == ([], 0)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +111,7 @@ def test_an_update_with_the_secret_is_queued_as_a_telegram_update(client: Client
     ids=["missing", "empty", "wrong", "prefix", "longer"],
 )
 def test_a_request_without_the_right_secret_is_refused_and_never_queued(
-    client: Client, queue: StubQueue, given: str | None
+    client: Client, queue: StubIntake, given: str | None
 ):
     headers = {} if given is None else {SECRET_HEADER: given}
     response = client.post(PATH, json=UPDATE, headers=headers)
@@ -102,7 +120,7 @@ def test_a_request_without_the_right_secret_is_refused_and_never_queued(
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'{"message": {"text": "no update id"}}'])
-def test_a_malformed_update_is_a_bad_request(client: Client, queue: StubQueue, body: bytes):
+def test_a_malformed_update_is_a_bad_request(client: Client, queue: StubIntake, body: bytes):
     response = client.post(PATH, content=body, headers={SECRET_HEADER: SECRET})
     assert response.status_code == 400
     assert queue.items == []
@@ -113,7 +131,7 @@ def test_the_health_route_answers_without_a_secret(client: Client):
     assert (response.status_code, response.text) == (200, "ok")
 
 
-def test_updates_are_taken_only_on_the_configured_path(client: Client, queue: StubQueue):
+def test_updates_are_taken_only_on_the_configured_path(client: Client, queue: StubIntake):
     assert client.post("/other", json=UPDATE, headers={SECRET_HEADER: SECRET}).status_code == 404
     assert queue.items == []
 
@@ -146,7 +164,7 @@ def test_webhook_mode_refuses_to_start_without_a_usable_secret(settings, secret)
         assert secret not in str(error.value)
 
 
-def test_a_huge_body_with_the_secret_is_refused_as_it_arrives(client: Client, queue: StubQueue):
+def test_a_huge_body_with_the_secret_is_refused_as_it_arrives(client: Client, queue: StubIntake):
     sent = []
 
     async def three_hundred_mb() -> AsyncIterator[bytes]:  # chunked: no Content-Length to check first
