@@ -44,6 +44,36 @@ end
 return 0
 """
 
+# The same check, but a sender that must wait books its slot now, at the first moment every scope has room
+# (unless that is more than ARGV[#ARGV] ms away): waiting senders then go in the order they asked, each at
+# its own slot, instead of all waking together and racing for the next one (where an unlucky one could lose
+# for seconds). Returns {0, ms to sleep before sending}, {1, flood wait} (nothing booked) or {2, ms} (too
+# late, nothing booked).
+_RESERVE_SCRIPT = """
+local flood = redis.call('PTTL', KEYS[1])
+if flood > 0 then return {1, flood} end
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000)
+local at = now
+for i = 2, #KEYS do
+  local interval = tonumber(ARGV[2 * i - 3])
+  local burst = tonumber(ARGV[2 * i - 2])
+  local tat = tonumber(redis.call('GET', KEYS[i]) or now)
+  if tat < now then tat = now end
+  local earliest = tat - interval * (burst - 1)
+  if earliest > at then at = earliest end
+end
+if at - now > tonumber(ARGV[#ARGV]) then return {2, at - now} end
+for i = 2, #KEYS do
+  local interval = tonumber(ARGV[2 * i - 3])
+  local tat = tonumber(redis.call('GET', KEYS[i]) or now)
+  if tat < at then tat = at end
+  redis.call('SET', KEYS[i], tat + interval, 'PX', math.ceil(tat + interval - now) + 1000)
+end
+return {0, at - now}
+"""
+_BOOKED, _FLOOD = 0, 1
+
 # Extend the flood wait, never shorten it (two processes may report different 429s at once).
 _HOLD_SCRIPT = """
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
@@ -79,6 +109,7 @@ class RateLimiter:
         self.redis = redis
         self.script = redis.register_script(_SCRIPT)
         self.hold_script = redis.register_script(_HOLD_SCRIPT)
+        self.reserve_script = redis.register_script(_RESERVE_SCRIPT)
         self.chat_interval_ms = _interval_ms(1000, per_chat_per_s)
         self.group_interval_ms = _interval_ms(60_000, per_group_per_min)
         self.global_interval_ms = _interval_ms(1000, global_per_s)
@@ -102,11 +133,7 @@ class RateLimiter:
 
     def try_acquire(self, rates: list[Rate]) -> float:
         """Book a slot in every scope and return 0, or book nothing and return the seconds to wait."""
-        argv: list[int] = []
-        for rate in rates:
-            argv.extend((rate.interval_ms, rate.burst))
-        scopes = [keys.rate_key(rate.scope, 0) for rate in rates]
-        wait_ms = self.script(keys=[keys.flood_key(), *scopes], args=argv)
+        wait_ms = self.script(keys=_script_keys(rates), args=_script_args(rates))
         return int(wait_ms) / 1000
 
     def hold(self, retry_after_s: float) -> None:
@@ -114,10 +141,37 @@ class RateLimiter:
         self.hold_script(keys=[keys.flood_key()], args=[max(1, math.ceil(retry_after_s * 1000))])
 
     def acquire(self, chat_id: int, is_group: bool = False, max_wait_s: float = 300.0) -> None:
-        """Wait (sleeping only for the time the limit itself asks) until the message may go."""
+        """Book the message's slot and sleep until it comes (a flood wait first, booking nothing); a
+        `TimeoutError` when the slot would be more than `max_wait_s` away."""
         deadline = time.monotonic() + max_wait_s
         rates = self.rates_for(chat_id, is_group)
-        while (wait := self.try_acquire(rates)) > 0:
-            if time.monotonic() + wait > deadline:
+        # Woken this much after its slot (a busy machine), a sender would crowd the next slots' senders into
+        # Telegram's window: it books a new slot instead, once (a second late wake-up sends anyway).
+        late_s = 2 * min(rate.interval_ms for rate in rates) / 1000
+        rebooked = False
+        while True:
+            budget_ms = max(0, math.floor((deadline - time.monotonic()) * 1000))
+            outcome, wait_ms = self.reserve_script(
+                keys=_script_keys(rates), args=[*_script_args(rates), budget_ms]
+            )
+            wait_s = int(wait_ms) / 1000
+            if int(outcome) == _BOOKED:
+                slot = time.monotonic() + wait_s
+                time.sleep(wait_s)
+                if rebooked or time.monotonic() - slot <= late_s:
+                    return
+                rebooked = True
+                continue
+            if int(outcome) != _FLOOD or time.monotonic() + wait_s > deadline:
                 raise TimeoutError("rate limiter: no slot in time")
-            time.sleep(wait)
+            time.sleep(wait_s)
+
+
+def _script_keys(rates: list[Rate]) -> list[str]:
+    """The scripts' keys: the flood wait, then one per scope."""
+    return [keys.flood_key(), *(keys.rate_key(rate.scope, 0) for rate in rates)]
+
+
+def _script_args(rates: list[Rate]) -> list[int]:
+    """The scripts' arguments: interval and burst of each scope."""
+    return [value for rate in rates for value in (rate.interval_ms, rate.burst)]

@@ -95,9 +95,9 @@ class ReplySender:
     """Drains the queue, one send in flight per chat, so a chat's replies stay in order.
 
     The next slot goes to the chat this process answered longest ago (never answered: first of all), so in
-    a burst every chat gets its first answer before the earlier ones get their second, and a chat's second
-    reply comes when its own rate limit has long passed. There are no rounds: one slow send (a limiter
-    wait, a slow answer) holds only its own chat.
+    a burst every chat gets its first answer before the earlier ones get their second. A chat answered less
+    than `chat_gap_s` ago (its own rate limit) waits outside the slots rather than asleep in one. There are
+    no rounds: one slow send (a limiter wait, a slow answer) holds only its own chat.
     Sends run in threads, never in a handler, through the outbox and so the shared rate limiter; enough of
     them at once that the global limit, not the time Telegram takes to answer each, sets the pace.
     """
@@ -110,12 +110,14 @@ class ReplySender:
         *,
         parallel: int = 32,
         idle_poll_s: float = 1.0,
+        chat_gap_s: float = 0.0,
     ) -> None:
         self.queue = queue
         self.outbox = outbox
         self.record_progress = record_progress
         self.parallel = parallel
         self.idle_poll_s = idle_poll_s
+        self.chat_gap_s = chat_gap_s
         self._wake = asyncio.Event()
         self._answered_at: dict[str, float] = {}  # chat key → when this process last sent it a reply
 
@@ -135,14 +137,19 @@ class ReplySender:
                 except RedisError as exc:
                     log.warning("reply queue unreachable (%s): retrying", type(exc).__name__)
                     chats = []
+                now = time.monotonic()
+                self._forget_answers_before(now - _REMEMBER_ANSWERS_S)
+                answered = self._answered_at
+                ready_at = {chat_key: answered.get(chat_key, 0.0) + self.chat_gap_s for chat_key in chats}
                 waiting = [chat_key for chat_key in chats if chat_key not in busy]
-                self._forget_answers_before(time.monotonic() - _REMEMBER_ANSWERS_S)
-                waiting.sort(key=lambda chat_key: self._answered_at.get(chat_key, 0.0))  # stable: by key
-                for chat_key in waiting[: max(0, self.parallel - len(busy))]:
+                ready = [chat_key for chat_key in waiting if ready_at[chat_key] <= now]
+                ready.sort(key=lambda chat_key: self._answered_at.get(chat_key, 0.0))  # stable: by key
+                for chat_key in ready[: max(0, self.parallel - len(busy))]:
                     busy[chat_key] = task = asyncio.create_task(self._send_next(chat_key))
                     task.add_done_callback(partial(self._sent, busy, chat_key))
+                later = [ready_at[chat_key] - now for chat_key in waiting if ready_at[chat_key] > now]
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.idle_poll_s)
+                    await asyncio.wait_for(self._wake.wait(), min([self.idle_poll_s, *later]))
         finally:
             for task in busy.values():
                 task.cancel()

@@ -50,7 +50,12 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     outbox = TelegramOutbox(settings, limiter)
     conversation = Conversation(redis, settings, RQJobs(redis, settings))
     admins = AdminStatus(redis, settings.admin_status_cache_s)
-    replies = ReplySender(ReplyQueue(redis), outbox, conversation.record_progress_message)
+    replies = ReplySender(
+        ReplyQueue(redis),
+        outbox,
+        conversation.record_progress_message,
+        chat_gap_s=limiter.chat_interval_ms / 1000,
+    )
     handlers = Handlers(conversation, replies, admins)
     background: list[asyncio.Task[None]] = []
 

@@ -16,7 +16,7 @@ from redis import Redis
 
 from bot import keys
 from bot.ratelimit import RateLimiter
-from tests.processes import RedisServer
+from tests.processes import RedisServer, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -138,3 +138,20 @@ def test_a_flood_wait_recorded_by_one_process_holds_every_other(redis_server: Re
     assert other.try_acquire(other.rates_for(CHAT, False)) > 29
     bot.close()
     worker.close()
+
+
+def test_a_waiting_sender_holds_its_place_in_line(client: Redis) -> None:
+    """A sender that must wait books its slot at once, so a newcomer queues behind it. (Before, waiters
+    booked nothing, all woke together and raced for each slot, and an unlucky chat of a burst lost for
+    seconds.)"""
+    limiter = make_limiter(client, global_per_s=2, per_chat_per_s=1000)  # one slot every 550 ms
+    limiter.acquire(CHAT)
+    booked = keys.rate_key("global", 0)
+    first_booking = client.get(booked)
+    waiter = threading.Thread(target=limiter.acquire, args=(OTHER_CHAT,))
+    waiter.start()
+    wait_for(lambda: client.get(booked) != first_booking, 5, "the waiting sender to book its slot")
+    assert waiter.is_alive()  # still waiting for its slot, which it already holds
+    # A third sender now waits for both slots ahead of it, not only the first.
+    assert limiter.try_acquire(limiter.rates_for(99, False)) > 0.55
+    waiter.join(5)
