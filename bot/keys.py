@@ -91,7 +91,8 @@ def export_key(request_id: str) -> str:
 
 
 def rate_key(scope: str, window: int) -> str:
-    """A counter of Telegram sends in one scope (`global`, `chat:<id>`, `group:<id>`) and time window."""
+    """The next free slot of one scope of Telegram sends (`global`, `chat:<id>`, `group:<id>`; `sent:<scope>`
+    for the moments sends actually went, see `ratelimit.py`)."""
     return f"{PREFIX}:rate:{scope}:{window}"
 
 

@@ -2,7 +2,10 @@
 
 A generic cell-rate algorithm (GCRA) per scope: each key holds the theoretical arrival time of the next
 allowed message. One Lua script checks every scope of a send and books them all, atomically, so no two
-processes can both take the last slot.
+processes can both take the last slot. A sender that must wait (`acquire`) books its slot at once and
+sleeps until it, so waiting senders go first come, first served; when it wakes, the moment it actually goes
+is checked against the same rates once more (`sent:` scopes), since on a busy machine senders wake late and
+bunched, and would reach Telegram closer together than their slots.
 
 A 429 that still comes (Telegram's own counting differs, or another tool shares the token) is a flood
 wait for the whole bot: `hold` records it in Redis, and the same script makes every process wait it out.
@@ -145,10 +148,6 @@ class RateLimiter:
         `TimeoutError` when the slot would be more than `max_wait_s` away."""
         deadline = time.monotonic() + max_wait_s
         rates = self.rates_for(chat_id, is_group)
-        # Woken this much after its slot (a busy machine), a sender would crowd the next slots' senders into
-        # Telegram's window: it books a new slot instead, once (a second late wake-up sends anyway).
-        late_s = 2 * min(rate.interval_ms for rate in rates) / 1000
-        rebooked = False
         while True:
             budget_ms = max(0, math.floor((deadline - time.monotonic()) * 1000))
             outcome, wait_ms = self.reserve_script(
@@ -156,13 +155,16 @@ class RateLimiter:
             )
             wait_s = int(wait_ms) / 1000
             if int(outcome) == _BOOKED:
-                slot = time.monotonic() + wait_s
                 time.sleep(wait_s)
-                if rebooked or time.monotonic() - slot <= late_s:
-                    return
-                rebooked = True
-                continue
+                break
             if int(outcome) != _FLOOD or time.monotonic() + wait_s > deadline:
+                raise TimeoutError("rate limiter: no slot in time")
+            time.sleep(wait_s)
+        # On a busy machine senders wake late and together, and would reach Telegram closer than their slots:
+        # the moments they actually go are spaced as well (and a flood wait that began meanwhile is honoured).
+        sent = [Rate(f"sent:{rate.scope}", rate.interval_ms, rate.burst) for rate in rates]
+        while (wait_s := self.try_acquire(sent)) > 0:
+            if time.monotonic() + wait_s > deadline:
                 raise TimeoutError("rate limiter: no slot in time")
             time.sleep(wait_s)
 
