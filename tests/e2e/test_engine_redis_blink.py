@@ -95,9 +95,11 @@ def test_the_engine_worker_outlives_a_redis_restart_mid_render_and_completes_it(
         time.sleep(max(0.0, OUTAGE_S - (time.monotonic() - down_at)))  # the rest of the outage
         durable_redis.restart()
 
-        done = wait_for(
-            lambda: (reply := poll())["status"] in ("completed", "failed") and reply, T, "the end"
-        )
+        def ended() -> dict[str, Any] | None:
+            reply = poll()
+            return reply if reply["status"] in ("completed", "failed") else None
+
+        done = wait_for(ended, T, "the render to end")
         assert done["status"] == "completed", done
         assert worker.process.poll() is None, worker.log()[-3000:]
         assert "starting a new worker" in worker.log()[logged:]
