@@ -6,10 +6,10 @@ crash before it makes Telegram deliver again. `IntakeRunner` handles what the in
 killed process left there, and removes each update once handled; the conversation's de-duplication by
 `update_id` answers an update handled twice (a crash between handling and removal) once.
 
-The runner works in rounds, like the reply sender: each round handles the oldest pending update of every chat,
-chats concurrently. So a chat's updates stay in order, and in a burst every chat's first message is handled
-before any chat's second. An update whose handling failed on Redis stays for a later round; one that failed
-otherwise was logged by the error handler and is dropped (it would only fail again).
+The runner gives every chat with recorded updates its own task, which handles that chat's updates in order,
+so chats go concurrently, one slow chat holds up only itself, and an update is picked up as soon as it is
+recorded. An update whose handling failed on Redis is tried again (the chat's later ones wait behind it); one
+that failed otherwise was logged by the error handler and is dropped (it would only fail again).
 
 One process handles the intake at a time (a lock with a short lifetime, refreshed while it runs): two bots
 started on one token by mistake must not both answer what one of them recorded.
@@ -21,7 +21,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from redis import Redis
@@ -50,9 +51,14 @@ class UpdateIntake:
             mapping = {str(update["update_id"]): json.dumps(update) for update in updates}
             self.redis.hset(self.key, mapping=mapping)
 
-    def pending(self) -> dict[int, dict[str, Any]]:
-        """Every recorded update not yet handled, by update id."""
-        return {int(uid): json.loads(raw) for uid, raw in self.redis.hgetall(self.key).items()}
+    def pending(self, known: Collection[int] = ()) -> dict[int, dict[str, Any]]:
+        """The recorded updates not yet handled, by update id, leaving out the `known` ones (only their ids
+        are read again)."""
+        wanted = [uid for uid in self.redis.hkeys(self.key) if int(uid) not in known]
+        if not wanted:
+            return {}
+        raws = self.redis.hmget(self.key, wanted)
+        return {int(uid): json.loads(raw) for uid, raw in zip(wanted, raws, strict=True) if raw is not None}
 
     def done(self, update_ids: Sequence[int]) -> None:
         """Forget handled updates."""
@@ -68,6 +74,9 @@ class IntakeRunner:
         self.intake = intake
         self._wake = asyncio.Event()
         self._unrecorded: set[int] = set()
+        self._known: set[int] = set()  # update ids queued in this process (in `_backlog`)
+        self._backlog: dict[object, deque[Update]] = {}  # per chat, oldest first
+        self._chats: dict[object, asyncio.Task[None]] = {}  # the task working through each backlog
         # Not thread-local: it is taken and refreshed from whichever thread runs the call.
         self._lock = intake.redis.lock(
             keys.intake_lock_key(CHANNEL), timeout=keys.INTAKE_LOCK_TTL_S, thread_local=False
@@ -79,24 +88,27 @@ class IntakeRunner:
         self._wake.set()
 
     async def _on_error(self, update: object, context: CallbackContext) -> None:  # type: ignore[type-arg]
-        """Note updates whose handling failed on Redis: they stay in the intake for a later round."""
+        """Note updates whose handling failed on Redis: they stay in the intake and are tried again."""
         if isinstance(update, Update) and isinstance(context.error, RedisError):
             self._unrecorded.add(update.update_id)
 
     async def run(self) -> None:
-        """Forever: rounds while updates are pending, an idle poll otherwise."""
-        while True:
-            self._wake.clear()
-            try:
-                handled = await self._round() if await asyncio.to_thread(self._hold_lock) else None
-            except RedisError as exc:
-                log.warning("intake unreachable (%s): retrying", type(exc).__name__)
-                await asyncio.sleep(RETRY_AFTER_REDIS_ERROR_S)
-                continue
-            if handled:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), IDLE_POLL_S)
+        """Forever: pick up what is newly recorded and hand it to its chat's task; an idle poll otherwise."""
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    if await asyncio.to_thread(self._hold_lock):
+                        await self._pick_up()
+                except RedisError as exc:
+                    log.warning("intake unreachable (%s): retrying", type(exc).__name__)
+                    await asyncio.sleep(RETRY_AFTER_REDIS_ERROR_S)
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL_S)
+        finally:
+            for task in list(self._chats.values()):
+                task.cancel()
 
     def _hold_lock(self) -> bool:
         """Take or refresh the intake lock; False while another process holds it."""
@@ -105,29 +117,43 @@ class IntakeRunner:
                 return bool(self._lock.reacquire())
         return bool(self._lock.acquire(blocking=False))
 
-    async def _round(self) -> bool:
-        """Handle the oldest pending update of every chat; False when nothing was pending."""
-        pending = await asyncio.to_thread(self.intake.pending)
-        if not pending:
-            return False
-        firsts: dict[object, Update] = {}
+    async def _pick_up(self) -> None:
+        """Queue each newly recorded update behind its chat's earlier ones, starting the chat's task."""
+        fresh = await asyncio.to_thread(self.intake.pending, self._known)
         broken: list[int] = []
-        for update_id in sorted(pending):
+        for update_id in sorted(fresh):
             try:
-                update = Update.de_json(pending[update_id], self.application.bot)
+                update = Update.de_json(fresh[update_id], self.application.bot)
             except (AttributeError, KeyError, TypeError, ValueError):
                 log.warning("update %d in the intake cannot be read: dropped", update_id)
                 broken.append(update_id)
                 continue
-            firsts.setdefault(_chat_of(update), update)
-        results = await asyncio.gather(*(self._handle(update) for update in firsts.values()))
-        handled = [update_id for update_id, ok in zip(firsts.values(), results, strict=True) if ok]
-        await asyncio.to_thread(self.intake.done, [u.update_id for u in handled] + broken)
-        if len(handled) < len(firsts):
-            missed = len(firsts) - len(handled)
-            log.warning("%d update(s) not handled (Redis unavailable?): trying again", missed)
-            await asyncio.sleep(RETRY_AFTER_REDIS_ERROR_S)
-        return True
+            self._known.add(update_id)
+            chat = _chat_of(update)
+            self._backlog.setdefault(chat, deque()).append(update)
+            if chat not in self._chats:
+                self._chats[chat] = asyncio.create_task(self._run_chat(chat))
+        await asyncio.to_thread(self.intake.done, broken)
+
+    async def _run_chat(self, chat: object) -> None:
+        """Handle one chat's updates in order; one that failed on Redis is tried again until it goes."""
+        backlog = self._backlog[chat]
+        try:
+            while backlog:
+                update = backlog[0]
+                if not await self._handle(update):
+                    log.warning("update %d not handled (Redis unavailable?): trying again", update.update_id)
+                    await asyncio.sleep(RETRY_AFTER_REDIS_ERROR_S)
+                    continue
+                backlog.popleft()
+                try:
+                    await asyncio.to_thread(self.intake.done, [update.update_id])
+                except RedisError:  # handled, but still listed: handled again later, and answered once
+                    log.warning("update %d handled but not yet removed from the intake", update.update_id)
+                self._known.discard(update.update_id)
+        finally:
+            del self._backlog[chat]
+            del self._chats[chat]
 
     async def _handle(self, update: Update) -> bool:
         """Run the handlers; False when they failed on Redis (the update stays in the intake)."""
