@@ -1,9 +1,10 @@
 """One small callback per user action: convert → conversation (records and enqueues) → acknowledge.
 
-The conversation runs first, so the request is durable before anything is sent, and the replies are queued
-in Redis (`bot/replies.py`), never sent from a handler: in long polling the update is confirmed to Telegram
-once the handler returns (`polling.py`). Redis is reached through a synchronous client, run in a thread so
-the event loop never blocks.
+The handlers run from the durable intake (`intake.py`: the update was recorded before Telegram was told it
+arrived). The conversation runs first, so the request is durable before anything is sent, and the replies
+are queued in Redis (`bot/replies.py`), never sent from a handler, so a handler takes a few Redis calls and
+the intake moves on. Redis is reached through a synchronous client, run in a thread so the event loop never
+blocks.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class Handlers:
         log.error("update failed: %s", type(context.error).__name__, exc_info=context.error)
 
     async def _handle(self, message: IncomingMessage) -> None:
-        # Replies are queued, not sent here: the update is recorded, and can be confirmed, at once.
+        # Replies are queued, not sent here: the handler is done in a few Redis calls.
         decision = await asyncio.to_thread(self.conversation.handle, message, mark_seen=False)
         if decision is not None:
             await asyncio.to_thread(self._queue_replies, message, decision)
