@@ -1,8 +1,9 @@
 """The bot's replies, queued in Redis per chat and sent by a background task, never inside a handler.
 
 A handler records the request and queues its replies, and is done: a burst of chats is handled in a second
-or two instead of each handler waiting for its reply to pass the rate limiter. The queue is durable, so a bot that dies with replies still queued sends them after
-its restart; each chat's replies go out in order, chats in parallel.
+or two instead of each handler waiting for its reply to pass the rate limiter. The queue is durable, so a
+bot that dies with replies still queued sends them after its restart; each chat's replies go out in order,
+chats in parallel.
 """
 
 from __future__ import annotations
