@@ -94,7 +94,7 @@ def run_render(store: Store, render_id: str, data_dir: Path, font_dirs: tuple[Pa
             session.media,
             data_dir,
             data_dir / record.output_path,
-            lambda percent: _progress(store, render_id, percent),
+            _Progress(store, render_id),
             work_dir=work_dir,
             options=RenderOptions(font_dirs=font_dirs),
             faces=FaceFinder.from_settings(EngineSettings(data_dir=data_dir)),  # the worker's limits
@@ -121,11 +121,20 @@ def run_render(store: Store, render_id: str, data_dir: Path, font_dirs: tuple[Pa
     _once_redis_answers(store, completed)
 
 
-def _progress(store: Store, render_id: str, percent: int) -> None:
-    try:
-        store.update_render(render_id, progress=percent)
-    except (RedisConnectionError, RedisTimeoutError):
-        log.warning("render %s: progress %d%% not recorded (Redis unreachable)", render_id, percent)
+class _Progress:
+    """Records a render's progress; a write Redis refuses is skipped, with one warning per outage."""
+
+    def __init__(self, store: Store, render_id: str) -> None:
+        self.store, self.render_id, self.warned = store, render_id, False
+
+    def __call__(self, percent: int) -> None:
+        try:
+            self.store.update_render(self.render_id, progress=percent)
+            self.warned = False
+        except (RedisConnectionError, RedisTimeoutError):
+            if not self.warned:
+                log.warning("render %s: progress not recorded while Redis is unreachable", self.render_id)
+            self.warned = True
 
 
 def _once_redis_answers(store: Store, write: Callable[[], None]) -> None:
