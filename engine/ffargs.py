@@ -5,9 +5,9 @@ a one-minute clip. Instead the output timeline is cut into *pieces* — the body
 where one segment crosses into the next — and each piece is its own short FFmpeg run writing an H.264 file and
 a PCM WAV of exactly the same length (whole frames; 48 kHz samples per frame are whole at 24, 25 and 30 fps),
 so audio and video stay in sync by construction. The pieces are joined by the concat demuxer with stream copy
-in the final pass, which also mixes the music (ducked under the voice), normalizes loudness (two-pass
-loudnorm: `measure_args`, then `final_args` with the measured values) and writes a faststart MP4. Memory is
-that of one short run, whatever the clip's length or number of cuts.
+in the final pass (`engine.mixargs`: the music, loudness and the MP4). Memory is that of one short run,
+whatever the clip's length or number of cuts. A draft of one source without transitions skips the pieces:
+`engine.onepass` builds its one run from the same parts.
 
 Hard cuts get a 10 ms fade on both sides so that a cut never clicks; transitions use xfade and acrossfade over
 the overlap only. A hard cut with a `blend` (fillers cut out between words) keeps the voice going instead:
@@ -16,25 +16,21 @@ the piece before it ends crossfading into the sound just before the next piece's
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from engine import reframe
-from engine.errors import RenderError
-from engine.formats import PROTOCOLS, ffmpeg_input, format_of
+from engine.formats import ffmpeg_input
 from engine.media import MediaInfo
-from engine.operations.audio import VOICE_CHAIN, voice_clean
 from engine.operations.frame import segment_zooms
-from engine.timeline import Fit, MusicSegment, Timeline, TitleSegment, VideoSegment
+from engine.timeline import Fit, Timeline, TitleSegment, VideoSegment
 
 SAMPLE_RATE = 48000
 FPS_CHOICES = (30, 25, 24)
 CLICK_GUARD_S = 0.01
 AUDIO_CROSSFADE_S = 0.04
-LOUDNESS = "I=-14:TP=-2:LRA=11"  # TP with 0.5 dB headroom for the AAC encoder's overshoot
 CAPTION_FONTS_DIR = "/usr/share/fonts"
 SOURCE_SLACK_S = 0.2  # read a little past a piece's end; trim makes the length exact
 
@@ -75,17 +71,6 @@ class Piece:
     guard_out: bool = False
     fade_into: Cut | None = None  # the last `fade_samples` of sound crossfade into this source position
     fade_samples: int = 0
-
-
-@dataclass(frozen=True)
-class Loudness:
-    """The first loudnorm pass's measurements, fed to the second."""
-
-    input_i: float
-    input_tp: float
-    input_lra: float
-    input_thresh: float
-    target_offset: float
 
 
 def pick_fps(source_fps: float) -> int:
@@ -220,6 +205,30 @@ def ass_filter(path: Path, offset_s: float) -> str:
     )
 
 
+def seeked_side(
+    name: str, cut: Cut, info: MediaInfo, data_dir: Path, o: Output, frames: int, first_input: int
+) -> tuple[list[str], list[str]]:
+    """One side of a piece read by its own seek: the inputs (numbered from `first_input`) and the graph
+    lines ending in `[{name}v]` and `[{name}a]`, exactly `frames` frames and the matching samples (silence
+    for a still or a clip without sound)."""
+    seconds = frames / o.fps
+    samples = frames * SAMPLE_RATE // o.fps
+    inputs = _source_inputs(cut, info, data_dir, seconds * o.speed + SOURCE_SLACK_S, o.fps)
+    audio_ref = f"{first_input}:a"
+    if not (info.kind == "video" and info.has_audio):
+        audio_ref = f"{first_input + 1}:a"
+        inputs += ["-f", "lavfi", "-t", f"{seconds:.4f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
+    speed = 1.0 if info.kind == "image" else o.speed
+    graph = [
+        f"[{first_input}:v]setpts=(PTS-STARTPTS)/{speed:.6g},fps={o.fps}[{name}raw]",
+        fit_chain(f"{name}raw", f"{name}fit", info, o, cut.start_s),
+        f"[{name}fit]{reframe.zoom_filter(cut.zoom, o)}format=yuv420p,tpad=stop=-1:stop_mode=clone,"
+        f"trim=end_frame={frames}[{name}v]",
+        f"[{audio_ref}]{side_audio(speed, samples)}[{name}a]",
+    ]
+    return inputs, graph
+
+
 def piece_args(
     piece: Piece,
     media: Mapping[str, MediaInfo],
@@ -231,29 +240,13 @@ def piece_args(
     captions: Path | None = None,
 ) -> list[str]:
     """One piece -> an H.264 file of exactly `frames` frames and a WAV of exactly the matching samples."""
-    seconds = piece.frames / o.fps
-    samples = piece.frames * SAMPLE_RATE // o.fps
-    read_s = seconds * o.speed + SOURCE_SLACK_S
     inputs: list[str] = []
     graph: list[str] = []
     for name, cut in (("a", piece.a), ("b", piece.b)):
-        if cut is None:
-            continue
-        info = media[cut.src]
-        video_index = inputs.count("-i")
-        inputs += _source_inputs(cut, info, data_dir, read_s, o.fps)
-        audio_ref = f"{video_index}:a"
-        if not (info.kind == "video" and info.has_audio):
-            audio_ref = f"{video_index + 1}:a"
-            inputs += ["-f", "lavfi", "-t", f"{seconds:.4f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
-        speed = 1.0 if info.kind == "image" else o.speed
-        graph.append(f"[{video_index}:v]setpts=(PTS-STARTPTS)/{speed:.6g},fps={o.fps}[{name}raw]")
-        graph.append(fit_chain(f"{name}raw", f"{name}fit", info, o, cut.start_s))
-        zoom = reframe.zoom_filter(cut.zoom, o)
-        graph.append(
-            f"[{name}fit]{zoom}format=yuv420p,tpad=stop=-1:stop_mode=clone,trim=end_frame={piece.frames}[{name}v]"
-        )
-        graph.append(f"[{audio_ref}]{side_audio(speed, samples)}[{name}a]")
+        if cut is not None:
+            side = seeked_side(name, cut, media[cut.src], data_dir, o, piece.frames, inputs.count("-i"))
+            inputs += side[0]
+            graph += side[1]
     if piece.fade_into is not None:  # a blended cut: the far side's sound only
         far, far_index = media[piece.fade_into.src], inputs.count("-i")
         far_s = piece.fade_samples / SAMPLE_RATE * o.speed + SOURCE_SLACK_S
@@ -334,135 +327,3 @@ def _audio_switch(samples: int, prefix: str) -> str:
         f"[{p}ba]atrim=start_sample={head},asetpts=PTS-STARTPTS[{p}bat];"
         f"[{p}aah][{p}bat]acrossfade=ns={fade}:c1=tri:c2=tri"
     )
-
-
-def concat_list(paths: Sequence[Path]) -> str:
-    """A concat-demuxer list file's text naming `paths` in order."""
-    quoted = (str(path).replace("'", "'\\''") for path in paths)
-    return "".join(f"file '{path}'\n" for path in quoted)
-
-
-def _concat_input(list_path: Path) -> list[str]:
-    """The engine's own list of its own pieces: the only place the concat demuxer is ever used."""
-    return ["-f", "concat", "-safe", "0", "-protocol_whitelist", PROTOCOLS, "-i", str(list_path)]
-
-
-def _music_chain(index: int, segment: MusicSegment, input_index: int) -> str:
-    d = segment.d / 1000
-    fade_out_at = max(d - segment.fo / 1000, 0)
-    return (
-        f"[{input_index}:a]aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
-        f"atrim=end_sample={round(d * SAMPLE_RATE)},asetpts=PTS-STARTPTS,volume={segment.vol:.4g},"
-        f"afade=t=in:d={segment.fi / 1000:.3f},afade=t=out:st={fade_out_at:.3f}:d={segment.fo / 1000:.3f},"
-        f"adelay={segment.st}:all=1[m{index}]"
-    )
-
-
-def _mix(
-    timeline: Timeline,
-    music: Sequence[tuple[MusicSegment, Path]],
-    audio_list: Path,
-    total_samples: int,
-    first: int,
-) -> tuple[list[str], list[str]]:
-    """Inputs and graph lines ending in `[mix]`: the voice at its volume plus the music, ducked under it."""
-    canvas = timeline.canvas
-    inputs: list[str] = []
-    graph: list[str] = []
-    if canvas.mute:
-        graph.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=end_sample={total_samples}[voice]")
-    else:
-        inputs += _concat_input(audio_list)
-        clean = f"{VOICE_CHAIN}," if voice_clean(timeline) else ""
-        graph.append(f"[{first}:a]{clean}volume={canvas.volume:.4g}[voice]")
-        first += 1
-    ducked = [i for i, (segment, _) in enumerate(music) if segment.duck and not canvas.mute]
-    if ducked:
-        keys = "".join(f"[key{i}]" for i in ducked)
-        graph.append(f"[voice]asplit={len(ducked) + 1}[voicemix]{keys}")
-    else:
-        graph.append("[voice]anull[voicemix]")
-    layers = ["[voicemix]"]
-    for i, (segment, path) in enumerate(music):
-        inputs += ["-stream_loop", "-1", *ffmpeg_input(format_of(path), path)]  # an upload or a built-in loop
-        graph.append(_music_chain(i, segment, first + i))
-        if i in ducked:
-            graph.append(
-                f"[m{i}][key{i}]sidechaincompress=threshold=0.02:ratio=12:attack=15:release=350[m{i}d]"
-            )
-            layers.append(f"[m{i}d]")
-        else:
-            layers.append(f"[m{i}]")
-    if len(layers) > 1:
-        graph.append(f"{''.join(layers)}amix=inputs={len(layers)}:duration=first:normalize=0[mix]")
-    else:
-        graph.append("[voicemix]anull[mix]")
-    return inputs, graph
-
-
-def measure_args(
-    timeline: Timeline, music: Sequence[tuple[MusicSegment, Path]], audio_list: Path, total_samples: int
-) -> list[str]:
-    """First loudnorm pass: the final mix measured, printed as JSON on stderr (`parse_loudness`)."""
-    inputs, graph = _mix(timeline, music, audio_list, total_samples, 0)
-    graph.append(f"[mix]loudnorm={LOUDNESS}:print_format=json[out]")
-    return [
-        "-loglevel",
-        "info",
-        "-y",
-        *inputs,
-        "-filter_complex",
-        ";".join(graph),
-        "-map",
-        "[out]",
-        "-f",
-        "null",
-        "-",
-    ]
-
-
-def parse_loudness(stderr: str) -> Loudness | None:
-    """The measurements from loudnorm's JSON; None when the mix is silent (nothing to normalize)."""
-    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
-    if match is None:
-        raise RenderError("loudness measurement printed no result")
-    values = json.loads(match.group(0))
-    if values["input_i"] in ("-inf", "inf") or float(values["input_i"]) < -70:
-        return None
-    return Loudness(
-        input_i=float(values["input_i"]),
-        input_tp=float(values["input_tp"]),
-        input_lra=float(values["input_lra"]),
-        input_thresh=float(values["input_thresh"]),
-        target_offset=float(values["target_offset"]),
-    )
-
-
-def final_args(
-    timeline: Timeline,
-    music: Sequence[tuple[MusicSegment, Path]],
-    video_list: Path,
-    audio_list: Path,
-    total_samples: int,
-    loudness: Loudness | None,
-    out_path: Path,
-) -> list[str]:
-    """Final pass: the video pieces copied, the mix normalized (if measured) and encoded, moov first."""
-    inputs, graph = _mix(timeline, music, audio_list, total_samples, 1)
-    if loudness is not None and timeline.canvas.loudnorm:
-        graph.append(
-            f"[mix]loudnorm={LOUDNESS}:measured_I={loudness.input_i}:measured_TP={loudness.input_tp}"
-            f":measured_LRA={loudness.input_lra}:measured_thresh={loudness.input_thresh}"
-            f":offset={loudness.target_offset}:linear=true,aresample={SAMPLE_RATE}[normed]"
-        )
-    else:
-        graph.append("[mix]anull[normed]")
-    # loudnorm leaves a hole in its output timestamps (not in its samples) and pads its last 100 ms block:
-    # renumber the samples contiguously and cut to the video's length.
-    graph.append(f"[normed]asetpts=N/SR/TB,atrim=end_sample={total_samples}[aout]")
-    return [
-        "-loglevel", "error", "-y", *_concat_input(video_list), *inputs,
-        "-filter_complex", ";".join(graph),
-        "-map", "0:v", "-map", "[aout]", "-c:v", "copy",
-        "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE), "-movflags", "+faststart", str(out_path),
-    ]  # fmt: skip

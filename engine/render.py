@@ -17,7 +17,7 @@ from typing import Any
 
 import av
 
-from engine import ffargs, onepass
+from engine import ffargs, mixargs, onepass
 from engine.captions import write_ass_file
 from engine.errors import RenderError
 from engine.ffrun import run_ffmpeg
@@ -234,17 +234,17 @@ def render_draft(
         else:
             _render_pieces(pieces, media, data_dir, output, titles, captions, videos, audios, options, run)
         video_list, audio_list = work / "video.txt", work / "audio.txt"
-        video_list.write_text(ffargs.concat_list(videos), encoding="utf-8")
-        audio_list.write_text(ffargs.concat_list(audios), encoding="utf-8")
+        video_list.write_text(mixargs.concat_list(videos), encoding="utf-8")
+        audio_list.write_text(mixargs.concat_list(audios), encoding="utf-8")
         loudness = None
         if timeline.canvas.loudnorm:
             measured = run(
-                ffargs.measure_args(timeline, music, audio_list, total_samples), len(weights) - 2, total_s
+                mixargs.measure_args(timeline, music, audio_list, total_samples), len(weights) - 2, total_s
             )
-            loudness = ffargs.parse_loudness(measured)
+            loudness = mixargs.parse_loudness(measured)
         partial = work / "out.mp4"
         run(
-            ffargs.final_args(timeline, music, video_list, audio_list, total_samples, loudness, partial),
+            mixargs.final_args(timeline, music, video_list, audio_list, total_samples, loudness, partial),
             len(weights) - 1,
             total_s,
         )

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from engine import ffargs
+from engine import ffargs, mixargs
 from engine.errors import RenderError
-from engine.ffargs import Cut, Loudness, Output, Piece
+from engine.ffargs import Cut, Output, Piece
 from engine.formats import UnknownFormatError
 from engine.media import MediaInfo
+from engine.mixargs import Loudness
 from engine.timeline import Timeline
 
 CLIP = MediaInfo("v1", "talk.mp4", "files/v1.mp4", "video", "mp4", 1000, 4.0, 1280, 720, 25.0, True, True)
@@ -123,7 +124,7 @@ def test_transition_piece_argv_blurs_the_photo_and_gives_it_silence(timeline):
 def test_final_pass_copies_video_ducks_music_and_applies_measured_loudness(timeline):
     music = [(timeline.music[0], Path("/cache/lofi.flac"))]
     loudness = Loudness(-20.5, -5.25, 3.1, -30.6, 0.4)
-    args = ffargs.final_args(
+    args = mixargs.final_args(
         timeline, music, Path("/w/v.txt"), Path("/w/a.txt"), 316800, loudness, Path("/w/out.mp4")
     )
     graph = ";".join([
@@ -144,7 +145,7 @@ def test_final_pass_copies_video_ducks_music_and_applies_measured_loudness(timel
 
 def test_measure_pass_prints_loudnorm_json(timeline):
     music = [(timeline.music[0], Path("/cache/lofi.flac"))]
-    args = ffargs.measure_args(timeline, music, Path("/w/a.txt"), 316800)
+    args = mixargs.measure_args(timeline, music, Path("/w/a.txt"), 316800)
     graph = ";".join([*(line.format(v=0, m=1) for line in MUSIC_GRAPH),
                       "[mix]loudnorm=I=-14:TP=-2:LRA=11:print_format=json[out]"])  # fmt: skip
     assert args == [
@@ -157,7 +158,7 @@ def test_measure_pass_prints_loudnorm_json(timeline):
 
 def test_muted_clip_keeps_music_without_ducking_and_skips_loudnorm_when_not_measured(timeline):
     muted = timeline.set_mute(True)
-    args = ffargs.final_args(
+    args = mixargs.final_args(
         muted, [(muted.music[0], Path("/m.flac"))], Path("/v"), Path("/a"), 480, None, Path("/o.mp4")
     )
     graph = args[args.index("-filter_complex") + 1].split(";")
@@ -208,19 +209,19 @@ def test_parse_loudness_reads_loudnorm_json_and_treats_silence_as_nothing_to_do(
 	"target_offset" : "0.12"
 }
 [out#0/null @ 0x2] video:0KiB"""
-    assert ffargs.parse_loudness(printed) == Loudness(-23.61, -6.3, 2.1, -34.02, 0.12)
-    assert ffargs.parse_loudness(printed.replace('"-23.61"', '"-inf"')) is None
+    assert mixargs.parse_loudness(printed) == Loudness(-23.61, -6.3, 2.1, -34.02, 0.12)
+    assert mixargs.parse_loudness(printed.replace('"-23.61"', '"-inf"')) is None
     with pytest.raises(RenderError):
-        ffargs.parse_loudness("no json here")
+        mixargs.parse_loudness("no json here")
 
 
 def test_concat_list_quotes_paths():
     assert (
-        ffargs.concat_list([Path("/w/a.mp4"), Path("/w/it's.mp4")])
+        mixargs.concat_list([Path("/w/a.mp4"), Path("/w/it's.mp4")])
         == "file '/w/a.mp4'\nfile '/w/it'\\''s.mp4'\n"
     )
 
 
 def test_music_of_a_format_no_reader_may_open_is_refused(timeline):
     with pytest.raises(UnknownFormatError):
-        ffargs.measure_args(timeline, [(timeline.music[0], Path("/m.playlist"))], Path("/a"), 480)
+        mixargs.measure_args(timeline, [(timeline.music[0], Path("/m.playlist"))], Path("/a"), 480)
