@@ -2,7 +2,8 @@
 
 Usage: python bench/render_bench.py [--auto-editor PATH] [--clips 720:40,1080:60]
 
-For each clip (`HEIGHT:SECONDS`) a 30 fps clip of spoken phrases (espeak-ng) with 1.5 s pauses is generated
+For each clip (`HEIGHT:SECONDS`) a 30 fps clip of spoken phrases (espeak-ng) with 1.5 s pauses and a keyframe
+every second (as phones write them) is generated
 once into bench/.cache; each tool then runs in a fresh subprocess so that its peak memory (the largest process
 of its tree, from getrusage of children) is its own. Runs, per clip: `trim`, the engine's silence trim;
 `full`, the engine's full edit (trim, built-in music, 0.5 s fades); `plain`, one FFmpeg re-encode of the full
@@ -46,15 +47,18 @@ PHRASES = [
 
 
 def make_clip(height: int, seconds: int) -> Path:
-    """A 16:9 30 fps clip `height` lines high of about `seconds` with speech and pauses (cached)."""
-    out = CACHE / f"speech_{height}p_{seconds}s.mp4"
+    """A 16:9 30 fps clip `height` lines high of about `seconds` with speech and pauses (cached), a keyframe
+    every second as phones write them: every piece and transition side seeks to the keyframe before it."""
+    out = CACHE / f"speech_{height}p_{seconds}s_k1s.mp4"
     if out.exists():
         return out
     CACHE.mkdir(parents=True, exist_ok=True)
     phrases = (PHRASES * (seconds // 8 + 1))[: max(1, seconds * 10 // 32)]
     wav = CACHE / f"speech_{height}p_{seconds}s.wav"
     media.synth_speech(wav, "en", phrases, pause_s=1.5)
-    media.make_video_for_audio(wav, out, width=height * 16 // 9 // 2 * 2, height=height, fps=FPS)
+    media.make_video_for_audio(
+        wav, out, width=height * 16 // 9 // 2 * 2, height=height, fps=FPS, keyframe_every=FPS
+    )
     return out
 
 

@@ -166,16 +166,24 @@ def _duration(path: Path) -> float:
 
 
 def make_video_for_audio(
-    audio: Path, path: Path, *, width: int = 320, height: int = 180, fps: int = 25, picture: str = "testsrc2"
+    audio: Path,
+    path: Path,
+    *,
+    width: int = 320,
+    height: int = 180,
+    fps: int = 25,
+    picture: str = "testsrc2",
+    keyframe_every: int = 250,
 ) -> Path:
     """Mux `audio` with a moving test pattern (or another lavfi `picture`, e.g. `color=black`) of the same
-    length into an H.264/AAC mp4."""
+    length into an H.264/AAC mp4, a keyframe every `keyframe_every` frames (x264's default 250; phones
+    write one about every second)."""
     joiner = ":" if "=" in picture else "="
     _ffmpeg(
         "-f", "lavfi", "-i", f"{picture}{joiner}size={width}x{height}:rate={fps}",
         "-i", str(audio), "-t", f"{_duration(audio):.3f}",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ar", "48000",
-        str(path),
+        "-c:v", "libx264", "-preset", "ultrafast", "-g", str(keyframe_every), "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-ar", "48000", str(path),
     )  # fmt: skip
     return path
 
@@ -229,17 +237,25 @@ def make_sync_clip(
 
 
 def make_metronome_clip(
-    path: Path, period_s: float, count: int, *, first_s: float = 0.08, beep_s: float = 0.08, fps: int = 25
+    path: Path,
+    period_s: float,
+    count: int,
+    *,
+    first_s: float = 0.08,
+    beep_s: float = 0.08,
+    fps: int = 25,
+    keyframe_every: int = 250,
 ) -> Path:
     """`make_sync_clip` for many events: a flash and a beep together every `period_s`, `count` times
-    (a periodic expression stays short where a list of `between` terms would overflow FFmpeg's input)."""
+    (a periodic expression stays short where a list of `between` terms would overflow FFmpeg's input), a
+    keyframe every `keyframe_every` frames."""
     on = f"gte(t,{first_s})*lt(mod(t-{first_s},{period_s}),{beep_s})"
     duration_s = first_s + period_s * count
     _ffmpeg(
         "-f", "lavfi", "-i", f"color=black:size=160x90:rate={fps}:duration={duration_s}",
         "-f", "lavfi", "-i", f"aevalsrc='0.5*sin(2*PI*1000*t)*{on}':s=48000:d={duration_s}",
-        "-vf", f"drawbox=color=white:t=fill:enable='{on}'",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(path),
+        "-vf", f"drawbox=color=white:t=fill:enable='{on}'", "-c:v", "libx264", "-preset", "ultrafast",
+        "-g", str(keyframe_every), "-pix_fmt", "yuv420p", "-c:a", "aac", str(path),
     )  # fmt: skip
     return path
 

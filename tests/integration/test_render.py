@@ -104,6 +104,21 @@ def test_beeps_stay_on_their_flashes_after_cuts_and_transitions(tmp_path):
     assert np.abs(np.array(heard) - np.array(seen)).max() <= 0.045  # within one frame
 
 
+def test_beeps_stay_on_their_flashes_across_many_transitions_seeked_to_keyframes_mid_clip(tmp_path):
+    # a keyframe every second as phones write them: every piece and transition side seeks to one
+    clip = m.make_metronome_clip(tmp_path / "metro.mp4", 1.5, 10, beep_s=0.3, keyframe_every=25)
+    info = probed(clip, "metro")
+    timeline = (
+        Timeline().append_clip(info).keep_spans({"metro": keep_spans(clip)}).set_transitions("fade", 120)
+    )
+    assert sum(segment.tr is not None for segment in timeline.video) == 9
+    out = render(tmp_path, timeline, {"metro": info})
+    heard, seen = m.beep_times(out), m.flash_times(out)
+    assert len(heard) == len(seen) == 10
+    assert heard[-1] < 10 * 1.5 - 9 * 0.5  # the pauses really went
+    assert np.abs(np.array(heard) - np.array(seen)).max() <= 0.045  # within one frame
+
+
 def test_music_is_ducked_under_speech(tmp_path):
     spans = m.synth_speech(tmp_path / "talk.wav", "hi", pause_s=1.5)
     clip = m.make_video_for_audio(tmp_path / "talk.wav", tmp_path / "talk.mp4")
