@@ -99,24 +99,22 @@ def _mix(
 
 
 def measure_args(
-    timeline: Timeline, music: Sequence[tuple[MusicSegment, Path]], audio_list: Path, total_samples: int
+    timeline: Timeline,
+    music: Sequence[tuple[MusicSegment, Path]],
+    audio_list: Path,
+    total_samples: int,
+    mix_out: Path,
 ) -> list[str]:
-    """First loudnorm pass: the final mix measured, printed as JSON on stderr (`parse_loudness`)."""
+    """First loudnorm pass: the final mix measured, printed as JSON on stderr (`parse_loudness`), and kept
+    in `mix_out` (32-bit float WAV, the very samples measured) so that the final pass need not mix again."""
     inputs, graph = _mix(timeline, music, audio_list, total_samples, 0)
-    graph.append(f"[mix]loudnorm={LOUDNESS}:print_format=json[out]")
+    graph.append("[mix]asplit=2[measured][kept]")
+    graph.append(f"[measured]loudnorm={LOUDNESS}:print_format=json[out]")
     return [
-        "-loglevel",
-        "info",
-        "-y",
-        *inputs,
-        "-filter_complex",
-        ";".join(graph),
-        "-map",
-        "[out]",
-        "-f",
-        "null",
-        "-",
-    ]
+        "-loglevel", "info", "-y", *inputs, "-filter_complex", ";".join(graph),
+        "-map", "[out]", "-f", "null", "-",
+        "-map", "[kept]", "-c:a", "pcm_f32le", str(mix_out),
+    ]  # fmt: skip
 
 
 def parse_loudness(stderr: str) -> Loudness | None:
@@ -144,9 +142,14 @@ def final_args(
     total_samples: int,
     loudness: Loudness | None,
     out_path: Path,
+    mixed: Path | None = None,
 ) -> list[str]:
-    """Final pass: the video pieces copied, the mix normalized (if measured) and encoded, moov first."""
-    inputs, graph = _mix(timeline, music, audio_list, total_samples, 1)
+    """Final pass: the video pieces copied, the mix (`mixed`, the measuring pass's, else mixed here)
+    normalized (if measured) and encoded, moov first."""
+    if mixed is None:
+        inputs, graph = _mix(timeline, music, audio_list, total_samples, 1)
+    else:
+        inputs, graph = ffmpeg_input("wav", mixed), ["[1:a]anull[mix]"]
     if loudness is not None and timeline.canvas.loudnorm:
         graph.append(
             f"[mix]loudnorm={LOUDNESS}:measured_I={loudness.input_i}:measured_TP={loudness.input_tp}"

@@ -43,8 +43,9 @@ def _audio_sides(piece: Piece) -> list[tuple[str, Cut]]:
 
 def single_source(pieces: Sequence[Piece], media: Mapping[str, MediaInfo]) -> str | None:
     """The one video source every piece reads, front to back, with hard cuts only; else None (render piece
-    by piece). Transitions stay pieces: an xfade inside this graph held frames until the source's end
-    (1.27 GB peak on a 26 s 1080p clip with 0.5 s fades, against 336 MB with hard cuts)."""
+    by piece). Transitions stay pieces: every xfade inside this graph keeps the memory it took until the graph
+    ends (about 110 MB per 0.5 s fade at 1080p: 1.2 GB on a 26 s clip with eight, against 330 MB with hard
+    cuts; bench/README.md has what was tried)."""
     cuts = [cut for piece in pieces for _, cut in _audio_sides(piece)]
     sources = {cut.src for cut in cuts}
     if len(sources) != 1 or any(piece.b is not None for piece in pieces):

@@ -236,15 +236,16 @@ def render_draft(
         video_list, audio_list = work / "video.txt", work / "audio.txt"
         video_list.write_text(mixargs.concat_list(videos), encoding="utf-8")
         audio_list.write_text(mixargs.concat_list(audios), encoding="utf-8")
-        loudness = None
+        loudness, mixed = None, None
         if timeline.canvas.loudnorm:
-            measured = run(
-                mixargs.measure_args(timeline, music, audio_list, total_samples), len(weights) - 2, total_s
-            )
-            loudness = mixargs.parse_loudness(measured)
+            mixed = work / "mix.wav"
+            measure = mixargs.measure_args(timeline, music, audio_list, total_samples, mixed)
+            loudness = mixargs.parse_loudness(run(measure, len(weights) - 2, total_s))
         partial = work / "out.mp4"
         run(
-            mixargs.final_args(timeline, music, video_list, audio_list, total_samples, loudness, partial),
+            mixargs.final_args(
+                timeline, music, video_list, audio_list, total_samples, loudness, partial, mixed
+            ),
             len(weights) - 1,
             total_s,
         )

@@ -143,17 +143,42 @@ def test_final_pass_copies_video_ducks_music_and_applies_measured_loudness(timel
     ]  # fmt: skip
 
 
-def test_measure_pass_prints_loudnorm_json(timeline):
+def test_measure_pass_prints_loudnorm_json_and_keeps_the_mix_it_measured(timeline):
     music = [(timeline.music[0], Path("/cache/lofi.flac"))]
-    args = mixargs.measure_args(timeline, music, Path("/w/a.txt"), 316800)
-    graph = ";".join([*(line.format(v=0, m=1) for line in MUSIC_GRAPH),
-                      "[mix]loudnorm=I=-14:TP=-2:LRA=11:print_format=json[out]"])  # fmt: skip
+    args = mixargs.measure_args(timeline, music, Path("/w/a.txt"), 316800, Path("/w/mix.wav"))
+    graph = ";".join([*(line.format(v=0, m=1) for line in MUSIC_GRAPH), "[mix]asplit=2[measured][kept]",
+                      "[measured]loudnorm=I=-14:TP=-2:LRA=11:print_format=json[out]"])  # fmt: skip
     assert args == [
         "-loglevel", "info", "-y",
         "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/a.txt",
         "-stream_loop", "-1", "-f", "flac", "-protocol_whitelist", "file", "-i", "/cache/lofi.flac",
         "-filter_complex", graph, "-map", "[out]", "-f", "null", "-",
+        "-map", "[kept]", "-c:a", "pcm_f32le", "/w/mix.wav",
     ]  # fmt: skip
+
+
+def test_final_pass_normalizes_the_measured_mix_without_mixing_again(timeline):
+    loudness = Loudness(-20.5, -5.25, 3.1, -30.6, 0.4)
+    music = [(timeline.music[0], Path("/cache/lofi.flac"))]
+    args = mixargs.final_args(
+        timeline,
+        music,
+        Path("/w/v.txt"),
+        Path("/w/a.txt"),
+        316800,
+        loudness,
+        Path("/w/o.mp4"),
+        Path("/w/m.wav"),
+    )
+    assert args[3:16] == [
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/v.txt",
+        "-f", "wav", "-protocol_whitelist", "file", "-i",
+    ]  # fmt: skip
+    assert args[16:18] == ["/w/m.wav", "-filter_complex"]
+    graph = args[18].split(";")
+    assert graph[0] == "[1:a]anull[mix]" and graph[1].startswith(
+        "[mix]loudnorm=I=-14:TP=-2:LRA=11:measured_I=-20.5"
+    )
 
 
 def test_muted_clip_keeps_music_without_ducking_and_skips_loudnorm_when_not_measured(timeline):
@@ -224,4 +249,6 @@ def test_concat_list_quotes_paths():
 
 def test_music_of_a_format_no_reader_may_open_is_refused(timeline):
     with pytest.raises(UnknownFormatError):
-        mixargs.measure_args(timeline, [(timeline.music[0], Path("/m.playlist"))], Path("/a"), 480)
+        mixargs.measure_args(
+            timeline, [(timeline.music[0], Path("/m.playlist"))], Path("/a"), 480, Path("/m.wav")
+        )
