@@ -408,11 +408,17 @@ def test_one_clients_renders_do_not_hold_back_anothers(
         # The long render ends (cancelled here, to keep the test short); the next turn is the other client's.
         send_stop_job_command(connection, "render-hog_1", serializer=JSONSerializer)
         _wait_for(lambda: status(other, "quick_1") == "completed", 60, "the other client's render")
-        quick_job = Job.fetch("render-quick_1", connection=connection, serializer=JSONSerializer)
+
+        def quick_job() -> Job:
+            return Job.fetch("render-quick_1", connection=connection, serializer=JSONSerializer)
+
+        # The render records "completed" itself; RQ stamps the job's end a moment after the function returns.
+        _wait_for(lambda: quick_job().ended_at is not None, 30, "RQ to record that job's end")
+        finished = quick_job()
         hog_2 = Job.fetch("render-hog_2", connection=connection, serializer=JSONSerializer)
         # The hog's second render was queued first but starts only after the other client's turn.
-        assert quick_job.started_at is not None and quick_job.ended_at is not None
-        assert hog_2.started_at is None or hog_2.started_at >= quick_job.ended_at
+        assert finished.started_at is not None and finished.ended_at is not None
+        assert hog_2.started_at is None or hog_2.started_at >= finished.ended_at
     finally:
         with contextlib.suppress(Exception):
             send_stop_job_command(connection, "render-hog_2", serializer=JSONSerializer)
