@@ -130,10 +130,10 @@ def fit_chain(label: str, out: str, info: MediaInfo, o: Output, offset_s: float 
     """Fill the output frame: a crop that follows the face (a frame at `t` shows the source at
     `offset_s + t * speed`), a centre crop, or the whole picture over a blurred, enlarged copy of itself."""
     w, h = o.width, o.height
-    keys = o.faces.get(info.file_id, ())
-    if o.fit == "face" and not keys and reframe.crop_share(info, w, h) < 0.99:
-        keys = reframe.CENTRE  # no face seen: the centre, cropped before it is scaled (far fewer pixels)
-    if o.fit in ("face", "auto") and keys:
+    keys = o.faces.get(info.file_id, ()) if o.fit in ("face", "auto") else ()
+    if o.fit in ("face", "crop") and not keys and reframe.crop_share(info, w, h) < 0.99:
+        keys = reframe.CENTRE  # the centre of a wider picture, cropped before it is scaled (far fewer pixels)
+    if keys:
         crop_w, crop_h, x = reframe.follow_window(keys, info, o, offset_s)
         return f"[{label}]crop=w={crop_w}:h={crop_h}:x={escape_value(x)}:y=0,scale={w}:{h},setsar=1[{out}]"
     cover = f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1"

@@ -3,6 +3,7 @@
 import itertools
 import math
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -96,6 +97,15 @@ def test_the_crop_is_the_frame_shape_at_full_height_and_the_filter_uses_it():
     centred = fit_chain("in", "out", WIDE, Output(1080, 1920, 30, fit="face"))
     assert centred == "[in]crop=w=608:h=1080:x=656.00:y=0,scale=1080:1920,setsar=1[out]"
     assert "gblur" in fit_chain("in", "out", WIDE, Output(1080, 1920, 30, fit="auto"))
+
+
+def test_a_plain_centre_crop_of_a_wider_picture_crops_before_it_scales():
+    # Scaling 1920x1080 up to 3413x1920 and then cropping costs five times the pixels of cropping first.
+    chain = fit_chain("in", "out", WIDE, Output(1080, 1920, 30, fit="crop", faces={"w": ((0.0, 0.2),)}))
+    assert chain == "[in]crop=w=608:h=1080:x=656.00:y=0,scale=1080:1920,setsar=1[out]"  # no face followed
+    portrait = replace(WIDE, width=1080, height=1920)  # taller than the frame: scaled to cover, then cropped
+    landscape = fit_chain("in", "out", portrait, Output(1920, 1080, 30, fit="crop"))
+    assert landscape.startswith("[in]scale=1920:1080:")
 
 
 def test_only_wider_video_sources_are_searched():
