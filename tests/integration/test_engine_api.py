@@ -22,6 +22,7 @@ from typing import Any
 
 import av
 import httpx
+import psutil
 import pytest
 import redis
 from rq.command import send_stop_job_command
@@ -74,7 +75,9 @@ def _group_alive(pgid: int) -> bool:
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM a process we started (in its own group), as an operator would, and wait until it and
-    everything it started are gone; SIGKILL what is left after the deadline."""
+    everything it started are gone; SIGKILL what is left after the deadline. RQ's work horses leave the
+    group (`setpgrp`), so they are found by descent first: one still rendering would outlive the module."""
+    descendants = psutil.Process(process.pid).children(recursive=True)
     process.terminate()
     try:
         process.wait(timeout=15)
@@ -83,6 +86,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+    for child in descendants:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            child.kill()
 
 
 @pytest.fixture(scope="module")
