@@ -81,11 +81,12 @@ class Conversation:
     def handle(self, message: IncomingMessage, *, mark_seen: bool = True) -> Decision | None:
         """Decide what to do; None when the update was already handled (a redelivery).
 
-        An adapter whose channel redelivers unconfirmed updates passes `mark_seen=False` and calls
-        `mark_seen` once the replies are out: a crash in between then answers the update again, rather than
-        never (requests are de-duplicated by their job id meanwhile).
+        An adapter whose channel redelivers unconfirmed updates passes `mark_seen=False` and writes
+        `seen_marker` in one transaction with the replies it queues: a crash before that answers the update
+        again, rather than never, and one after it never answers twice (requests are de-duplicated by their
+        job id meanwhile).
         """
-        seen = keys.update_seen_key(message.chat.channel, message.update_id)
+        seen, _ = self.seen_marker(message)
         if self.redis.exists(seen) or self.jobs.exists(self.request_id(message)):
             return None
         if message.addressed:
@@ -106,8 +107,14 @@ class Conversation:
 
     def mark_seen(self, message: IncomingMessage) -> None:
         """Remember that the update was handled, so a redelivery is answered no more."""
-        seen = keys.update_seen_key(message.chat.channel, message.update_id)
-        self.redis.set(seen, 1, ex=self.settings.update_dedupe_ttl_s)
+        key, lifetime_s = self.seen_marker(message)
+        self.redis.set(key, 1, ex=lifetime_s)
+
+    def seen_marker(self, message: IncomingMessage) -> tuple[str, int]:
+        """The key (and its lifetime) that says an update was handled, for an adapter that writes it in
+        one transaction with the replies it queued."""
+        key = keys.update_seen_key(message.chat.channel, message.update_id)
+        return key, self.settings.update_dedupe_ttl_s
 
     def record_progress_message(self, request_id: str, message_id: int | None) -> None:
         """Remember which message shows a request's progress (None: the acknowledgement was not sent)."""

@@ -60,15 +60,18 @@ class ReplyQueue:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
-    def push(self, replies: list[QueuedReply]) -> None:
-        """Queue replies (all at once, in order)."""
-        if not replies:
-            return
-        chat_key = replies[0].chat.key
+    def push(self, replies: list[QueuedReply], *, seen: tuple[str, int] | None = None) -> None:
+        """Queue replies (all at once, in order). `seen` (a key and its lifetime) marks the update they
+        answer as handled in the same transaction: a crash then leaves either both or neither, so the update
+        is never answered twice after a restart, nor left unanswered."""
         with self.redis.pipeline() as pipe:
-            pipe.rpush(keys.reply_queue_key(chat_key), *(reply.to_json() for reply in replies))
-            pipe.expire(keys.reply_queue_key(chat_key), keys.REPLY_TTL_S)
-            pipe.sadd(keys.reply_chats_key(), chat_key)
+            if replies:
+                chat_key = replies[0].chat.key
+                pipe.rpush(keys.reply_queue_key(chat_key), *(reply.to_json() for reply in replies))
+                pipe.expire(keys.reply_queue_key(chat_key), keys.REPLY_TTL_S)
+                pipe.sadd(keys.reply_chats_key(), chat_key)
+            if seen is not None:
+                pipe.set(seen[0], 1, ex=seen[1])
             pipe.execute()
 
     def chats(self) -> list[str]:

@@ -92,6 +92,6 @@ class Handlers:
                     request.request_id if reply.progress and request is not None else None,
                 )
                 for reply in decision.replies
-            ]
+            ],
+            seen=self.conversation.seen_marker(message),
         )
-        self.conversation.mark_seen(message)

@@ -9,6 +9,7 @@ import pytest
 from bot.conversation import Conversation
 from bot.i18n import translate
 from bot.models import ChatRef, IncomingMessage, MediaRef, Request
+from bot.replies import QueuedReply, ReplyQueue
 from bot.requests import RequestStore
 from bot.sessions import SessionStore
 
@@ -258,3 +259,17 @@ def test_edit_command_in_reply_to_a_video_uploads_it_then_edits(conversation, qu
     conversation.handle(group_message("trim the silences", command="edit", reply_media=video()))
     assert [r.kind for r in queue.requests] == ["upload", "edit"]
     assert queue.requests[1].text == "trim the silences"
+
+
+def test_replies_queued_with_the_seen_marker_answer_a_redelivered_update_once(conversation, redis):
+    # The Telegram adapter queues an update's replies and marks it handled in one transaction: a bot killed
+    # right after that, and handed the update again from the intake, must not greet the chat a second time.
+    start = message(command="start")
+    decision = conversation.handle(start, mark_seen=False)
+    assert decision is not None and decision.replies
+    queue = ReplyQueue(redis)
+    replies = [QueuedReply(start.chat, reply.text) for reply in decision.replies]
+    queue.push(replies, seen=conversation.seen_marker(start))
+    assert queue.peek(start.chat.key) is not None
+    assert redis.ttl(conversation.seen_marker(start)[0]) > 0  # remembered for a while, not for ever
+    assert conversation.handle(start, mark_seen=False) is None  # the redelivery: nothing to answer again
