@@ -27,6 +27,16 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
         server.stop()
 
 
+@pytest.fixture
+def durable_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A durable Redis (AOF), as production runs it: killed and restarted, it keeps queues and records."""
+    server = RedisServer(tmp_path, appendonly=True)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def phone_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A short clip with picture and sound, as a phone would send (made once per test run)."""

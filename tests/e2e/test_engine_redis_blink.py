@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,16 +30,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def durable_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    """With AOF, as production runs it: killed and restarted, it keeps the queue and the render records."""
-    server = RedisServer(tmp_path, appendonly=True)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _answers(url: str) -> bool:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +14,6 @@ from tests.processes import RedisServer, Service, wait_for
 
 pytestmark = pytest.mark.e2e
 T = 30.0
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    """Durable (AOF), as production runs it: restarted, it still holds the accounts and sessions."""
-    server = RedisServer(tmp_path, appendonly=True)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _free_port() -> int:
@@ -56,12 +45,12 @@ def _refusal(reply: httpx.Response) -> dict[str, Any]:
 
 
 def test_the_engine_reports_redis_down_and_serves_again_when_it_is_back(
-    tmp_path: Path, redis_server: RedisServer
+    tmp_path: Path, durable_redis: RedisServer
 ) -> None:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
-        "ENGINE_REDIS_URL": redis_server.url,
+        "ENGINE_REDIS_URL": durable_redis.url,
         "ENGINE_DATA_DIR": str(tmp_path / "data"),
         "ENGINE_PORT": str(port),
         "ENGINE_PUBLIC_BASE_URL": base,
@@ -73,7 +62,7 @@ def test_the_engine_reports_redis_down_and_serves_again_when_it_is_back(
         token = signed_in.json()["data"]["token"]
         assert _new_session(base, token).json()["code"] == 0
 
-        redis_server.kill()
+        durable_redis.kill()
         health = _health(base)
         assert health is not None and health.status_code == 503
         checks = _refusal(health)["data"]["checks"]
@@ -84,7 +73,7 @@ def test_the_engine_reports_redis_down_and_serves_again_when_it_is_back(
         fresh = httpx.post(f"{base}/api/auth/anonymous-token", headers={"X-Client-Id": "ravi-phone"})
         assert fresh.status_code == 503 and _refusal(fresh)
 
-        redis_server.restart()
+        durable_redis.restart()
         wait_for(lambda: (r := _health(base)) is not None and r.status_code == 200, T, "health to recover")
         again = _new_session(base, token)  # the same token: the account survived in Redis
         assert again.status_code == 200 and again.json()["code"] == 0, again.text

@@ -11,7 +11,6 @@ could not record; then that each user sees one answer.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,13 +31,9 @@ CHANGED = "Done. Here's what changed"
 
 
 @pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    """A durable Redis (AOF), as production runs it: killed and restarted, it keeps the queues."""
-    server = RedisServer(tmp_path, appendonly=True)
-    try:
-        yield server
-    finally:
-        server.stop()
+def redis_server(durable_redis: RedisServer) -> RedisServer:
+    """The product's Redis is the durable one here: killed and restarted, it keeps the queues."""
+    return durable_redis
 
 
 @pytest.fixture

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
+from bot.settings import Settings
 from tests.fakes.telegram_api import FakeTelegram
+
+
+def bot_settings(fake: FakeTelegram, redis_url: str, work_dir: Path) -> Settings:
+    """The bot's settings for talking to `fake` (no .env read), for tests that open an outbox directly."""
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_bot_token=SecretStr(fake.token),
+        telegram_api_base_url=fake.api_base_url,
+        telegram_file_base_url=fake.file_base_url,
+        redis_url=redis_url,
+        work_dir=work_dir,
+    )
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from bot.models import ChatRef
 from bot.outbox import DocumentFile
 from bot.settings import Settings
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_fixtures import bot_settings
 from tests.fakes.whatsapp import FakeWhatsApp
 from tests.processes import RedisServer
 from worker.context import open_outbox
@@ -27,14 +28,7 @@ def _file(tmp_path: Path) -> DocumentFile:
 def test_telegram_gets_send_document_with_the_file_name(redis_server: RedisServer, tmp_path: Path) -> None:
     with FakeTelegram() as fake:
         fake.add_chat(77)
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            telegram_bot_token=SecretStr(fake.token),
-            telegram_api_base_url=fake.api_base_url,
-            telegram_file_base_url=fake.file_base_url,
-            redis_url=redis_server.url,
-            work_dir=tmp_path,
-        )
+        settings = bot_settings(fake, redis_server.url, tmp_path)
         outbox = open_outbox("telegram", settings, redis_server.client())
         outbox.send_document(ChatRef(chat_id=77), _file(tmp_path), "your captions")
         outbox.close()

@@ -16,11 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from bot.models import ChatRef
-from bot.settings import Settings
 from tests.fakes.telegram_api import FakeTelegram, FloodLimits
+from tests.fakes.telegram_fixtures import bot_settings
 from tests.processes import RedisServer, Service, wait_for
 from worker.context import open_outbox
 
@@ -117,14 +116,7 @@ def test_a_429_that_still_comes_is_waited_out_and_the_message_delivered(
     retry_after 2. Waiting only for the limiter's next slot would draw a second 429."""
     with FakeTelegram(flood=FloodLimits(private=(1, 3.0))) as fake:
         fake.add_chat(CHATS[0])
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            telegram_bot_token=SecretStr(fake.token),
-            telegram_api_base_url=fake.api_base_url,
-            telegram_file_base_url=fake.file_base_url,
-            redis_url=redis_server.url,
-            work_dir=tmp_path,
-        )
+        settings = bot_settings(fake, redis_server.url, tmp_path)
         outbox = open_outbox("telegram", settings, redis_server.client())
         chat = ChatRef(chat_id=CHATS[0])
         started = time.monotonic()
