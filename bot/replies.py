@@ -165,11 +165,19 @@ class ReplySender:
         self._wake.set()
 
     async def _send_next(self, chat_key: str) -> None:
-        reply = await asyncio.to_thread(self.queue.peek, chat_key)
-        if reply is not None:
+        try:
+            reply = await asyncio.to_thread(self.queue.peek, chat_key)
+            if reply is None:
+                return
             await asyncio.to_thread(self._send, reply)
-            await asyncio.to_thread(self.queue.done, chat_key)
-            self._answered_at[chat_key] = time.monotonic()
+        except RedisError:
+            raise  # the reply stays queued and is sent once Redis answers
+        except Exception as exc:  # an unreadable entry, or a failure we did not foresee
+            # Given up on, not retried: at the head of the queue it would block the chat's later replies
+            # for ever, and a send that may have gone out is never blindly repeated.
+            log.warning("reply to %s dropped: %s", chat_key, type(exc).__name__)
+        await asyncio.to_thread(self.queue.done, chat_key)
+        self._answered_at[chat_key] = time.monotonic()
 
     def _forget_answers_before(self, moment: float) -> None:
         for chat_key in [key for key, at in self._answered_at.items() if at < moment]:

@@ -78,17 +78,16 @@ def safe_url(url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
-def check_redis(url: str, setting: str) -> Redis:
-    """A connected client, or a StartupError naming the setting."""
+def check_redis(url: str, setting: str) -> None:
+    """Redis answers, or a StartupError naming the setting."""
     try:
-        client = Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
-        client.ping()
+        with Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5) as client:
+            client.ping()
     except (RedisError, ValueError, OSError) as exc:
         raise StartupError(
             f"cannot reach Redis at {safe_url(url)} ({type(exc).__name__}): start redis-server "
             f"or set {setting} to a running one"
         ) from None
-    return Redis.from_url(url)
 
 
 def check_writable(folder: Path, setting: str) -> None:

@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     # before; without this one the process would die there and leave the worker running.
     signal.signal(signal.SIGTERM, _exit)
     try:
-        config = uvicorn.Config(app, ws="none", log_level=settings.log_level.lower())
+        # No access log: a claim link's token travels in the query string and must not land in the logs.
+        config = uvicorn.Config(app, ws="none", log_level=settings.log_level.lower(), access_log=False)
         uvicorn.Server(config).run(sockets=[listener])
     finally:
         if worker is not None:

@@ -31,6 +31,8 @@ CaptionPlace = Literal["bottom", "top", "middle"]
 Script = Literal["as_spoken", "latin"]
 MAX_LINE_CHARS = 32
 MAX_LINES = 2
+MAX_FIXES = 50  # caption fixes kept in a draft ("Dilli -> Delhi"); each is matched against every word
+MAX_FIX_CHARS = 64
 PAUSE_BREAK_S = 0.6  # a pause this long starts a new cue
 HOLD_S = 0.4  # a cue stays this long after its last word, unless the next one starts
 _SENTENCE_END = re.compile(r"[.!?।]$")
@@ -74,17 +76,30 @@ class CaptionSettings:
         style: Any = data.get("style")
         pos: Any = data.get("pos")
         script: Any = data.get("script")
-        pairs = data.get("replace") or []
         return cls(
             style=style if style in get_args(CaptionStyle) else "bold",
             pos=pos if pos in get_args(CaptionPlace) else "bottom",
             script=script if script in get_args(Script) else "as_spoken",
-            replace=tuple((str(a), str(b)) for a, b in pairs if str(a).strip()),
+            replace=_fixes(data.get("replace")),
         )
 
     def to_json(self) -> dict[str, Any]:
         pairs = [list(pair) for pair in self.replace]
         return {"style": self.style, "pos": self.pos, "script": self.script, "replace": pairs}
+
+
+def _fixes(raw: Any) -> tuple[tuple[str, str], ...]:
+    """A draft's caption fixes, as a client may send them: only pairs of short texts, and a bounded number
+    (each is a pattern applied to every word), on one line each."""
+    if not isinstance(raw, list):
+        return ()
+    pairs = []
+    for pair in raw[:MAX_FIXES]:
+        if isinstance(pair, list | tuple) and len(pair) == 2 and all(isinstance(p, str) for p in pair):
+            old, new = (" ".join(p.split())[:MAX_FIX_CHARS] for p in pair)
+            if old:
+                pairs.append((old, new))
+    return tuple(pairs)
 
 
 def captions_of(timeline: Timeline) -> CaptionSettings | None:

@@ -167,7 +167,7 @@ def zoom_percent(timeline: Timeline) -> int:
         return 0
     try:
         return min(max(int(zoom.get("percent", DEFAULT_ZOOM)), ZOOM_RANGE[0]), ZOOM_RANGE[1])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # a draft's `Infinity` too
         return 0
 
 

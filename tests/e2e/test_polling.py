@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot import keys
 from tests.e2e.conftest import Product
 from tests.fakes.telegram_api import FakeTelegram
-from tests.processes import wait_for
+from tests.processes import RedisServer, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
 CHATS = [9_201 + n for n in range(20)]
@@ -20,7 +21,7 @@ def greeted(fake: FakeTelegram, chat_id: int) -> int:
 
 
 def test_a_bot_killed_while_answering_a_burst_answers_every_update_after_its_restart(
-    product: Product, fake_telegram: FakeTelegram
+    product: Product, fake_telegram: FakeTelegram, redis_server: RedisServer
 ):
     # Five replies a second: the burst of 20 takes the bot about 4 s, and the kill lands in the middle.
     first = product.start("bot", RATE_GLOBAL_PER_S="5")
@@ -34,6 +35,9 @@ def test_a_bot_killed_while_answering_a_burst_answers_every_update_after_its_res
 
     product.start("bot")
     wait_for(lambda: all(greeted(fake_telegram, c) for c in CHATS), T, "every chat's greeting")
+    redis = redis_server.client()
+    wait_for(lambda: not redis.exists(keys.intake_key("telegram"), keys.reply_chats_key()), T, "all sent")
+    assert [greeted(fake_telegram, c) for c in CHATS] == [1] * len(CHATS)  # each once: none replayed twice
     assert fake_telegram.state.pending_count() == 0
 
 

@@ -7,6 +7,7 @@ import srt
 
 from engine.captions import (
     DEFAULT_SAFE,
+    MAX_FIXES,
     MAX_LINE_CHARS,
     VERTICAL_SAFE,
     CaptionSettings,
@@ -131,3 +132,12 @@ def test_srt_parses_back_with_the_cue_times_and_lines():
     parsed = list(srt.parse(srt_text(cues)))
     assert [p.content for p in parsed] == [cue.text for cue in cues]
     assert parsed[0].start.total_seconds() == cues[0].start_s
+
+
+def test_caption_fixes_from_a_client_draft_are_pairs_of_short_single_line_texts():
+    # A draft comes from any client: junk must not crash the render, nor a newline add its own ASS lines.
+    assert CaptionSettings.from_json({"replace": 5}).replace == ()
+    assert CaptionSettings.from_json({"replace": ["abc", {"a": "b"}, [1, 2]]}).replace == ()
+    fixed = CaptionSettings.from_json({"replace": [["Dilli", "Delhi\nDialogue: 0,x"], ["  ", "gone"]]})
+    assert fixed.replace == (("Dilli", "Delhi Dialogue: 0,x"),)
+    assert len(CaptionSettings.from_json({"replace": [["a", "b"]] * 500}).replace) == MAX_FIXES
