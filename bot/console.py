@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,17 @@ class ConsoleOutbox:
         self.redis = redis
         self.settings = settings
 
-    def send_text(self, chat: ChatRef, text: str, keyboard: Keyboard = ()) -> int:
+    def send_text(
+        self,
+        chat: ChatRef,
+        text: str,
+        keyboard: Keyboard = (),
+        *,
+        on_wire: Callable[[], None] | None = None,
+    ) -> int:
         message_id = int(self.redis.incr(_COUNTER))
+        if on_wire is not None:
+            on_wire()
         self._push(chat, {"type": "text", "id": message_id, "text": text, **_buttons(keyboard)})
         return message_id
 

@@ -106,6 +106,12 @@ def reply_queue_key(chat_key: str) -> str:
     return f"{PREFIX}:replies:{chat_key}"
 
 
+def reply_sending_key(chat_key: str) -> str:
+    """String: the chat's queued reply whose request is being written, until it is taken off the queue
+    (found after a restart: it may have reached the chat, so it is not sent again)."""
+    return f"{PREFIX}:replies:sending:{chat_key}"
+
+
 def reply_chats_key() -> str:
     """Set of the chats with replies queued."""
     return f"{PREFIX}:replies:chats"

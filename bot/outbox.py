@@ -13,6 +13,7 @@ A channel (Telegram today, the playground's console, WhatsApp next) implements `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -85,8 +86,16 @@ Keyboard = tuple[tuple[Button, ...], ...]
 class Outbox(Protocol):
     """The outgoing half of a channel."""
 
-    def send_text(self, chat: ChatRef, text: str, keyboard: Keyboard = ()) -> int:
-        """Send a message; returns its id (for later edits)."""
+    def send_text(
+        self,
+        chat: ChatRef,
+        text: str,
+        keyboard: Keyboard = (),
+        *,
+        on_wire: Callable[[], None] | None = None,
+    ) -> int:
+        """Send a message; returns its id (for later edits). `on_wire` is called just before the request
+        is written (after any rate-limiter wait), so a caller can record that the chat may now have it."""
         ...
 
     def edit_text(self, chat: ChatRef, message_id: int, text: str, keyboard: Keyboard = ()) -> int:

@@ -3,7 +3,9 @@
 A handler records the request and queues its replies, and is done: a burst of chats is handled in a second
 or two instead of each handler waiting for its reply to pass the rate limiter. The queue is durable, so a
 bot that dies with replies still queued sends them after its restart; each chat's replies go out in order,
-chats in parallel.
+chats in parallel. The one reply whose request was being written when the bot died may have reached the
+chat, so it is not sent again (an ambiguous send is never blindly repeated); the outbox says when the
+request goes on the wire, after any rate-limiter wait, so that window is as short as a request.
 """
 
 from __future__ import annotations
@@ -78,20 +80,42 @@ class ReplyQueue:
         """The chats with queued replies."""
         return sorted(member.decode() for member in self.redis.smembers(keys.reply_chats_key()))
 
-    def peek(self, chat_key: str) -> QueuedReply | None:
-        """The chat's next reply, left queued until `done` (a crash while sending sends it again)."""
-        raw = self.redis.lindex(keys.reply_queue_key(chat_key), 0)
+    def peek(self, chat_key: str) -> Head | None:
+        """The chat's next reply, left queued until `done`: a crash before its request was written sends it
+        after the restart; one that came while it was being written (`sending`) leaves it `uncertain`."""
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.lindex(keys.reply_queue_key(chat_key), 0)
+            pipe.get(keys.reply_sending_key(chat_key))
+            raw, sending = pipe.execute()
         if raw is None:
             self.redis.srem(keys.reply_chats_key(), chat_key)
             # A push may have come in between: keep the chat listed if so.
             if self.redis.llen(keys.reply_queue_key(chat_key)):
                 self.redis.sadd(keys.reply_chats_key(), chat_key)
             return None
-        return QueuedReply.from_json(raw)
+        return Head(raw, uncertain=raw == sending)
+
+    def sending(self, chat_key: str, raw: bytes) -> None:
+        """The head entry's request is about to be written (called by the outbox, after the rate limiter)."""
+        self.redis.set(keys.reply_sending_key(chat_key), raw, ex=keys.REPLY_TTL_S)
 
     def done(self, chat_key: str) -> None:
         """The chat's next reply was sent (or given up on)."""
-        self.redis.lpop(keys.reply_queue_key(chat_key))
+        with self.redis.pipeline() as pipe:
+            pipe.lpop(keys.reply_queue_key(chat_key))
+            pipe.delete(keys.reply_sending_key(chat_key))
+            pipe.execute()
+
+
+@dataclass(frozen=True)
+class Head:
+    """A chat's next queued entry, as stored; `uncertain`: a bot died while writing its request."""
+
+    raw: bytes
+    uncertain: bool
+
+    def reply(self) -> QueuedReply:
+        return QueuedReply.from_json(self.raw)
 
 
 class ReplySender:
@@ -166,10 +190,17 @@ class ReplySender:
 
     async def _send_next(self, chat_key: str) -> None:
         try:
-            reply = await asyncio.to_thread(self.queue.peek, chat_key)
-            if reply is None:
+            head = await asyncio.to_thread(self.queue.peek, chat_key)
+            if head is None:
                 return
-            await asyncio.to_thread(self._send, reply)
+            reply = head.reply()
+            if head.uncertain:
+                # Telegram may have it: never blindly repeated (the chat would read it twice).
+                log.warning("reply to %s was being sent when the bot stopped: not sent again", chat_key)
+                if reply.progress_of is not None:
+                    await asyncio.to_thread(self.record_progress, reply.progress_of, None)
+            else:
+                await asyncio.to_thread(self._send, reply, partial(self.queue.sending, chat_key, head.raw))
         except RedisError:
             raise  # the reply stays queued and is sent once Redis answers
         except Exception as exc:  # an unreadable entry, or a failure we did not foresee
@@ -183,10 +214,10 @@ class ReplySender:
         for chat_key in [key for key, at in self._answered_at.items() if at < moment]:
             del self._answered_at[chat_key]
 
-    def _send(self, reply: QueuedReply) -> None:
+    def _send(self, reply: QueuedReply, on_wire: Callable[[], None]) -> None:
         message_id: int | None = None
         try:
-            message_id = self.outbox.send_text(reply.chat, reply.text, reply.keyboard)
+            message_id = self.outbox.send_text(reply.chat, reply.text, reply.keyboard, on_wire=on_wire)
         except (SendError, TimeoutError) as exc:
             log.warning("reply to %s not sent: %s", reply.chat.key, exc)
         if reply.progress_of is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,11 +86,18 @@ class TelegramOutbox:
         self._http = client or httpx.Client(timeout=settings.telegram_request_timeout_s)
 
     # --- Outbox ---------------------------------------------------------------------------------
-    def send_text(self, chat: ChatRef, text: str, keyboard: Keyboard = ()) -> int:
+    def send_text(
+        self,
+        chat: ChatRef,
+        text: str,
+        keyboard: Keyboard = (),
+        *,
+        on_wire: Callable[[], None] | None = None,
+    ) -> int:
         data = self._target(chat) | {"text": clip_text(text)}
         if markup := reply_markup(keyboard):
             data["reply_markup"] = markup
-        result = self._send(chat, "sendMessage", data)
+        result = self._send(chat, "sendMessage", data, on_wire=on_wire)
         return int(result["message_id"])
 
     def edit_text(self, chat: ChatRef, message_id: int, text: str, keyboard: Keyboard = ()) -> int:
@@ -188,7 +196,14 @@ class TelegramOutbox:
             target["message_thread_id"] = chat.thread_id
         return target
 
-    def _send(self, chat: ChatRef, method: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    def _send(
+        self,
+        chat: ChatRef,
+        method: str,
+        data: dict[str, Any],
+        on_wire: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """A call that counts against Telegram's flood limits: booked with the shared limiter first."""
         # A group that became a supergroup: straight to its new id once the move is known.
         chat_id = migrated_to(self.limiter.redis, chat.channel, chat.chat_id) or chat.chat_id
@@ -196,6 +211,8 @@ class TelegramOutbox:
             data = data | {"chat_id": chat_id}
         for attempt in range(1, _MAX_FLOOD_RETRIES + 1):
             self.limiter.acquire(chat_id, chat.is_group)
+            if on_wire is not None:
+                on_wire()
             try:
                 return self._call(method, data, **kwargs)
             except _Flood as flood:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,14 @@ class WhatsAppOutbox:
         self._global_interval_ms = max(1, round(1000 / settings.whatsapp_global_per_s))
 
     # --- Outbox ---------------------------------------------------------------------------------
-    def send_text(self, chat: ChatRef, text: str, keyboard: Keyboard = ()) -> int:
+    def send_text(
+        self,
+        chat: ChatRef,
+        text: str,
+        keyboard: Keyboard = (),
+        *,
+        on_wire: Callable[[], None] | None = None,
+    ) -> int:
         choices, links = markup.choices_and_links(keyboard)
         lang = self.sessions.load(chat.key).lang
         if choices and links:
@@ -78,13 +86,13 @@ class WhatsAppOutbox:
             lines = [translate(lang, "whatsapp.link_line", label=b.label, url=b.url or "") for b in links]
             text, links = "\n\n".join([text, *lines]), []
         if not choices and not links:
-            return self._send(chat, markup.text_body(text))
+            return self._send(chat, markup.text_body(text), on_wire=on_wire)
         if len(text) > markup.MAX_BODY:
             # A message with buttons has at most 1024 characters: the whole text first, then the buttons.
-            self._send(chat, markup.text_body(text))
+            self._send(chat, markup.text_body(text), on_wire=on_wire)
             text = translate(lang, "whatsapp.options")
         body = markup.interactive_body(text, choices, links, translate(lang, "button.choose"))
-        return self._send(chat, body)
+        return self._send(chat, body, on_wire=on_wire)
 
     def edit_text(self, chat: ChatRef, message_id: int, text: str, keyboard: Keyboard = ()) -> int:
         """WhatsApp cannot edit: the new stage is a new message (the caller keeps such stages few)."""
@@ -187,7 +195,13 @@ class WhatsAppOutbox:
         if not self.redis.exists(keys.whatsapp_window_key(chat.chat_id)):
             raise WindowClosedError("the 24-hour window is closed")
 
-    def _send(self, chat: ChatRef, content: dict[str, Any], template: bool = False) -> int:
+    def _send(
+        self,
+        chat: ChatRef,
+        content: dict[str, Any],
+        template: bool = False,
+        on_wire: Callable[[], None] | None = None,
+    ) -> int:
         """One message: window checked, booked with the shared limiter, paced errors backed off."""
         if not template:
             self._check_window(chat)
@@ -198,6 +212,8 @@ class WhatsAppOutbox:
         ]
         for attempt in range(1, _MAX_PACED_RETRIES + 1):
             self._acquire(rates)
+            if on_wire is not None:
+                on_wire()
             try:
                 result = self._post(
                     f"{self._base}/{self._phone}/messages", content["type"], json=body | content
