@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from engine import reframe
+from engine import reframe, tonemap
 from engine.formats import ffmpeg_input
 from engine.media import MediaInfo
 from engine.operations.frame import segment_zooms
@@ -127,8 +127,17 @@ def escape_value(value: str) -> str:
 
 
 def fit_chain(label: str, out: str, info: MediaInfo, o: Output, offset_s: float = 0.0) -> str:
-    """Fill the output frame: a crop that follows the face (a frame at `t` shows the source at
-    `offset_s + t * speed`), a centre crop, or the whole picture over a blurred, enlarged copy of itself."""
+    """Fill the output frame (see `_fill`), in SDR colours (an HDR picture is tone-mapped once it is at the
+    output's size: `engine.tonemap`)."""
+    to_sdr = tonemap.sdr_filters(info)
+    if not to_sdr:
+        return _fill(label, out, info, o, offset_s)
+    return f"{_fill(label, f'{out}hdr', info, o, offset_s)};[{out}hdr]{to_sdr}[{out}]"
+
+
+def _fill(label: str, out: str, info: MediaInfo, o: Output, offset_s: float) -> str:
+    """A crop that follows the face (a frame at `t` shows the source at `offset_s + t * speed`), a centre
+    crop, or the whole picture over a blurred, enlarged copy of itself."""
     w, h = o.width, o.height
     keys = o.faces.get(info.file_id, ()) if o.fit in ("face", "auto") else ()
     if o.fit in ("face", "crop") and not keys and reframe.crop_share(info, w, h) < 0.99:

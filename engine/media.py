@@ -19,6 +19,7 @@ class MediaInfo:
 
     `width` and `height` are the picture as shown (a phone's portrait clip is 1080x1920 even though its frames
     are stored 1920x1080); `rotation` is the display matrix's turn, which FFmpeg applies when it decodes.
+    `hdr` names the transfer curve of an HDR picture (`arib-std-b67`: HLG, `smpte2084`: PQ), "" for SDR.
     """
 
     file_id: str
@@ -36,6 +37,7 @@ class MediaInfo:
     vcodec: str = ""
     acodec: str = ""
     rotation: int = 0
+    hdr: str = ""
 
     def absolute(self, data_dir: Path) -> Path:
         """The file on disk."""

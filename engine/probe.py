@@ -24,6 +24,7 @@ from engine.errors import EngineError
 from engine.formats import IMAGE_FORMATS, pyav_options, sniff_file
 from engine.media import MediaInfo, MediaKind
 from engine.refusals import Reason, cut_short, reason_for_unknown
+from engine.tonemap import HDR_TRANSFERS
 
 if TYPE_CHECKING:
     from engine.settings import EngineSettings
@@ -123,6 +124,7 @@ def read_facts(path: Path) -> dict[str, Any]:
             "has_audio": audio is not None,
             "vcodec": video.codec_context.name if video else "",
             "acodec": audio.codec_context.name if audio else "",
+            "hdr": HDR_TRANSFERS.get(video.codec_context.color_trc, "") if video else "",
         }
 
 

@@ -296,6 +296,33 @@ def make_phone_clip(
     return path
 
 
+def make_hdr_phone_clip(path: Path, transfer: str, sdr: Path, *, width: int = 180, height: int = 320) -> Path:
+    """A clip as an iPhone records it: HEVC (`hvc1`) in a QuickTime file, 10-bit HDR (`transfer`:
+    `arib-std-b67` for HLG, `smpte2084` for PQ) on BT.2020 primaries, the upright portrait picture stored
+    turned with a 90° display matrix. The colours are those of `sdr`, written too (an 8-bit BT.709 test
+    pattern, as the clip should look on an SDR screen), its white at HLG's and PQ's reference white."""
+    _ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate=30:duration=1",
+        "-vf", "format=yuv420p", "-c:v", "libx264", "-qp", "0", "-preset", "ultrafast",
+        "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709", str(sdr),
+    )  # fmt: skip
+    stored = path.with_suffix(".stored.mov")
+    to_hdr = (
+        f"transpose=clock,zscale=tin=bt709:min=bt709:pin=bt709:rin=tv:t={transfer}:m=bt2020nc:p=bt2020:"
+        "r=tv:npl=203,format=yuv420p10le"
+    )
+    _ffmpeg(
+        "-i", str(sdr), "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=1",
+        "-vf", to_hdr, "-c:v", "libx265", "-preset", "ultrafast",
+        "-x265-params", "log-level=error:lossless=1",
+        "-tag:v", "hvc1", "-color_primaries", "bt2020", "-color_trc", transfer, "-colorspace", "bt2020nc",
+        "-c:a", "aac", "-shortest", str(stored),
+    )  # fmt: skip
+    _ffmpeg("-display_rotation", "90", "-i", str(stored), "-c", "copy", "-tag:v", "hvc1", str(path))
+    stored.unlink()
+    return path
+
+
 def make_image(path: Path, width: int = 320, height: int = 240, pattern: str = "testsrc2") -> Path:
     """A still test pattern (PNG or JPEG by suffix); `pattern="color"` makes a flat one, which compresses
     to almost nothing however many pixels it has (a decompression bomb)."""
@@ -397,10 +424,19 @@ def flash_times(path: Path) -> list[float]:
 
 def frame_gray(path: Path, at_s: float) -> np.ndarray:
     """The grayscale frame shown at `at_s` (uint8, height x width)."""
+    return _frame_at(path, at_s, "gray")
+
+
+def frame_rgb(path: Path, at_s: float) -> np.ndarray:
+    """The frame shown at `at_s` in RGB (uint8, height x width x 3)."""
+    return _frame_at(path, at_s, "rgb24")
+
+
+def _frame_at(path: Path, at_s: float, pixels: str) -> np.ndarray:
     with av.open(str(path)) as c:
         for frame in c.decode(video=0):
             if float(frame.time or 0.0) + 1e-6 >= at_s:
-                return frame.to_ndarray(format="gray")
+                return frame.to_ndarray(format=pixels)
     raise ValueError(f"no frame at {at_s}s in {path.name}")
 
 
