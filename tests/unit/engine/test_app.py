@@ -120,6 +120,21 @@ def test_the_web_editor_link_opens_a_page_showing_the_project(engine: Engine, me
     assert stale.status_code == 404 and "<script>" not in stale.text and "expired" in stale.text
 
 
+@pytest.mark.parametrize("draft", [{"t": ["junk"]}, {"m": {"width": "wide"}, "t": []}])
+def test_the_web_editor_page_of_a_malformed_draft_says_so(engine: Engine, draft: dict[str, Any]) -> None:
+    """A draft the engine cannot read (made elsewhere, damaged) is a clear page, not a server error."""
+    auth = engine.sign_in()
+    sid = engine.new_session(auth, language="hi")
+    engine.store.update_session(sid, lambda record: record.with_draft(draft))
+    task_id = engine.store.session(sid).task_id  # type: ignore[union-attr]
+    claim = engine.client.post(
+        "/api/auth/claim-token", json={"task_id": task_id, "session_id": sid}, headers=auth
+    ).json()["data"]["claim_token"]
+    page = engine.client.get("/workspace/claim", params={"ct": claim})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "आपका प्रोजेक्ट" in page.text and "टाइमलाइन किसी दूसरे एडिटर में बनी है या खराब है" in page.text
+
+
 # ---- uploads --------------------------------------------------------------------------------------------
 def test_an_uploaded_clip_is_described_served_and_put_on_the_timeline(engine: Engine, media: Path) -> None:
     auth = engine.sign_in()

@@ -22,6 +22,7 @@ from engine.captions import (
 )
 from engine.media import MediaInfo
 from engine.speech import Segment, Transcript, Word
+from engine.summary import summary_lines
 from engine.timeline import Timeline
 
 CLIP = MediaInfo("a", "a.mp4", "a.mp4", "video", "mp4", 1, duration_s=10.0, width=1920, height=1080)
@@ -43,7 +44,7 @@ def test_settings_live_in_the_draft_and_survive_the_round_trip():
     again = Timeline.from_draft(timeline.to_draft())
     assert captions_of(again) == CaptionSettings("plain", "top", "latin", (("a", "b"),))
     assert captions_of(with_captions(again, None)) is None
-    assert "Captions: plain, top" in again.summary()
+    assert "Captions: plain, at the top" in summary_lines(again, "en")
 
 
 def test_unknown_values_fall_back_to_the_defaults():

@@ -9,6 +9,7 @@ from fluent.syntax.visitor import Visitor
 from engine.fonts import SHIPPED
 from engine.media import MediaInfo
 from engine.speech import Segment, SpeechError, Transcript, Word
+from engine.summary import summary_lines
 from engine.timeline import Timeline
 from engine.turn import Heartbeat, NewDraft, TextOut, ToolCall, ToolResult, TurnEvent, UndoRequest, run_turn
 from engine.words import CATALOG, LOCALES_DIR
@@ -264,7 +265,9 @@ def test_captions_are_added_from_the_transcript_and_described():
     assert texts(events) == [
         "Captions on: 3 words, bold, the spoken word highlighted, at the bottom (clear of the app's buttons)."
     ]
-    assert "Captions: bold, bottom" in final_draft(events).summary()
+    assert "Captions: bold, the spoken word highlighted, at the bottom (clear of the app's buttons)" in (
+        summary_lines(final_draft(events), "en")
+    )
 
 
 def test_hinglish_captions_are_moved_fixed_and_removed_by_chat():
