@@ -165,9 +165,7 @@ def test_health_names_what_is_wrong_but_says_where_only_in_the_log(
         assert detail in caplog.text  # the operator still learns where
 
 
-def test_health_checks_ffmpeg_once_not_at_every_call(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_health_checks_ffmpeg_once_not_at_every_call(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     engine.client.get("/health")  # the process's first look (python -m engine looks at start-up)
     started: list[list[str]] = []
     real_run = subprocess.run
