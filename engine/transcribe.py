@@ -8,6 +8,7 @@ turns asking at once share one run) and waits for it. The job reports progress 0
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from engine.media import MediaInfo
 from engine.settings import EngineSettings
 from engine.speech import Span, SpeechError, Transcript, load_cached, transcribe_to_cache
 from engine.speechcut import speech_keep_spans
+from engine.store import Store
 
 log = logging.getLogger(__name__)
 _POLL_S = 0.25
@@ -97,12 +99,16 @@ class SpeechJobs:
             raise SpeechError("the transcript was not saved")
         return done
 
-    def publish(self, name: str, text: str) -> str:
-        """Write a file for the user (an .srt) where the engine serves files; return its URL."""
-        relative = f"files/captions/{name}"
+    def publish(self, source: MediaInfo, text: str) -> str:
+        """Write an .srt made from the clip `source` where the engine serves files, and return its URL.
+        It is named after the clip (deleted with it, `engine.speech.derived_files`) and recorded as the
+        clip owner's stored file, so that it counts towards their stored bytes and expires with the clip."""
+        encoded = text.encode("utf-8")
+        relative = f"files/captions/{source.file_id}-{secrets.token_hex(16)}.srt"
         path = self.settings.data_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(encoded)
+        Store(self.connection).track_derived(source.path, relative, len(encoded))
         return f"{self.settings.public_base_url.rstrip('/')}/{relative}"
 
     def _job(self, file_id: str, path: Path, language: str) -> Job:

@@ -90,11 +90,11 @@ def test_burned_in_captions_read_back_by_ocr_match_the_speech(talk, tmp_path):
     timeline = with_captions(Timeline().append_clip(info), CaptionSettings())
     srt_files: list[str] = []
 
-    def publish(name: str, text: str) -> str:
+    def publish(source: MediaInfo, text: str) -> str:
         srt_files.append(text)
-        return f"http://x/{name}"
+        return f"http://x/{source.file_id}.srt"
 
-    inputs = Inputs(timeline, "en", transcripts={"talk": transcript}, publish=publish)
+    inputs = Inputs(timeline, "en", media=(info,), transcripts={"talk": transcript}, publish=publish)
     outcome = caption_ops.apply(caption_ops.SendSrt(), inputs)
     assert outcome.key == "edit.srt"
     cues = list(srt.parse(srt_files[0]))

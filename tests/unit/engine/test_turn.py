@@ -246,7 +246,8 @@ class FakeSpeech:
         segments = (Segment(spoken[0].start_s, spoken[-1].end_s, "en", spoken),) if spoken else ()
         return Transcript("en", info.duration_s, segments)
 
-    def publish(self, name: str, text: str) -> str:
+    def publish(self, source: MediaInfo, text: str) -> str:
+        name = f"{source.file_id}-{len(self.published)}.srt"
         self.published[name] = text
         return f"http://engine/files/captions/{name}"
 
