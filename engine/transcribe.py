@@ -1,8 +1,10 @@
 """Transcription as an RQ job on the speech queue, and the wait for it from an editing turn.
 
-The HTTP process never loads a speech model: a turn that needs words asks `SpeechJobs.transcript`, which
+The HTTP process never loads a speech model: a turn that needs words follows `SpeechJobs.follow`, which
 returns the cached transcript or queues the job (one per clip and model: a deterministic job id, so two
-turns asking at once share one run) and waits for it. The job reports progress 0-100 in its `meta`.
+turns asking at once share one run) and waits for it. The job reports progress 0-100 in its `meta`, and
+`follow` yields each step, so that the turn's stream tells its client the wait is alive (a client hearing
+only heartbeats for ten minutes gives up, profile §3, and a long clip takes longer than that).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,9 +64,10 @@ class SpeechJobs:
     connection: Redis
     fallback: Callable[[Path], list[Span]] | None = None
 
-    def transcript(self, info: MediaInfo, language: str = "") -> Transcript:
-        """The clip's transcript; raises SpeechError when transcription failed or took too long."""
-        return self.transcript_of(info.file_id, info.absolute(self.settings.data_dir), language)
+    def follow(self, info: MediaInfo, language: str = "") -> Generator[int, None, Transcript]:
+        """The clip's transcript, yielding the transcription's progress (0-100) each time it moves while it
+        is waited on; raises SpeechError when transcription failed or took too long."""
+        return self._follow(info.file_id, info.absolute(self.settings.data_dir), language)
 
     def keep_spans(self, path: Path) -> list[Span]:
         """Pause removal for one clip (an upload is stored under its file id): speech-aware, or the loudness
@@ -79,18 +82,34 @@ class SpeechJobs:
         return spans
 
     def transcript_of(self, file_id: str, path: Path, language: str = "") -> Transcript:
-        """The transcript of the clip `file_id` stored at `path` (see `transcript`)."""
+        """The transcript of the clip `file_id` stored at `path` (see `follow`), its progress unheard."""
+        steps = self._follow(file_id, path, language)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                transcript: Transcript = done.value
+                return transcript
+
+    def _follow(self, file_id: str, path: Path, language: str) -> Generator[int, None, Transcript]:
         cached = load_cached(self.settings.data_dir, file_id, self.settings.asr_model)
         if cached is not None:
             return cached
         job = self._job(file_id, path, language)
         deadline = time.monotonic() + self.settings.asr_timeout_s + 60
+        told = -1
         while time.monotonic() < deadline:
             status = job.get_status(refresh=True)
             if status == JobStatus.FINISHED:
+                if told < 100:
+                    yield 100  # the end of the wait, however fast the last steps went by
                 break
             if status in _FAILED or status is None:
                 raise SpeechError(_reason(job))
+            progress = job.get_meta(refresh=True).get("progress")
+            if isinstance(progress, int) and progress > told:
+                told = progress
+                yield progress
             time.sleep(_POLL_S)  # RQ has no blocking wait on a job; this polls one small hash
         else:
             raise SpeechError("transcription took too long")
