@@ -7,6 +7,7 @@ Routes are thin: check the token and the session, then hand over to the store, t
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import shutil
@@ -31,13 +32,14 @@ from engine.probe import ProbeError, probe
 from engine.relay import TurnRelay, TurnRunner
 from engine.replies import ApiError, Code, api_error, json_body, ok, over_quota
 from engine.settings import EngineSettings
-from engine.startup import dependencies
+from engine.startup import PUBLIC_PROBLEMS, dependencies
 from engine.store import Account, RenderRecord, SessionNotFoundError, SessionRecord, Store, by_address
 from engine.timeline import Timeline
 from engine.uploads import fetch_url, receive_multipart
 from engine.workload import check_workload, needs_prescale, prescale_image
 from engine.workspace import claim_page
 
+log = logging.getLogger(__name__)
 ATTRIBUTION_HEADERS = ("x-skill-source", "x-skill-version", "x-skill-platform")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 _RENDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -291,13 +293,17 @@ class EngineApi:
         return FileResponse(path, media_type="video/mp4", filename=f"{record.render_id}.mp4")
 
     async def health(self, request: Request) -> Response:
-        """Whether the engine can work: Redis, a writable data folder, FFmpeg and fonts (HTTP 503 if not)."""
+        """Whether the engine can work: Redis, a writable data folder, FFmpeg and fonts (HTTP 503 if not);
+        anyone may ask, so the reply names what is wrong and the log says where."""
         problems = await anyio.to_thread.run_sync(
             dependencies, self.settings.redis_url, self.settings.data_dir, self.settings.font_folders
         )
-        checks = {name: problems.get(name, "ok") for name in ("redis", "data_dir", "ffmpeg", "fonts")}
+        for problem in problems.values():
+            log.warning("health: %s", problem)
+        checks = {name: PUBLIC_PROBLEMS[name] if name in problems else "ok" for name in PUBLIC_PROBLEMS}
         if problems:
-            body = {"msg": next(iter(problems.values())), "data": {"status": "unavailable", "checks": checks}}
+            first = PUBLIC_PROBLEMS[next(iter(problems))]
+            body = {"msg": first, "data": {"status": "unavailable", "checks": checks}}
             return JSONResponse(body, status_code=503)
         return ok({"status": "ok", "checks": checks})
 

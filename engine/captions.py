@@ -9,12 +9,18 @@ pauses. Rendering is libass (FFmpeg's `ass` filter, with HarfBuzz shaping for De
 shows the cue with the word being spoken highlighted, one event per word; the plain style shows the cue on a
 soft box. Placement keeps inside the platform's safe area: on 9:16 clear of the Reels/Shorts buttons (right
 side, bottom quarter), elsewhere in the lower third.
+
+Fonts: the same as titles (`engine.fonts.find_font` over `ENGINE_FONT_DIRS`, the shipped Noto fonts first),
+chosen per word, so a Hindi caption with an English word in it draws both. libass gets exactly those font
+files in a folder of their own (`CaptionFile.fonts`): without fontconfig's system fonts (a bare machine, a
+slim container) it has no fallback at all, and a letter the named font lacks would be drawn as a box.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+import shutil
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +28,7 @@ from typing import Any, Literal, get_args
 
 import srt
 
+from engine.fonts import FONT_DIRS, find_font, font_family
 from engine.romanize import romanize
 from engine.speech import Transcript, load_any
 from engine.timeline import Timeline
@@ -39,6 +46,7 @@ _SENTENCE_END = re.compile(r"[.!?।]$")
 _DEVANAGARI = re.compile("[\u0900-\u097f]")
 _HIGHLIGHT = "&H0000E6FF&"  # ASS colours are BGR: a warm yellow
 _CHAR_EM = 0.6  # average advance of a bold sans letter, in ems (a safe upper estimate)
+FamilyFor = Callable[[str], str]  # a text -> the family name of the font that draws it
 
 
 @dataclass(frozen=True)
@@ -246,15 +254,18 @@ def font_size(width: int, height: int) -> int:
     return max(12, min(round(height * 0.06), round(usable / (MAX_LINE_CHARS * _CHAR_EM))))
 
 
-def ass_text(cues: Sequence[Cue], settings: CaptionSettings, width: int, height: int) -> str:
-    """An ASS script drawing the cues on a `width`x`height` frame in the chosen style and place."""
+def ass_text(
+    cues: Sequence[Cue], settings: CaptionSettings, width: int, height: int, family_for: FamilyFor
+) -> str:
+    """An ASS script drawing the cues on a `width`x`height` frame in the chosen style and place; the styles
+    name the font `family_for` picks for all the words, and a word it draws with another font says so."""
     area = safe_area(width, height)
     size = font_size(width, height)
     alignment = {"bottom": 2, "middle": 5, "top": 8}[settings.pos]
     margin_v = round(height * (area.top if settings.pos == "top" else area.bottom))
     margins = f"{round(width * area.left)},{round(width * area.right)},{margin_v}"
-    script_text = " ".join(cue.text for cue in cues)
-    font = "Noto Sans Devanagari" if _DEVANAGARI.search(script_text) else "Noto Sans"
+    font = family_for(" ".join(cue.text for cue in cues))
+    families = {word.text: family_for(word.text) for cue in cues for word in cue.words}
     outline = max(2, size // 14)
     styles = [
         f"Style: Bold,{font},{size},&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,"
@@ -265,14 +276,14 @@ def ass_text(cues: Sequence[Cue], settings: CaptionSettings, width: int, height:
     events: list[str] = []
     for cue in cues:
         if settings.style == "plain":
-            events.append(_dialogue("Plain", cue.start_s, cue.end_s, _cue_markup(cue, None)))
+            events.append(_dialogue("Plain", cue.start_s, cue.end_s, _cue_markup(cue, None, font, families)))
             continue
         words = cue.words
         for index, word in enumerate(words):
             start = cue.start_s if index == 0 else word.start_s
             end = words[index + 1].start_s if index + 1 < len(words) else cue.end_s
             if end > start:
-                events.append(_dialogue("Bold", start, end, _cue_markup(cue, word)))
+                events.append(_dialogue("Bold", start, end, _cue_markup(cue, word, font, families)))
     return "\n".join(
         [
             "[Script Info]",
@@ -300,19 +311,38 @@ def _dialogue(style: str, start: float, end: float, text: str) -> str:
     return f"Dialogue: 0,{_ass_time(start)},{_ass_time(end)},{style},,0,0,0,,{text}"
 
 
-def _cue_markup(cue: Cue, current: TimedWord | None) -> str:
-    """The cue's lines joined by ASS line breaks, the current word (if any) in the highlight colour."""
+def _cue_markup(cue: Cue, current: TimedWord | None, font: str, families: Mapping[str, str]) -> str:
+    """The cue's lines joined by ASS line breaks, the current word (if any) in the highlight colour, and a
+    word the style's `font` cannot draw in its own font (`families`)."""
 
     def word_markup(word: TimedWord) -> str:
         text = _ass_escape(word.text)
+        if families.get(word.text, font) != font:
+            text = f"{{\\fn{families[word.text]}}}{text}{{\\fn{font}}}"
         return f"{{\\c{_HIGHLIGHT}}}{text}{{\\c&H00FFFFFF&}}" if word is current else text
 
     return "\\N".join(" ".join(word_markup(word) for word in line) for line in cue.lines)
 
 
-def write_ass_file(timeline: Timeline, data_dir: Path, width: int, height: int, path: Path) -> Path | None:
-    """For the renderer: the timeline's captions as an ASS file at `path`, or None (no captions, no words).
-    Words come from the clips' cached transcripts, made when the captions were asked for."""
+@dataclass(frozen=True)
+class CaptionFile:
+    """An ASS script, and the folder holding exactly the font files it names (libass's `fontsdir`)."""
+
+    ass: Path
+    fonts: Path
+
+
+def write_ass_file(
+    timeline: Timeline,
+    data_dir: Path,
+    width: int,
+    height: int,
+    path: Path,
+    font_dirs: tuple[Path, ...] = FONT_DIRS,
+) -> CaptionFile | None:
+    """For the renderer: the timeline's captions as an ASS file at `path` with its fonts (found in
+    `font_dirs`, ENGINE_FONT_DIRS) copied beside it, or None (no captions, no words). Words come from the
+    clips' cached transcripts, made when the captions were asked for."""
     settings = captions_of(timeline)
     if settings is None:
         return None
@@ -320,5 +350,16 @@ def write_ass_file(timeline: Timeline, data_dir: Path, width: int, height: int, 
     cues = layout_cues(shown_words(placed_words(timeline, transcripts), settings))
     if not cues:
         return None
-    path.write_text(ass_text(cues, settings, width, height), encoding="utf-8")
-    return path
+    used: dict[str, Path] = {}
+
+    def family_for(text: str) -> str:
+        font = find_font(text, font_dirs)
+        used.setdefault(font.name, font)
+        return font_family(font) or font.stem
+
+    path.write_text(ass_text(cues, settings, width, height, family_for), encoding="utf-8")
+    fonts = path.with_name(f"{path.stem}-fonts")
+    fonts.mkdir(exist_ok=True)
+    for name, font in used.items():
+        shutil.copyfile(font, fonts / name)
+    return CaptionFile(path, fonts)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from engine import reframe, tonemap
+from engine.captions import CaptionFile
 from engine.formats import ffmpeg_input
 from engine.media import MediaInfo
 from engine.operations.frame import segment_zooms
@@ -31,7 +32,6 @@ SAMPLE_RATE = 48000
 FPS_CHOICES = (30, 25, 24)
 CLICK_GUARD_S = 0.01
 AUDIO_CROSSFADE_S = 0.04
-CAPTION_FONTS_DIR = "/usr/share/fonts"
 SOURCE_SLACK_S = 0.2  # read a little past a piece's end; trim makes the length exact
 
 
@@ -204,10 +204,11 @@ def _titles_for(piece: Piece, titles: Sequence[tuple[TitleSegment, Path]], o: Ou
     ]
 
 
-def ass_filter(path: Path, offset_s: float) -> str:
+def ass_filter(captions: CaptionFile, offset_s: float) -> str:
     """Burn an ASS file (captions) into a piece starting `offset_s` into the output: libass reads the
-    frame's timestamp, so the piece's clock is moved to the output's and back."""
-    fonts, value = escape_value(CAPTION_FONTS_DIR), escape_value(str(path))
+    frame's timestamp, so the piece's clock is moved to the output's and back. It draws with the fonts
+    beside the file (the titles' fonts), not with whatever the system's fontconfig finds."""
+    fonts, value = escape_value(str(captions.fonts)), escape_value(str(captions.ass))
     return (
         f"setpts=PTS+{offset_s:.6f}/TB,ass=filename={value}:fontsdir={fonts}:shaping=complex,"
         f"setpts=PTS-{offset_s:.6f}/TB"
@@ -246,7 +247,7 @@ def piece_args(
     titles: Sequence[tuple[TitleSegment, Path]],
     video_out: Path,
     audio_out: Path,
-    captions: Path | None = None,
+    captions: CaptionFile | None = None,
 ) -> list[str]:
     """One piece -> an H.264 file of exactly `frames` frames and a WAV of exactly the matching samples."""
     inputs: list[str] = []

@@ -1,4 +1,5 @@
-"""Which font file draws a title: the first preferred font whose character map covers the whole text.
+"""Which font file draws a title or a caption word: the first preferred font whose character map covers the
+whole text (captions name it by the family it declares, `font_family`, for libass).
 
 drawtext renders with one font file and no fallback, so a Hindi title needs a font with Devanagari and a Latin
 title a Latin font. The engine ships both (Noto Sans Devanagari Bold and Noto Sans Bold, SIL Open Font
@@ -58,9 +59,7 @@ def font_coverage(path: Path) -> tuple[tuple[int, int], ...]:
     """The Unicode code point ranges a TrueType/OpenType font maps (empty if unreadable)."""
     try:
         data = path.read_bytes()
-        tables = struct.unpack_from(">H", data, 4)[0]
-        records = {data[12 + 16 * i : 16 + 16 * i]: 12 + 16 * i for i in range(tables)}
-        cmap = struct.unpack_from(">I", data, records[b"cmap"] + 8)[0]
+        cmap = _table(data, b"cmap")
         count = struct.unpack_from(">H", data, cmap + 2)[0]
         best: list[tuple[int, int]] = []
         for i in range(count):
@@ -71,6 +70,37 @@ def font_coverage(path: Path) -> tuple[tuple[int, int], ...]:
         return tuple(best)
     except (OSError, KeyError, struct.error):
         return ()
+
+
+def _table(data: bytes, tag: bytes) -> int:
+    """Where the table `tag` starts in a TrueType/OpenType file (KeyError when it has none)."""
+    tables = struct.unpack_from(">H", data, 4)[0]
+    records = {data[12 + 16 * i : 16 + 16 * i]: 12 + 16 * i for i in range(tables)}
+    return int(struct.unpack_from(">I", data, records[tag] + 8)[0])
+
+
+@cache
+def font_family(path: Path) -> str:
+    """The family name a font file declares (`name` table, name id 1: what libass matches an ASS style's
+    Fontname against), or "" if unreadable."""
+    try:
+        data = path.read_bytes()
+        table = _table(data, b"name")
+        count, strings = struct.unpack_from(">HH", data, table + 2)
+        found: dict[tuple[int, int], str] = {}
+        for i in range(count):
+            platform, _encoding, language, name_id, length, offset = struct.unpack_from(
+                ">6H", data, table + 6 + 12 * i
+            )
+            raw = data[table + strings + offset : table + strings + offset + length]
+            if name_id == 1 and platform in (0, 3):
+                found.setdefault((platform, language), raw.decode("utf-16-be"))
+            elif name_id == 1 and platform == 1:
+                found.setdefault((platform, language), raw.decode("latin-1"))
+        # Windows US English first, then any Unicode entry, then a Macintosh one
+        return found.get((3, 0x409)) or next(iter(sorted(found.items())), ((0, 0), ""))[1]
+    except (OSError, KeyError, struct.error, UnicodeDecodeError):
+        return ""
 
 
 def _covered(text: str, ranges: Sequence[tuple[int, int]]) -> int:

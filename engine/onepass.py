@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from engine import ffargs, reframe
+from engine.captions import CaptionFile
 from engine.ffargs import SAMPLE_RATE, Cut, Output, Piece
 from engine.formats import ffmpeg_input
 from engine.media import MediaInfo
@@ -116,7 +117,7 @@ def single_pass_graph(
     info: MediaInfo,
     o: Output,
     titles: Sequence[tuple[TitleSegment, Path]],
-    captions: Path | None = None,
+    captions: CaptionFile | None = None,
 ) -> str:
     """The filter graph: every piece from one decode of input 0, joined into `[vout]` and `[aout]`, the
     titles and the captions (an ASS file) drawn on the joined picture."""

@@ -21,7 +21,7 @@ from engine.errors import EngineError
 from engine.media import MediaInfo
 from engine.settings import EngineSettings
 from engine.store import SessionRecord, Store
-from engine.timeline import Timeline
+from engine.summary import draft_lines
 from engine.turn import Heartbeat, NewDraft, TextOut, ToolCall, ToolResult, TurnEvent, UndoRequest
 from engine.words import say
 
@@ -105,18 +105,10 @@ class TurnRelay:
         if current is None or previous is None:
             return say(lang, "edit.nothing_to_undo")
         self.store.update_session(self.session.session_id, lambda latest: latest.undone() or latest)
-        now, then = _track_lines(current.draft), _track_lines(previous.draft)
+        now, then = draft_lines(current.draft, lang) or [], draft_lines(previous.draft, lang) or []
         lines = [say(lang, "edit.undo_removed", part=part) for part in now if part not in then]
         lines += [say(lang, "edit.undo_restored", part=part) for part in then if part not in now]
         return say(lang, "edit.undo_what", changes="\n".join(lines)) if lines else say(lang, "edit.undo")
-
-
-def _track_lines(draft: dict[str, Any]) -> list[str]:
-    """The draft's tracks as summary lines (none for a draft that is not a timeline)."""
-    try:
-        return Timeline.from_draft(draft).summary_parts()
-    except (KeyError, TypeError, ValueError):
-        return []
 
 
 def _wire(event: TurnEvent) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 import av
 
 from engine import ffargs, mixargs, onepass
-from engine.captions import write_ass_file
+from engine.captions import CaptionFile, write_ass_file
 from engine.errors import RenderError
 from engine.ffrun import run_ffmpeg
 from engine.fonts import FONT_DIRS, find_font
@@ -156,7 +156,7 @@ def _render_pieces(
     data_dir: Path,
     output: ffargs.Output,
     titles: list[tuple[TitleSegment, Path]],
-    captions: Path | None,
+    captions: CaptionFile | None,
     videos: list[Path],
     audios: list[Path],
     options: RenderOptions,
@@ -224,7 +224,9 @@ def render_draft(
         work = Path(tmp)
         videos = [work / f"piece{index:05d}.mp4" for index in range(len(runs))]
         audios = [work / f"piece{index:05d}.wav" for index in range(len(runs))]
-        captions = write_ass_file(timeline, data_dir, output.width, output.height, work / "captions.ass")
+        captions = write_ass_file(
+            timeline, data_dir, output.width, output.height, work / "captions.ass", options.font_dirs
+        )
         if source:
             graph = work / "graph.txt"
             text = onepass.single_pass_graph(pieces, media[source], output, titles, captions)

@@ -59,9 +59,10 @@ class EngineSettings(BaseSettings):
     analysis_cpu_s: int = 300
     analysis_memory_bytes: int = 1024 * MB
 
-    # --- titles ---------------------------------------------------------------------------------
-    # Folders searched for title fonts, separated by ":"; empty: the shipped engine/data/fonts, then the
-    # system's font folders. The engine refuses to start when no font there draws Hindi and Latin text.
+    # --- titles and captions -------------------------------------------------------------------
+    # Folders searched for title and caption fonts, separated by ":"; empty: the shipped engine/data/fonts,
+    # then the system's font folders. The engine refuses to start when no font there draws Hindi and Latin
+    # text.
     font_dirs: str = ""
 
     @property

@@ -29,7 +29,7 @@ import numpy as np
 
 from engine.asrmodel import ModelError, model_key, resolve_model
 from engine.errors import EngineError
-from engine.formats import pyav_options, sniff_file
+from engine.formats import UnknownFormatError, format_of, pyav_options
 from engine.probe import ProbeError
 from engine.refusals import reason_for_unknown
 
@@ -232,12 +232,13 @@ def spans_in_seconds(stamps: Sequence[dict[str, int]]) -> tuple[Span, ...]:
 
 
 def decode_audio(media: Path) -> np.ndarray:
-    """The first audio stream as 16 kHz mono float32, read with the demuxer the probe chose from the file's
-    first bytes and the `file` protocol alone (faster-whisper's own decoder lets FFmpeg guess)."""
-    sniffed = sniff_file(media)
-    if sniffed is None:
-        raise ProbeError("This file type is not supported.", reason_for_unknown(media))
-    demuxer, options = pyav_options(sniffed[0])
+    """The first audio stream as 16 kHz mono float32, read with the demuxer of the format the probe chose
+    (the engine stores a file as `<id>.<format>`) and the `file` protocol alone: faster-whisper's own
+    decoder lets FFmpeg guess, and a second look at the bytes would be a second decision."""
+    try:
+        demuxer, options = pyav_options(format_of(media))
+    except UnknownFormatError:
+        raise ProbeError("This file type is not supported.", reason_for_unknown(media)) from None
     resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
     chunks: list[np.ndarray] = []
     with av.open(str(media), format=demuxer, options=options, metadata_errors="ignore") as container:

@@ -4,7 +4,9 @@ The engine stops at start-up, in one line naming the setting or service and the 
 a single request: Redis unreachable, the data folder not writable, FFmpeg missing, or no font for titles.
 Never a traceback, and never a library's exception text (it may quote a URL with a password). `/health`
 asks the same questions of a running engine (`dependencies`), so an operator sees a dependency that went
-away later too.
+away later too; its public reply names only the dependency (`PUBLIC_PROBLEMS`: no host, no folder), the
+details go to the log. FFmpeg is looked at once per process (a binary in the installed package does not
+go away), so a health check every few seconds starts no process.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +30,12 @@ from engine.fonts import missing_glyphs, why_no_font
 
 EXIT_STARTUP = 2
 SAMPLES = {"Hindi": "नमस्ते", "Latin": "Hello"}  # a title in each script the engine promises
+PUBLIC_PROBLEMS = {  # what anyone asking `/health` is told, by dependency
+    "redis": "cannot reach Redis",
+    "data_dir": "cannot write to the data folder",
+    "ffmpeg": "FFmpeg does not run",
+    "fonts": "no font draws the titles",
+}
 
 
 class StartupError(EngineError):
@@ -111,6 +120,7 @@ def _writable(folder: Path) -> str | None:
     return None
 
 
+@cache
 def _ffmpeg() -> str | None:
     try:
         exe = imageio_ffmpeg.get_ffmpeg_exe()

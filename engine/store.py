@@ -283,6 +283,16 @@ class Store:
             pipe.zadd(user_files_key(subject), {path: expires_at})
         pipe.execute()
 
+    def track_derived(self, source: str, path: str, size: int) -> None:
+        """Remember a file made from the stored file `source` (an .srt from a clip): the same owner and
+        address, expiring when `source` does now (a later refresh of the clip's expiry is not its)."""
+        owner, address = cast(list[bytes | None], self.redis.hmget(file_key(source), ["user_id", "address"]))
+        if owner is None:  # the clip's record expired meanwhile: its sweep deletes the file with it
+            return
+        expires_at = cast(float | None, self.redis.zscore(files_key(), source))
+        ttl_s = max(expires_at - time.time(), 0.0) if expires_at is not None else None
+        self.track_file(owner.decode(), path, size, ttl_s, address=(address or b"").decode())
+
     def stored_bytes(self, user_id: str) -> int:
         """The bytes the user's (or, `by_address`, an address's) live files take."""
         paths = cast(list[bytes], self.redis.zrangebyscore(user_files_key(user_id), time.time(), "+inf"))

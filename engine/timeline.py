@@ -148,35 +148,6 @@ class Timeline:
             (str(t.meta.get("title", "")) for t in self.tracks if t.tt == tt and t.opaque is None), ""
         )
 
-    def summary(self) -> str:
-        """The profile's one-line track summary, e.g. `Timeline (2 tracks): 1. Video: 2 clips (0-58s) ...`."""
-        parts = self.summary_parts()
-        numbered = " ".join(f"{index}. {part}" for index, part in enumerate(parts, 1))
-        return f"Timeline ({len(parts)} tracks): {numbered}".rstrip()
-
-    def summary_parts(self) -> list[str]:
-        """One line per track of the summary (`Video: …`, `BGM: …`, `Title: …`)."""
-        parts: list[str] = []
-        if self.video:
-            name = self.track_title(VIDEO) or "Video"
-            clips = len(self.sources)
-            label = f"{clips} clips" if clips > 1 else name
-            parts.append(f"Video: {label} ({_span(0, self.duration_ms)})")
-        for music in self.music:
-            name = self.track_title(MUSIC) or BUILTIN_MUSIC.get(music.src, music.src)
-            parts.append(f"BGM: {name} ({_span(music.st, music.st + music.d)}, {round(music.vol * 100)}%)")
-        for title in self.titles:
-            parts.append(f'Title: "{title.text}" ({_span(title.st, title.st + title.d)})')
-        captions = self.canvas.extra.get("captions")  # kept by engine.captions; words come at render time
-        if isinstance(captions, Mapping):
-            parts.append(f"Captions: {captions.get('style', 'bold')}, {captions.get('pos', 'bottom')}")
-        if self.canvas.fit == "face":
-            parts.append(f"Reframe: {self.canvas.aspect}, following the face")
-        zoom = self.canvas.extra.get("zoom")  # kept by engine.operations.frame
-        if isinstance(zoom, Mapping):
-            parts.append(f"Zoom: {zoom.get('percent')}% punch-ins on alternate cuts")
-        return parts
-
     # ---- edits -----------------------------------------------------------------------------------------
     def append_clip(self, media: MediaInfo) -> Timeline:
         """Add an uploaded video (whole) or image (a still) at the end; the first clip sets the frame."""
@@ -395,11 +366,3 @@ def _nearest_aspect(width: int, height: int) -> Aspect:
     return min(
         ASPECT_SIZES, key=lambda aspect: abs(ASPECT_SIZES[aspect][0] / ASPECT_SIZES[aspect][1] - ratio)
     )
-
-
-def _span(start_ms: int, end_ms: int) -> str:
-    return f"{_seconds(start_ms)}-{_seconds(end_ms)}s"
-
-
-def _seconds(ms: int) -> str:
-    return f"{ms / 1000:.1f}".removesuffix(".0")

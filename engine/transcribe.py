@@ -1,15 +1,18 @@
 """Transcription as an RQ job on the speech queue, and the wait for it from an editing turn.
 
-The HTTP process never loads a speech model: a turn that needs words asks `SpeechJobs.transcript`, which
+The HTTP process never loads a speech model: a turn that needs words follows `SpeechJobs.follow`, which
 returns the cached transcript or queues the job (one per clip and model: a deterministic job id, so two
-turns asking at once share one run) and waits for it. The job reports progress 0-100 in its `meta`.
+turns asking at once share one run) and waits for it. The job reports progress 0-100 in its `meta`, and
+`follow` yields each step, so that the turn's stream tells its client the wait is alive (a client hearing
+only heartbeats for ten minutes gives up, profile §3, and a long clip takes longer than that).
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from engine.media import MediaInfo
 from engine.settings import EngineSettings
 from engine.speech import Span, SpeechError, Transcript, load_cached, transcribe_to_cache
 from engine.speechcut import speech_keep_spans
+from engine.store import Store
 
 log = logging.getLogger(__name__)
 _POLL_S = 0.25
@@ -60,9 +64,10 @@ class SpeechJobs:
     connection: Redis
     fallback: Callable[[Path], list[Span]] | None = None
 
-    def transcript(self, info: MediaInfo, language: str = "") -> Transcript:
-        """The clip's transcript; raises SpeechError when transcription failed or took too long."""
-        return self.transcript_of(info.file_id, info.absolute(self.settings.data_dir), language)
+    def follow(self, info: MediaInfo, language: str = "") -> Generator[int, None, Transcript]:
+        """The clip's transcript, yielding the transcription's progress (0-100) each time it moves while it
+        is waited on; raises SpeechError when transcription failed or took too long."""
+        return self._follow(info.file_id, info.absolute(self.settings.data_dir), language)
 
     def keep_spans(self, path: Path) -> list[Span]:
         """Pause removal for one clip (an upload is stored under its file id): speech-aware, or the loudness
@@ -77,18 +82,34 @@ class SpeechJobs:
         return spans
 
     def transcript_of(self, file_id: str, path: Path, language: str = "") -> Transcript:
-        """The transcript of the clip `file_id` stored at `path` (see `transcript`)."""
+        """The transcript of the clip `file_id` stored at `path` (see `follow`), its progress unheard."""
+        steps = self._follow(file_id, path, language)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                transcript: Transcript = done.value
+                return transcript
+
+    def _follow(self, file_id: str, path: Path, language: str) -> Generator[int, None, Transcript]:
         cached = load_cached(self.settings.data_dir, file_id, self.settings.asr_model)
         if cached is not None:
             return cached
         job = self._job(file_id, path, language)
         deadline = time.monotonic() + self.settings.asr_timeout_s + 60
+        told = -1
         while time.monotonic() < deadline:
             status = job.get_status(refresh=True)
             if status == JobStatus.FINISHED:
+                if told < 100:
+                    yield 100  # the end of the wait, however fast the last steps went by
                 break
             if status in _FAILED or status is None:
                 raise SpeechError(_reason(job))
+            progress = job.get_meta(refresh=True).get("progress")
+            if isinstance(progress, int) and progress > told:
+                told = progress
+                yield progress
             time.sleep(_POLL_S)  # RQ has no blocking wait on a job; this polls one small hash
         else:
             raise SpeechError("transcription took too long")
@@ -97,12 +118,16 @@ class SpeechJobs:
             raise SpeechError("the transcript was not saved")
         return done
 
-    def publish(self, name: str, text: str) -> str:
-        """Write a file for the user (an .srt) where the engine serves files; return its URL."""
-        relative = f"files/captions/{name}"
+    def publish(self, source: MediaInfo, text: str) -> str:
+        """Write an .srt made from the clip `source` where the engine serves files, and return its URL.
+        It is named after the clip (deleted with it, `engine.speech.derived_files`) and recorded as the
+        clip owner's stored file, so that it counts towards their stored bytes and expires with the clip."""
+        encoded = text.encode("utf-8")
+        relative = f"files/captions/{source.file_id}-{secrets.token_hex(16)}.srt"
         path = self.settings.data_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(encoded)
+        Store(self.connection).track_derived(source.path, relative, len(encoded))
         return f"{self.settings.public_base_url.rstrip('/')}/{relative}"
 
     def _job(self, file_id: str, path: Path, language: str) -> Job:

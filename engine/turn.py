@@ -3,15 +3,18 @@
 The turn is pure apart from `keep_spans_fn`, the silence analysis the caller passes in (it reads media
 files), so the whole conversation logic is testable without FFmpeg. Events follow the profile's typed stream:
 a tool call and its result per operation, a text per operation in the session language, heartbeats while an
-analysis runs, then the new draft — or an undo request for the store, which owns the history.
+analysis runs and the transcription's progress while one is waited on (`transcribe` tool results: a client
+that hears only heartbeats for ten minutes gives up, profile §3), then the new draft — or an undo request
+for the store, which owns the history.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from engine.fonts import FONT_DIRS
 from engine.interpret import Undo, Unknown, interpret, speaks_hindi
@@ -24,6 +27,8 @@ from engine.timeline import Timeline
 from engine.words import reply_lang, say
 
 KeepSpansFn = Callable[[Path], list[tuple[float, float]]]
+TRANSCRIBE_TOOL = "transcribe"  # its results carry a transcription's progress while a turn waits on it
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -74,11 +79,12 @@ TurnEvent = TextOut | ToolCall | ToolResult | Heartbeat | NewDraft | UndoRequest
 
 class SpeechTools(Protocol):
     """What caption operations need from outside the turn: a clip's transcript (made by a worker on the
-    speech queue, or read from its cache) and a way to hand the user a file."""
+    speech queue, or read from its cache), its progress yielded while it is waited on, and a way to hand
+    the user a file."""
 
-    def transcript(self, info: MediaInfo, language: str = "") -> Transcript: ...
+    def follow(self, info: MediaInfo, language: str = "") -> Generator[int, None, Transcript]: ...
 
-    def publish(self, name: str, text: str) -> str: ...
+    def publish(self, source: MediaInfo, text: str) -> str: ...
 
 
 def run_turn(
@@ -125,6 +131,9 @@ def run_turn(
             keep: dict[str, list[tuple[float, float]]] = {}
             for info in _analysable(timeline, media):
                 yield Heartbeat()
+                if speech is not None:  # pauses cut by voice wait for the words: follow them here
+                    with contextlib.suppress(SpeechError):  # keep_spans_fn falls back to loudness
+                        yield from _reported(speech.follow(info, lang))
                 keep[info.file_id] = keep_spans_fn(info.absolute(data_dir))
             outcome = registry.apply(op, replace(inputs, keep=keep))
         elif need == "speech":
@@ -160,10 +169,21 @@ def _transcripts(
     try:
         for info in _analysable(timeline, media):
             yield Heartbeat()
-            transcripts[info.file_id] = speech.transcript(info, lang)
+            transcripts[info.file_id] = yield from _reported(speech.follow(info, lang))
     except SpeechError:
         return None
     return transcripts
+
+
+def _reported(steps: Generator[int, None, _T]) -> Generator[TurnEvent, None, _T]:
+    """Each step of a transcription waited on as an event of the stream; then what it returns."""
+    while True:
+        try:
+            percent = next(steps)
+        except StopIteration as done:
+            result: _T = done.value
+            return result
+        yield ToolResult(TRANSCRIBE_TOOL, {"progress": percent})
 
 
 def _analysable(timeline: Timeline, media: Sequence[MediaInfo]) -> list[MediaInfo]:

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from engine.store import Store
-from engine.timeline import Timeline
+from engine.summary import draft_lines
 from engine.words import say
 
 _PAGE = """<!doctype html>
@@ -35,11 +35,10 @@ async def claim_page(store: Store, request: Request) -> HTMLResponse:
         page = _PAGE.format(lang="en", title=title, body=escape(say("en", "workspace.expired")), items="")
         return HTMLResponse(page, status_code=404)
     lang = session.language
-    parts = Timeline.from_draft(session.draft).summary_parts()
-    items = (
-        "".join(f"<li>{escape(part)}</li>" for part in parts)
-        or f"<li>{escape(say(lang, 'workspace.empty'))}</li>"
-    )
+    lines = draft_lines(session.draft, lang)
+    if lines is None:  # a draft made elsewhere, or damaged: the page says so rather than failing
+        lines = [say(lang, "workspace.unreadable")]
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines or [say(lang, "workspace.empty")])
     page = _PAGE.format(
         lang=escape(lang),
         title=escape(say(lang, "workspace.title")),

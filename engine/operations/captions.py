@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -167,10 +166,11 @@ def apply(op: CaptionOperation, inputs: Inputs) -> Outcome:
         case SendSrt():
             settings = current or CaptionSettings(script=script)
             cues = layout_cues(shown_words(placed_words(timeline, transcripts), settings))
-            if not cues or publish is None:
+            first = next((info for info in inputs.media if info.file_id == timeline.sources[0]), None)
+            if not cues or publish is None or first is None:
                 return Outcome(timeline, "edit.captions_no_speech", ok=False)
-            # named after the first clip, so that it is deleted with it (engine.speech.derived_files)
-            url = publish(f"{timeline.sources[0]}-{secrets.token_hex(16)}.srt", srt_text(cues))
+            # the first clip's file: it counts towards its owner's storage and is deleted with it
+            url = publish(first, srt_text(cues))
             return Outcome(timeline, "edit.srt", {"url": url, "count": len(cues)}, ok=False)
     raise AssertionError(f"not a caption operation: {op!r}")
 

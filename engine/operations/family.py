@@ -14,7 +14,7 @@ from engine.speech import Span, Transcript
 from engine.timeline import Timeline
 
 Need = Literal["", "speech", "pauses"]
-Publish = Callable[[str, str], str]  # (file name, text) -> a URL the user can open
+Publish = Callable[[MediaInfo, str], str]  # (the clip it is made from, .srt text) -> a URL the user can open
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,16 @@ edit-undo_what = Undid your last change:
     { $changes }
 edit-undo_removed = • taken off: { $part }
 edit-undo_restored = • back again: { $part }
+
+summary-video = { $clips ->
+    [one] Video: 1 clip, 0–{ $end } s
+   *[other] Video: { $clips } clips, 0–{ $end } s
+  }
+summary-video_named = Video: { $name }, 0–{ $end } s
+summary-music = Background music: { $name } at { $percent } %, { $start }–{ $end } s
+summary-own_music = your song
+summary-title = Title "{ $text }", { $start }–{ $end } s
+summary-captions = Captions: { $style }, { $pos }
+summary-frame = Frame: { $aspect }, { $fit }
+summary-zoom = Punch-in zoom: { $percent } % on every other jump cut
+workspace-unreadable = This project's timeline was made by another editor or is damaged, so it cannot be shown here. Your edits in the chat still work.

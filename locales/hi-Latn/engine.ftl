@@ -105,3 +105,16 @@ edit-undo_what = Aapka pichhla badlav wapas liya:
     { $changes }
 edit-undo_removed = • hataya: { $part }
 edit-undo_restored = • wapas aaya: { $part }
+
+summary-video = { $clips ->
+    [one] Video: 1 clip, 0–{ $end } sec
+   *[other] Video: { $clips } clips, 0–{ $end } sec
+  }
+summary-video_named = Video: { $name }, 0–{ $end } sec
+summary-music = Background music: { $name }, awaaz { $percent } %, { $start }–{ $end } sec
+summary-own_music = aapka gaana
+summary-title = Title "{ $text }", { $start }–{ $end } sec
+summary-captions = Captions: { $style }, { $pos }
+summary-frame = Frame: { $aspect }, { $fit }
+summary-zoom = Punch-in zoom: har doosre jump cut pe { $percent } %
+workspace-unreadable = Is project ki timeline kisi doosre editor mein bani hai ya kharab hai, isliye yahan nahi dikh sakti. Chat mein aapke edits pehle jaise kaam karte hain.

@@ -105,3 +105,16 @@ edit-undo_what = आपका पिछला बदलाव वापस ल�
     { $changes }
 edit-undo_removed = • हटाया: { $part }
 edit-undo_restored = • वापस आया: { $part }
+
+summary-video = { $clips ->
+    [one] वीडियो: 1 क्लिप, 0–{ $end } सेकंड
+   *[other] वीडियो: { $clips } क्लिप, 0–{ $end } सेकंड
+  }
+summary-video_named = वीडियो: { $name }, 0–{ $end } सेकंड
+summary-music = बैकग्राउंड म्यूज़िक: { $name }, आवाज़ { $percent }%, { $start }–{ $end } सेकंड
+summary-own_music = आपका गाना
+summary-title = टाइटल "{ $text }", { $start }–{ $end } सेकंड
+summary-captions = कैप्शन: { $style }, { $pos }
+summary-frame = फ़्रेम: { $aspect }, { $fit }
+summary-zoom = पंच-इन ज़ूम: हर दूसरे जंप कट पर { $percent }%
+workspace-unreadable = इस प्रोजेक्ट की टाइमलाइन किसी दूसरे एडिटर में बनी है या खराब है, इसलिए यहाँ नहीं दिख सकती। चैट में आपके बदलाव पहले की तरह काम करते हैं।

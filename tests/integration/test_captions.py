@@ -14,6 +14,7 @@ import pytest
 import srt
 
 from engine.captions import VERTICAL_SAFE, CaptionSettings, font_size, with_captions
+from engine.fonts import SHIPPED, font_dirs_from, font_family
 from engine.media import MediaInfo
 from engine.operations import captions as caption_ops
 from engine.operations.family import Inputs
@@ -90,11 +91,11 @@ def test_burned_in_captions_read_back_by_ocr_match_the_speech(talk, tmp_path):
     timeline = with_captions(Timeline().append_clip(info), CaptionSettings())
     srt_files: list[str] = []
 
-    def publish(name: str, text: str) -> str:
+    def publish(source: MediaInfo, text: str) -> str:
         srt_files.append(text)
-        return f"http://x/{name}"
+        return f"http://x/{source.file_id}.srt"
 
-    inputs = Inputs(timeline, "en", transcripts={"talk": transcript}, publish=publish)
+    inputs = Inputs(timeline, "en", media=(info,), transcripts={"talk": transcript}, publish=publish)
     outcome = caption_ops.apply(caption_ops.SendSrt(), inputs)
     assert outcome.key == "edit.srt"
     cues = list(srt.parse(srt_files[0]))
@@ -131,19 +132,23 @@ def test_vertical_captions_stay_inside_the_reels_safe_area(talk, tmp_path):
     assert inked >= 4, "captions were on screen while the words were spoken"
 
 
-def test_devanagari_captions_are_shaped(tmp_path):
-    """Hindi words burn in with HarfBuzz shaping (an i-matra drawn before its consonant, conjuncts)."""
-    if (
-        shutil.which("fc-list")
-        and "Devanagari"
-        not in subprocess.run(["fc-list"], capture_output=True, text=True, check=False).stdout
-    ):
-        pytest.skip("no Devanagari font installed (fonts-noto-core)")
-    clip = m.make_sync_clip(tmp_path / "black.mp4", [], duration_s=1.0, width=640, height=360)
+@pytest.fixture
+def bare_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No system fonts: fontconfig (which libass asks for fonts and fallbacks) gets an empty configuration in
+    the environment every FFmpeg run inherits, as on a machine without fonts-noto-core or any font."""
+    conf = tmp_path / "empty-fonts.conf"
+    conf.write_text('<?xml version="1.0"?>\n<fontconfig></fontconfig>\n', encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+
+
+def test_devanagari_captions_are_shaped_with_only_the_shipped_fonts(tmp_path, bare_machine):
+    """Hindi words burn in with HarfBuzz shaping (an i-matra drawn before its consonant, conjuncts) from the
+    fonts the project ships (ENGINE_FONT_DIRS naming only them), and an English word among them too."""
+    clip = m.make_sync_clip(tmp_path / "black.mp4", [], duration_s=2.6, width=640, height=360)
     info = clip_info(clip, "black")
-    spoken = Transcript(
-        "hi", 1.0, (Segment(0.0, 0.9, "hi", (Word("हिन्दी", 0.0, 0.4), Word("किताब", 0.4, 0.9))),)
-    )
+    hindi = (Word("हिन्दी", 0.0, 0.4), Word("किताब", 0.4, 0.9))
+    mixed = (Word("आज", 1.6, 1.9), Word("Delhi", 1.9, 2.2), Word("में", 2.2, 2.5))
+    spoken = Transcript("hi", 2.6, (Segment(0.0, 0.9, "hi", hindi), Segment(1.6, 2.5, "hi", mixed)))
     cached = cache_path(tmp_path, "black", "base")
     cached.parent.mkdir(parents=True)
     cached.write_text(json.dumps(spoken.to_json(), ensure_ascii=False), encoding="utf-8")
@@ -151,26 +156,34 @@ def test_devanagari_captions_are_shaped(tmp_path):
     draft = timeline.to_draft()
     draft["m"].update(width=640, height=360)
     out = tmp_path / "hindi.mp4"
-    render_draft(draft, {"black": info}, tmp_path, out, lambda _: None, options=FAST)
+    options = RenderOptions(preset="ultrafast", font_dirs=font_dirs_from(str(SHIPPED)))
+    render_draft(draft, {"black": info}, tmp_path, out, lambda _: None, options=options)
     frame = m.frame_gray(out, 0.5)
-    shaped = _reference(tmp_path, "हिन्दी किताब", "complex")
-    unshaped = _reference(tmp_path, "हिन्दी किताब", "simple")
+    shaped = _reference(tmp_path, "हिन्दी किताब", "complex", "NotoSansDevanagari-Bold.ttf")
+    unshaped = _reference(tmp_path, "हिन्दी किताब", "simple", "NotoSansDevanagari-Bold.ttf")
+    boxes = _reference(tmp_path, "हिन्दी किताब", "complex", "NotoSans-Bold.ttf")  # a font without Devanagari
     assert _similarity(frame, shaped) > 0.9
     assert _similarity(frame, unshaped) < _similarity(frame, shaped) - 0.3
+    assert _similarity(frame, boxes) < _similarity(frame, shaped) - 0.3
+    assert "Delhi" in ocr(m.frame_gray(out, 2.0), tmp_path)  # drawn in the Latin font, not as boxes
 
 
-def _reference(tmp: Path, text: str, shaping: str) -> np.ndarray:
-    ass = tmp / f"{shaping}.ass"
+def _reference(tmp: Path, text: str, shaping: str, font_file: str) -> np.ndarray:
+    """The text drawn by libass alone from one font file, named by its family."""
+    fonts = tmp / f"ref-{shaping}-{font_file}"
+    fonts.mkdir()
+    shutil.copyfile(SHIPPED / font_file, fonts / font_file)
+    ass = fonts / "ref.ass"
     ass.write_text(
         "[Script Info]\nScriptType: v4.00+\nPlayResX: 640\nPlayResY: 360\n\n[V4+ Styles]\n"
         "Format: Name, Fontname, Fontsize, PrimaryColour, Bold, Outline, Shadow, Alignment\n"
-        f"Style: T,Noto Sans Devanagari,{round(font_size(640, 360) * 0.85)},&H00FFFFFF,0,0,0,5\n\n[Events]\n"
-        "Format: Layer, Start, End, Style, Text\n"
+        f"Style: T,{font_family(fonts / font_file)},{round(font_size(640, 360) * 0.85)},&H00FFFFFF,0,0,0,5\n"
+        "\n[Events]\nFormat: Layer, Start, End, Style, Text\n"
         f"Dialogue: 0,0:00:00.00,0:00:10.00,T,{text}\n",
         encoding="utf-8",
     )
-    png = tmp / f"{shaping}.png"
-    graph = f"ass={ass}:fontsdir=/usr/share/fonts:shaping={shaping}"
+    png = tmp / f"ref-{shaping}-{font_file}.png"
+    graph = f"ass={ass}:fontsdir={fonts}:shaping={shaping}"
     m._ffmpeg("-f", "lavfi", "-i", "color=black:s=640x360", "-vf", graph, "-frames:v", "1", str(png))
     return m.frame_gray(png, 0.0)
 
@@ -184,4 +197,6 @@ def _ink(gray: np.ndarray, shape=(48, 240)) -> np.ndarray:
 
 
 def _similarity(a: np.ndarray, b: np.ndarray) -> float:
+    if not ((a > 150).any() and (b > 150).any()):
+        return 0.0  # nothing drawn (no font found at all) is unlike any text
     return float(np.corrcoef(_ink(a).ravel(), _ink(b).ravel())[0, 1])

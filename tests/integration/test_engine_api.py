@@ -252,7 +252,7 @@ def test_undo_says_what_it_took_back(client: Client, clip: Path) -> None:
     client.upload(clip)
     client.say("add background music")
     music = [part for part in _texts(client.say("undo")) if "Undid your last change" in part]
-    assert music and "taken off: BGM" in music[0]
+    assert music and "taken off: Background music: Lo-fi" in music[0]
     [clip_off] = _texts(client.say("undo"))  # the upload put the clip on the timeline: that is undone next
     assert "taken off: Video" in clip_off
     assert _texts(client.say("undo")) == ["Nothing to undo: this is the first version of your video."]

@@ -43,15 +43,23 @@ def test_a_turn_gets_words_from_the_worker_once_per_clip(redis_server, worker, t
     settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
     speech = SpeechJobs(settings, redis_server.client())
 
-    transcript = speech.transcript(info, "en")
+    steps = speech.follow(info, "en")
+    progress: list[int] = []
+    while True:
+        try:
+            progress.append(next(steps))
+        except StopIteration as done:
+            transcript = done.value
+            break
 
     assert "welcome back" in transcript.text.lower()
+    assert progress[-1] == 100 and progress == sorted(set(progress))  # each step once, only forward
     job = fetch(redis_server, job_id("talk", "tiny.en"))
     assert job.get_status() == "finished" and job.get_meta()["progress"] == 100
     assert cache_path(tmp_path, "talk", "tiny.en").is_file()
     # asked again (another turn, another operation): the cache answers, no second job is queued
     job.delete()
-    assert speech.transcript(info, "en") == transcript
+    assert speech.transcript_of("talk", tmp_path / "talk.mp4", "en") == transcript
     queue = Queue(settings.asr_queue, connection=redis_server.client(), serializer=JSONSerializer)
     assert queue.fetch_job(job_id("talk", "tiny.en")) is None
 
@@ -59,19 +67,16 @@ def test_a_turn_gets_words_from_the_worker_once_per_clip(redis_server, worker, t
 def test_a_failed_transcription_is_a_clear_error_and_is_tried_again(redis_server, worker, tmp_path):
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 2000)  # an mp4 header and nothing else
-    info = MediaInfo(
-        "broken", "broken.mp4", "broken.mp4", "video", "mp4", broken.stat().st_size, 3.0, 320, 180
-    )
     settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
     speech = SpeechJobs(settings, redis_server.client())
     with pytest.raises(SpeechError):
-        speech.transcript(info)
+        speech.transcript_of("broken", broken)
     first = Job.fetch(
         job_id("broken", "tiny.en"), connection=redis_server.client(), serializer=JSONSerializer
     )
     assert first.get_status() == "failed"
     with pytest.raises(SpeechError):
-        speech.transcript(info)  # a new job, not the old failure read back
+        speech.transcript_of("broken", broken)  # a new job, not the old failure read back
     second = Job.fetch(
         job_id("broken", "tiny.en"), connection=redis_server.client(), serializer=JSONSerializer
     )

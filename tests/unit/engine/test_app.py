@@ -7,6 +7,10 @@ and so cannot show heartbeats arriving while a turn works).
 from __future__ import annotations
 
 import json
+import logging
+import shutil
+import socket
+import subprocess
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -118,6 +122,62 @@ def test_the_web_editor_link_opens_a_page_showing_the_project(engine: Engine, me
     assert "Video:" in page.text and "Editing happens in the chat" in page.text
     stale = engine.client.get("/workspace/claim", params={"ct": "clm_<script>"})
     assert stale.status_code == 404 and "<script>" not in stale.text and "expired" in stale.text
+
+
+@pytest.mark.parametrize("draft", [{"t": ["junk"]}, {"m": {"width": "wide"}, "t": []}])
+def test_the_web_editor_page_of_a_malformed_draft_says_so(engine: Engine, draft: dict[str, Any]) -> None:
+    """A draft the engine cannot read (made elsewhere, damaged) is a clear page, not a server error."""
+    auth = engine.sign_in()
+    sid = engine.new_session(auth, language="hi")
+    engine.store.update_session(sid, lambda record: record.with_draft(draft))
+    task_id = engine.store.session(sid).task_id  # type: ignore[union-attr]
+    claim = engine.client.post(
+        "/api/auth/claim-token", json={"task_id": task_id, "session_id": sid}, headers=auth
+    ).json()["data"]["claim_token"]
+    page = engine.client.get("/workspace/claim", params={"ct": claim})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "आपका प्रोजेक्ट" in page.text and "टाइमलाइन किसी दूसरे एडिटर में बनी है या खराब है" in page.text
+
+
+def test_health_names_what_is_wrong_but_says_where_only_in_the_log(
+    make_engine: Callable[..., Engine], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    data = tmp_path / "secret-data"
+    engine = make_engine(redis_url=f"redis://127.0.0.1:{port}/3", data_dir=data)
+    shutil.rmtree(data)
+    data.write_text("")  # the data folder went away: a file stands where it was
+    with caplog.at_level(logging.WARNING, logger="engine.app"):
+        reply = engine.client.get("/health")
+    assert reply.status_code == 503
+    checks = reply.json()["data"]["checks"]
+    assert checks == {
+        "redis": "cannot reach Redis",
+        "data_dir": "cannot write to the data folder",
+        "ffmpeg": "ok",
+        "fonts": "ok",
+    }
+    assert reply.json()["msg"] == "cannot reach Redis"
+    for detail in ("127.0.0.1", str(port), "secret-data"):
+        assert detail not in reply.text
+        assert detail in caplog.text  # the operator still learns where
+
+
+def test_health_checks_ffmpeg_once_not_at_every_call(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine.client.get("/health")  # the process's first look (python -m engine looks at start-up)
+    started: list[list[str]] = []
+    real_run = subprocess.run
+
+    def counting_run(args: list[str], *rest: Any, **options: Any) -> Any:
+        started.append(args)
+        return real_run(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "run", counting_run)
+    for _ in range(3):
+        assert engine.client.get("/health").json()["data"]["checks"]["ffmpeg"] == "ok"
+    assert not started
 
 
 # ---- uploads --------------------------------------------------------------------------------------------

@@ -20,9 +20,17 @@ from engine.captions import (
     srt_text,
     with_captions,
 )
+from engine.fonts import SHIPPED, find_font, font_family
 from engine.media import MediaInfo
 from engine.speech import Segment, Transcript, Word
+from engine.summary import summary_lines
 from engine.timeline import Timeline
+
+
+def shipped_family(text: str) -> str:
+    """The family of the shipped font that draws `text`, as the renderer finds it."""
+    return font_family(find_font(text, (SHIPPED,)))
+
 
 CLIP = MediaInfo("a", "a.mp4", "a.mp4", "video", "mp4", 1, duration_s=10.0, width=1920, height=1080)
 
@@ -43,7 +51,7 @@ def test_settings_live_in_the_draft_and_survive_the_round_trip():
     again = Timeline.from_draft(timeline.to_draft())
     assert captions_of(again) == CaptionSettings("plain", "top", "latin", (("a", "b"),))
     assert captions_of(with_captions(again, None)) is None
-    assert "Captions: plain, top" in again.summary()
+    assert "Captions: plain, at the top" in summary_lines(again, "en")
 
 
 def test_unknown_values_fall_back_to_the_defaults():
@@ -96,20 +104,19 @@ def test_hinglish_sessions_get_roman_letters_and_hindi_ones_keep_devanagari():
 
 def test_bold_style_highlights_each_word_in_turn_plain_style_does_not():
     cues = layout_cues(timed("hello friends welcome back"))
-    bold = ass_text(cues, CaptionSettings(), 1080, 1920)
+    bold = ass_text(cues, CaptionSettings(), 1080, 1920, shipped_family)
     events = [line for line in bold.splitlines() if line.startswith("Dialogue:")]
     assert len(events) == 4
     highlighted = [m.group(1) for e in events if (m := re.search(r"\{\\c&H0000E6FF&\}(\w+)", e))]
     assert highlighted == ["hello", "friends", "welcome", "back"]
-    plain = ass_text(cues, CaptionSettings(style="plain"), 1080, 1920)
+    plain = ass_text(cues, CaptionSettings(style="plain"), 1080, 1920, shipped_family)
     assert plain.count("Dialogue:") == 1 and "\\c&H0000E6FF&" not in plain
 
 
 def test_placement_keeps_clear_of_the_reels_buttons_on_vertical_frames():
     cues = layout_cues(timed("hello"))
-    style = next(
-        line for line in ass_text(cues, CaptionSettings(), 1080, 1920).splitlines() if "Style: Bold" in line
-    )
+    script = ass_text(cues, CaptionSettings(), 1080, 1920, shipped_family)
+    style = next(line for line in script.splitlines() if "Style: Bold" in line)
     *_, alignment, left, right, bottom, _encoding = style.split(",")
     assert (alignment, int(left), int(right)) == (
         "2",
@@ -117,14 +124,26 @@ def test_placement_keeps_clear_of_the_reels_buttons_on_vertical_frames():
         round(1080 * VERTICAL_SAFE.right),
     )
     assert int(bottom) == round(1920 * VERTICAL_SAFE.bottom)
-    top = ass_text(cues, CaptionSettings(pos="top"), 1920, 1080)
+    top = ass_text(cues, CaptionSettings(pos="top"), 1920, 1080, shipped_family)
     line = next(line for line in top.splitlines() if "Style: Bold" in line)
     assert line.split(",")[-5] == "8" and int(line.split(",")[-2]) == round(1080 * DEFAULT_SAFE.top)
 
 
+def test_a_hindi_caption_names_the_font_for_each_script_it_holds():
+    """On a machine without system fonts libass has no fallback: an English word in a Hindi cue must name
+    the Latin font itself, or it is drawn as boxes."""
+    cues = layout_cues([TimedWord("आज", 0, 0.4), TimedWord("Delhi", 0.4, 0.8), TimedWord("में", 0.8, 1.2)])
+    script = ass_text(cues, CaptionSettings(style="plain"), 640, 360, shipped_family)
+    assert "Style: Plain,Noto Sans Devanagari," in script
+    (event,) = [line for line in script.splitlines() if line.startswith("Dialogue:")]
+    assert event.endswith("आज {\\fnNoto Sans}Delhi{\\fnNoto Sans Devanagari} में")
+    english = ass_text(layout_cues(timed("hello")), CaptionSettings(), 640, 360, shipped_family)
+    assert "Style: Bold,Noto Sans," in english and "\\fn" not in english
+
+
 def test_braces_in_words_cannot_become_ass_override_tags():
     cues = layout_cues([TimedWord("{\\b1}x", 0, 1)])
-    assert "{\\b1}" not in ass_text(cues, CaptionSettings(style="plain"), 640, 360)
+    assert "{\\b1}" not in ass_text(cues, CaptionSettings(style="plain"), 640, 360, shipped_family)
 
 
 def test_srt_parses_back_with_the_cue_times_and_lines():

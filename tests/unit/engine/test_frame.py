@@ -4,6 +4,7 @@ summary undo and status use, and the zoom lands on every other jump cut."""
 from dataclasses import replace
 
 from engine.operations.frame import segment_zooms
+from engine.summary import summary_lines
 from engine.timeline import Timeline
 from tests.unit.engine.test_turn import CLIP_A, CLIP_B, final_draft, texts, turn
 
@@ -15,7 +16,8 @@ def test_reels_and_face_in_one_message_is_one_vertical_face_following_edit():
     assert (timeline.canvas.width, timeline.canvas.height) == (1080, 1920)
     (reply,) = texts(events)
     assert "chehra follow hoga" in reply and "9:16" in reply
-    assert "Reframe: 9:16, following the face" in timeline.summary_parts()
+    frame_line = "फ़्रेम: 9:16 (रील, शॉर्ट्स), आपका चेहरा फ़ॉलो करके (चेहरा न दिखे तो बीच से क्रॉप)"
+    assert frame_line in summary_lines(timeline, "hi")
 
 
 def test_face_follow_alone_on_a_landscape_frame_makes_it_vertical():
@@ -57,7 +59,7 @@ def test_punch_ins_alternate_on_jump_cuts_and_reset_on_a_new_clip():
     timeline = final_draft(events)
     assert segment_zooms(timeline) == [1.0, 1.1, 1.0, 1.1, 1.0]
     assert "10% ज़ूम (अभी 2)" in texts(events)[0]
-    assert "Zoom: 10% punch-ins on alternate cuts" in timeline.summary_parts()
+    assert "Punch-in zoom: 10 % on every other jump cut" in summary_lines(timeline, "en")
     off, _ = turn("zoom hatao", draft=timeline.to_draft(), media=(CLIP_A, CLIP_B))
     assert segment_zooms(final_draft(off)) == [1.0] * 5
 

@@ -160,19 +160,6 @@ def test_music_spans_the_video_and_titles_are_clipped():
     assert short.music[0].fi + short.music[0].fo <= 2000
 
 
-def test_summary_reads_like_the_profile():
-    timeline = (
-        Timeline()
-        .append_clip(clip("a", 10))
-        .add_music("builtin:lofi", "Lo-fi")
-        .add_title("Urban Dreams", "top")
-    )
-    assert timeline.summary() == (
-        "Timeline (3 tracks): 1. Video: Video (0-10s) 2. BGM: Lo-fi (0-10s, 35%) "
-        '3. Title: "Urban Dreams" (0-3s)'
-    )
-
-
 @pytest.mark.parametrize(("volume", "expected"), [(9.0, 4.0), (-1.0, 0.0), (0.6, 0.6)])
 def test_volume_is_clamped_and_unmutes(volume, expected):
     timeline = Timeline().set_mute(True).set_volume(volume)

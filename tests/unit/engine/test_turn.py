@@ -1,5 +1,6 @@
 """One edit turn end to end, with a fake silence analysis: events, texts in the session language, drafts."""
 
+from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -9,8 +10,19 @@ from fluent.syntax.visitor import Visitor
 from engine.fonts import SHIPPED
 from engine.media import MediaInfo
 from engine.speech import Segment, SpeechError, Transcript, Word
+from engine.summary import summary_lines
 from engine.timeline import Timeline
-from engine.turn import Heartbeat, NewDraft, TextOut, ToolCall, ToolResult, TurnEvent, UndoRequest, run_turn
+from engine.turn import (
+    TRANSCRIBE_TOOL,
+    Heartbeat,
+    NewDraft,
+    TextOut,
+    ToolCall,
+    ToolResult,
+    TurnEvent,
+    UndoRequest,
+    run_turn,
+)
 from engine.words import CATALOG, LOCALES_DIR
 
 DATA = Path("/data")
@@ -232,20 +244,27 @@ def test_every_key_exists_in_both_languages_with_the_same_variables():
 class FakeSpeech:
     """Transcripts per clip as the speech queue would return them; records what was asked and published."""
 
-    def __init__(self, words: dict[str, list[tuple[str, float, float]]], fail: bool = False) -> None:
-        self.words, self.fail = words, fail
+    def __init__(
+        self,
+        words: dict[str, list[tuple[str, float, float]]],
+        fail: bool = False,
+        progress: Sequence[int] = (),
+    ) -> None:
+        self.words, self.fail, self.progress = words, fail, progress
         self.asked: list[str] = []
         self.published: dict[str, str] = {}
 
-    def transcript(self, info: MediaInfo, language: str = "") -> Transcript:
+    def follow(self, info: MediaInfo, language: str = "") -> Generator[int, None, Transcript]:
         self.asked.append(info.file_id)
+        yield from self.progress
         if self.fail:
             raise SpeechError("transcription took too long")
         spoken = tuple(Word(t, a, b) for t, a, b in self.words.get(info.file_id, []))
         segments = (Segment(spoken[0].start_s, spoken[-1].end_s, "en", spoken),) if spoken else ()
         return Transcript("en", info.duration_s, segments)
 
-    def publish(self, name: str, text: str) -> str:
+    def publish(self, source: MediaInfo, text: str) -> str:
+        name = f"{source.file_id}-{len(self.published)}.srt"
         self.published[name] = text
         return f"http://engine/files/captions/{name}"
 
@@ -264,7 +283,28 @@ def test_captions_are_added_from_the_transcript_and_described():
     assert texts(events) == [
         "Captions on: 3 words, bold, the spoken word highlighted, at the bottom (clear of the app's buttons)."
     ]
-    assert "Captions: bold, bottom" in final_draft(events).summary()
+    assert "Captions: bold, the spoken word highlighted, at the bottom (clear of the app's buttons)" in (
+        summary_lines(final_draft(events), "en")
+    )
+
+
+def test_a_turn_waiting_on_a_transcription_streams_its_progress():
+    """Minutes of transcription are not minutes of bare heartbeats, after which a client gives up."""
+    speech = FakeSpeech(SPOKEN, progress=[5, 40, 90])
+    events = speech_turn("add captions", speech)
+    steps = [e.result["progress"] for e in events if isinstance(e, ToolResult) and e.name == TRANSCRIBE_TOOL]
+    assert steps == [5, 40, 90]
+    assert events.index(Heartbeat()) < events.index(ToolResult(TRANSCRIBE_TOOL, {"progress": 5}))
+    assert texts(events)[0].startswith("Captions on: 3 words")
+
+
+def test_pauses_cut_by_voice_stream_the_transcriptions_progress_and_fall_back_if_it_fails():
+    speech = FakeSpeech(SPOKEN, progress=[50])
+    events = list(run_turn("remove the pauses", "en", {}, (CLIP_A,), DATA, FakeAnalysis(), speech))
+    assert ToolResult(TRANSCRIBE_TOOL, {"progress": 50}) in events and speech.asked == ["a"]
+    failing = FakeSpeech(SPOKEN, fail=True)
+    events = list(run_turn("remove the pauses", "en", {}, (CLIP_A,), DATA, FakeAnalysis(), failing))
+    assert any(isinstance(e, NewDraft) for e in events)  # the keep-spans function still cut the pauses
 
 
 def test_hinglish_captions_are_moved_fixed_and_removed_by_chat():
