@@ -108,16 +108,21 @@ def test_a_claim_token_is_given_for_the_users_own_session(engine: Engine) -> Non
     assert wrong.json()["code"] == 1002
 
 
+def _workspace_page(engine: Engine, auth: dict[str, str], sid: str) -> Any:
+    """The page the chat's "Open in web editor" button opens for the session's project."""
+    task_id = engine.store.session(sid).task_id  # type: ignore[union-attr]
+    claim = engine.client.post(
+        "/api/auth/claim-token", json={"task_id": task_id, "session_id": sid}, headers=auth
+    ).json()["data"]["claim_token"]
+    return engine.client.get("/workspace/claim", params={"ct": claim})
+
+
 def test_the_web_editor_link_opens_a_page_showing_the_project(engine: Engine, media: Path) -> None:
     """The chat's "Open in web editor" button leads to `/workspace/claim`: a page, never a 404."""
     auth = engine.sign_in()
     sid = engine.new_session(auth)
     engine.upload(auth, sid, media / "clip.mp4")
-    task_id = engine.store.session(sid).task_id  # type: ignore[union-attr]
-    claim = engine.client.post(
-        "/api/auth/claim-token", json={"task_id": task_id, "session_id": sid}, headers=auth
-    ).json()["data"]["claim_token"]
-    page = engine.client.get("/workspace/claim", params={"ct": claim})
+    page = _workspace_page(engine, auth, sid)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Video:" in page.text and "Editing happens in the chat" in page.text
     stale = engine.client.get("/workspace/claim", params={"ct": "clm_<script>"})
@@ -130,11 +135,7 @@ def test_the_web_editor_page_of_a_malformed_draft_says_so(engine: Engine, draft:
     auth = engine.sign_in()
     sid = engine.new_session(auth, language="hi")
     engine.store.update_session(sid, lambda record: record.with_draft(draft))
-    task_id = engine.store.session(sid).task_id  # type: ignore[union-attr]
-    claim = engine.client.post(
-        "/api/auth/claim-token", json={"task_id": task_id, "session_id": sid}, headers=auth
-    ).json()["data"]["claim_token"]
-    page = engine.client.get("/workspace/claim", params={"ct": claim})
+    page = _workspace_page(engine, auth, sid)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "आपका प्रोजेक्ट" in page.text and "टाइमलाइन किसी दूसरे एडिटर में बनी है या खराब है" in page.text
 
