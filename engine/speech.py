@@ -32,6 +32,7 @@ from engine.errors import EngineError
 from engine.formats import UnknownFormatError, format_of, pyav_options
 from engine.probe import ProbeError
 from engine.refusals import reason_for_unknown
+from engine.speechlang import LanguageRun, detector, language_runs
 
 if TYPE_CHECKING:
     from engine.settings import EngineSettings
@@ -53,6 +54,8 @@ class Word:
     start_s: float
     end_s: float
     probability: float = 1.0
+    loudness_db: float | None = None  # the word's RMS level (dBFS): emphasis stands out of its sentence
+    language: str = ""  # its segment's (set when read back: the cache stores it once per segment)
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ class Transcript:
                     "start_s": s.start_s,
                     "end_s": s.end_s,
                     "language": s.language,
-                    "words": [[w.text, w.start_s, w.end_s, w.probability] for w in s.words],
+                    "words": [[w.text, w.start_s, w.end_s, w.probability, w.loudness_db] for w in s.words],
                 }
                 for s in self.segments
             ],
@@ -117,11 +120,20 @@ class Transcript:
                     start_s=float(s["start_s"]),
                     end_s=float(s["end_s"]),
                     language=str(s.get("language", "")),
-                    words=tuple(Word(str(t), float(a), float(b), float(p)) for t, a, b, p in s["words"]),
+                    words=tuple(_word(w, str(s.get("language", ""))) for w in s["words"]),
                 )
                 for s in data.get("segments", [])
             ),
         )
+
+
+def _word(stored: Sequence[Any], language: str) -> Word:
+    """A cached word: [text, start, end, probability] and, since emphasis punch-ins, its loudness."""
+    loudness = stored[4] if len(stored) > 4 and stored[4] is not None else None
+    return Word(
+        str(stored[0]), float(stored[1]), float(stored[2]), float(stored[3]),
+        None if loudness is None else float(loudness), language,
+    )  # fmt: skip
 
 
 def cache_path(data_dir: Path, file_id: str, model: str) -> Path:
@@ -279,28 +291,50 @@ def transcribe_file(
     speech = spans_in_seconds(get_speech_timestamps(audio, tight))
     vad = VadOptions(min_silence_duration_ms=300, speech_pad_ms=100)
     model = WhisperModel(resolved.source, device="cpu", compute_type="int8", cpu_threads=threads)
-    hint = language if resolved.multilingual and language else ("en" if not resolved.multilingual else None)
-    pieces, info = model.transcribe(
-        audio,
-        language=hint,
-        multilingual=resolved.multilingual and not hint,
-        word_timestamps=True,
-        vad_filter=True,
-        vad_parameters=vad,
-        beam_size=1,
-        condition_on_previous_text=False,
-    )
+    if resolved.multilingual:
+        stamps = get_speech_timestamps(audio, vad)
+        spans = [(int(stamp["start"]), int(stamp["end"])) for stamp in stamps]
+        runs = language_runs(spans, detector(model, audio), language.split("-")[0])
+    else:
+        runs = [LanguageRun(0, len(audio), "en")]
     segments: list[Segment] = []
-    for piece in pieces:
-        words = tuple(
-            Word(w.word, round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 3))
-            for w in piece.words or ()
+    for run in runs:
+        offset = run.start / SAMPLE_RATE
+        pieces, info = model.transcribe(
+            audio[run.start : run.end],
+            language=run.language or None,
+            word_timestamps=True,
+            vad_filter=True,
+            vad_parameters=vad,
+            beam_size=1,
+            condition_on_previous_text=False,
         )
-        language_of = "hi" if _DEVANAGARI.search(piece.text) else info.language
-        segments.append(Segment(round(piece.start, 3), round(piece.end, 3), language_of, words))
-        if on_progress is not None and duration_s > 0:
-            on_progress(min(int(100 * piece.end / duration_s), 99))
-    return Transcript(info.language, round(duration_s, 3), tuple(segments), speech, resolved.key)
+        for piece in pieces:
+            language_of = "hi" if _DEVANAGARI.search(piece.text) else info.language
+            words = tuple(_heard(w, offset, audio, language_of) for w in piece.words or ())
+            segments.append(
+                Segment(round(piece.start + offset, 3), round(piece.end + offset, 3), language_of, words)
+            )
+            if on_progress is not None and duration_s > 0:
+                on_progress(min(int(100 * (piece.end + offset) / duration_s), 99))
+    return Transcript(_main_language(segments), round(duration_s, 3), tuple(segments), speech, resolved.key)
+
+
+def _heard(word: Any, offset_s: float, audio: np.ndarray, language: str) -> Word:
+    """A recognised word at its time in the clip, with its loudness (RMS over its samples, dBFS)."""
+    start, end = round(float(word.start) + offset_s, 3), round(float(word.end) + offset_s, 3)
+    samples = audio[int(start * SAMPLE_RATE) : max(int(end * SAMPLE_RATE), int(start * SAMPLE_RATE) + 1)]
+    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) if len(samples) else 0.0
+    loudness = round(20 * np.log10(max(rms, 1e-6)), 1)
+    return Word(word.word, start, end, round(float(word.probability), 3), float(loudness), language)
+
+
+def _main_language(segments: Sequence[Segment]) -> str:
+    """The language most of the words were spoken in (the clip's, for whoever wants one)."""
+    counts: dict[str, int] = {}
+    for segment in segments:
+        counts[segment.language] = counts.get(segment.language, 0) + len(segment.words)
+    return max(counts, key=lambda language: counts[language]) if counts else ""
 
 
 def _main(argv: list[str]) -> int:

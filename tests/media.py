@@ -66,10 +66,21 @@ def _speak(text: str, lang: str, work: Path) -> np.ndarray:
     return samples[loud[0] : loud[-1] + 1]
 
 
+@dataclass(frozen=True)
+class Spoken:
+    """One phrase in its own espeak-ng voice (`lang`, else the clip's), `gain_db` louder or quieter, and
+    followed by `pause_s` of silence (None: the clip's pause)."""
+
+    text: str
+    lang: str = ""
+    gain_db: float = 0.0
+    pause_s: float | None = None
+
+
 def synth_speech(
     path: Path,
     lang: str = "en",
-    phrases: Sequence[str] | None = None,
+    phrases: Sequence[str | Spoken] | None = None,
     *,
     pause_s: float = 1.0,
     lead_s: float = 0.5,
@@ -78,10 +89,13 @@ def synth_speech(
     parts: list[np.ndarray] = [np.zeros(int(lead_s * ESPEAK_RATE), np.int16)]
     spans: list[tuple[float, float]] = []
     cursor = len(parts[0])
-    for text in phrases or DEFAULT_PHRASES[lang]:
-        speech = _speak(text, lang, path.parent)
+    for item in phrases or DEFAULT_PHRASES[lang]:
+        phrase = item if isinstance(item, Spoken) else Spoken(item)
+        speech = _speak(phrase.text, phrase.lang or lang, path.parent)
+        if phrase.gain_db:
+            speech = np.clip(speech * 10 ** (phrase.gain_db / 20), -32768, 32767).astype(np.int16)
         spans.append((cursor / ESPEAK_RATE, (cursor + len(speech)) / ESPEAK_RATE))
-        gap = np.zeros(int(pause_s * ESPEAK_RATE), np.int16)
+        gap = np.zeros(int((pause_s if phrase.pause_s is None else phrase.pause_s) * ESPEAK_RATE), np.int16)
         parts += [speech, gap]
         cursor += len(speech) + len(gap)
     _write_wav(path, np.concatenate(parts), ESPEAK_RATE)
@@ -191,7 +205,7 @@ def make_video_for_audio(
 def make_speech_clip(
     path: Path,
     lang: str = "en",
-    phrases: Sequence[str] | None = None,
+    phrases: Sequence[str | Spoken] | None = None,
     pause_s: float = 1.0,
     width: int = 320,
     height: int = 180,

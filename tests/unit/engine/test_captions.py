@@ -160,3 +160,18 @@ def test_caption_fixes_from_a_client_draft_are_pairs_of_short_single_line_texts(
     fixed = CaptionSettings.from_json({"replace": [["Dilli", "Delhi\nDialogue: 0,x"], ["  ", "gone"]]})
     assert fixed.replace == (("Dilli", "Delhi Dialogue: 0,x"),)
     assert len(CaptionSettings.from_json({"replace": [["a", "b"]] * 500}).replace) == MAX_FIXES
+
+
+def test_a_clip_switching_from_hindi_to_english_keeps_each_segment_in_its_script():
+    hindi = Segment(
+        0.0, 1.0, "hi", (Word(" आज", 0.0, 0.4, language="hi"), Word(" दिल्ली", 0.4, 1.0, language="hi"))
+    )
+    english = Segment(
+        1.5, 2.5, "en", (Word(" let's", 1.5, 2.0, language="en"), Word(" go", 2.0, 2.5, language="en"))
+    )
+    spoken = {"a": Transcript("hi", 10.0, (hindi, english))}
+    words = placed_words(Timeline().append_clip(CLIP), spoken)
+    devanagari = shown_words(words, CaptionSettings(script="as_spoken"))
+    hinglish = shown_words(words, CaptionSettings(script="latin"))
+    assert [w.text for w in devanagari] == ["आज", "दिल्ली", "let's", "go"]
+    assert [w.text for w in hinglish] == ["aaj", "dilli", "let's", "go"]
