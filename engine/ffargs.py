@@ -16,6 +16,7 @@ the piece before it ends crossfading into the sound just before the next piece's
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,7 @@ from engine import reframe, tonemap
 from engine.captions import CaptionFile
 from engine.formats import ffmpeg_input
 from engine.media import MediaInfo
-from engine.operations.frame import segment_zooms
+from engine.operations.frame import emphasis_frames, segment_zooms, zoom_percent
 from engine.timeline import Fit, Timeline, TitleSegment, VideoSegment
 
 SAMPLE_RATE = 48000
@@ -96,6 +97,8 @@ def plan_pieces(timeline: Timeline, fps: int) -> list[Piece]:
     speed = timeline.canvas.speed
     segments = timeline.video
     zooms = segment_zooms(timeline)
+    stressed = emphasis_frames(timeline, fps)
+    punch = 1 + zoom_percent(timeline) / 100
     pieces: list[Piece] = []
     for index, segment in enumerate(segments):
         start = _frame(segment.st, fps)
@@ -116,8 +119,38 @@ def plan_pieces(timeline: Timeline, fps: int) -> list[Piece]:
         )
         if after is not None and after.tr is None and after.blend:
             piece = _blended(piece, after, fps, speed)
-        pieces.append(piece)
+        pieces += _punched(piece, segment, stressed[index], punch, fps, speed)
     return [piece for piece in pieces if piece.frames > 0]
+
+
+def _punched(
+    piece: Piece,
+    segment: VideoSegment,
+    frames: Sequence[tuple[int, int]],
+    zoom: float,
+    fps: int,
+    speed: float,
+) -> list[Piece]:
+    """A one-source piece cut at the edges of its punch-ins on stressed words (frames [first, end)), the
+    parts inside them zoomed; the sound runs on unbroken (no click guards inside), and the piece's own
+    guards and blend stay at its ends."""
+    end = piece.start_frame + piece.frames
+    edges = sorted(
+        {piece.start_frame, end, *(f for span in frames for f in span if piece.start_frame < f < end)}
+    )
+    if len(edges) == 2:
+        return [piece]
+    parts: list[Piece] = []
+    for first, last in itertools.pairwise(edges):
+        inside = any(a <= first < b for a, b in frames)
+        cut = _cut(segment, first, fps, speed, zoom if inside else piece.a.zoom)
+        part = replace(piece, start_frame=first, frames=last - first, a=cut)
+        if first != piece.start_frame:
+            part = replace(part, guard_in=False)
+        if last != end:
+            part = replace(part, guard_out=False, fade_into=None, fade_samples=0)
+        parts.append(part)
+    return parts
 
 
 def escape_value(value: str) -> str:

@@ -49,7 +49,8 @@ def summary_lines(timeline: Timeline, lang: str) -> list[str]:
         lines.append(say(lang, "summary.frame", aspect=aspect, fit=say(lang, f"fit.{timeline.canvas.fit}")))
     zoom = timeline.canvas.extra.get("zoom")  # kept by engine.operations.frame
     if isinstance(zoom, Mapping) and isinstance(zoom.get("percent"), int | float):
-        lines.append(say(lang, "summary.zoom", percent=round(zoom["percent"])))
+        key = "summary.zoom_emphasis" if zoom.get("on") == "emphasis" else "summary.zoom"
+        lines.append(say(lang, key, percent=round(zoom["percent"])))
     return lines
 
 

@@ -104,6 +104,13 @@ def framing(draft: dict[str, Any] | None) -> tuple[str, int]:
     return str(fit), int(percent) if isinstance(percent, int | float) and percent > 0 else 0
 
 
+def zoom_follows(draft: dict[str, Any] | None) -> str:
+    """What the engine's punch-ins follow: "emphasis" (the words the speaker stresses) or "cuts"."""
+    meta = (draft or {}).get("m")
+    zoom = meta.get("zoom") if isinstance(meta, dict) else None
+    return "emphasis" if isinstance(zoom, dict) and zoom.get("on") == "emphasis" else "cuts"
+
+
 def ratio(width: int, height: int) -> str:
     """`9:16` for 1080×1920; empty when the reduced ratio is no shape people name (1918×1080)."""
     common = math.gcd(width, height)

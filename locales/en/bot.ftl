@@ -94,6 +94,7 @@ status-frame_plain = Frame: { $width }×{ $height }, { $shape }
 status-face = Reframe: following your face (a centre crop where none is seen)
 status-auto = Reframe: following your face where one is seen
 status-zoom = Zoom: { $percent }% punch-ins on alternate jump cuts
+status-zoom_emphasis = Zoom: { $percent }% punch-ins on the words you stress
 status-captions = Captions: on
 status-fillers = { $count ->
     [one] Fillers: 1 cut out (um, uh…)

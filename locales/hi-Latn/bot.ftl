@@ -91,6 +91,7 @@ status-frame_plain = Frame: { $width }×{ $height }, { $shape }
 status-face = Reframe: aapka chehra follow ho raha hai (chehra na dikhe to beech se crop)
 status-auto = Reframe: chehra dikhe to use follow karta hai
 status-zoom = Zoom: har doosre jump cut pe { $percent }% punch-in
+status-zoom_emphasis = Zoom: zor wale shabdon pe { $percent }% punch-in
 status-captions = Captions: lage hain
 status-fillers = Fillers: { $count } kaate (um, uh…)
 status-retakes = Kharab takes: { $count } pehle takes kaate, aakhri rakhe

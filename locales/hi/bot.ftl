@@ -91,6 +91,7 @@ status-frame_plain = फ़्रेम: { $width }×{ $height }, { $shape }
 status-face = रीफ़्रेम: आपका चेहरा फ़ॉलो हो रहा है (चेहरा न दिखे तो बीच से क्रॉप)
 status-auto = रीफ़्रेम: चेहरा दिखे तो उसे फ़ॉलो करता है
 status-zoom = ज़ूम: हर दूसरे जंप कट पर { $percent }% पंच-इन
+status-zoom_emphasis = ज़ूम: ज़ोर वाले शब्दों पर { $percent }% पंच-इन
 status-captions = कैप्शन: लगे हैं
 status-fillers = फ़िलर: { $count } काटे (अं, उम…)
 status-retakes = ख़राब टेक: { $count } पहले टेक काटे, आख़िरी रखे

@@ -3,14 +3,14 @@ clip that switches language after a pause is transcribed half in each language.
 
 The voices are English and Spanish, not Hindi: Whisper `base` cannot understand espeak-ng's Hindi voice at all
 (detected as Latvian, Italian or Japanese at p < 0.5; with the `hi` hint, garbage; bench/README.md, speech
-section), so Hindi would test espeak-ng, not the mechanism. English and Spanish espeak-ng sentences of ~4 s are
-detected right at p 0.78-0.96 (measured).
+section), so Hindi would test espeak-ng, not the mechanism. English and Spanish espeak-ng sentences of ~4 s
+are detected right at p 0.78-0.96 (measured).
 """
 
 import pytest
 
 from engine.settings import EngineSettings
-from engine.speech import transcribe_to_cache
+from engine.speech import Transcript, Word, transcribe_to_cache
 from tests import media as m
 
 pytest.importorskip("faster_whisper", reason="the `captions` extra is not installed")
@@ -30,7 +30,7 @@ def switching(tmp_path_factory):
     return transcribe_to_cache(clip, "switch", settings, "en"), spans
 
 
-def _words_in(transcript, span):
+def _words_in(transcript: Transcript, span: tuple[float, float]) -> list[Word]:
     start, end = span
     return [w for w in transcript.words if start - 0.2 <= (w.start_s + w.end_s) / 2 <= end + 0.2]
 

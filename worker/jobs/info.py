@@ -10,7 +10,7 @@ from worker.backend import Backend, SessionResetError
 from worker.chat import Chat, report
 from worker.context import current
 from worker.nemo import NemoError
-from worker.timeline import SpeechEdits, frame_size, framing, ratio, speech_edits, summarize
+from worker.timeline import SpeechEdits, frame_size, framing, ratio, speech_edits, summarize, zoom_follows
 
 
 def show_credits(payload: dict[str, Any]) -> None:
@@ -66,7 +66,8 @@ def show_status(payload: dict[str, Any]) -> None:
         if fit == "face" or (fit == "auto" and shape == "portrait"):
             lines.append(chat.t(f"status.{fit}"))
         if zoom:
-            lines.append(chat.t("status.zoom", percent=zoom))
+            key = "status.zoom_emphasis" if zoom_follows(draft) == "emphasis" else "status.zoom"
+            lines.append(chat.t(key, percent=zoom))
     lines += _speech_lines(chat, speech_edits(draft))
     chat.say("\n".join(lines), keyboards.after_turn(chat.lang))
 

@@ -1,14 +1,16 @@
 """Which language each stretch of speech is decoded in (engine.speechlang), over a scripted detector."""
 
+from collections.abc import Callable
+
 from engine.speechlang import THRESHOLD, LanguageRun, choose_language, language_runs
 
 RATE = 16000
 
 
-def scripted(answers):
+def scripted(answers: dict[int, tuple[str, float]]) -> Callable[[int, int], tuple[str, float]]:
     """A detector answering from a table keyed by the span's start (in seconds)."""
 
-    def detect(start, end):
+    def detect(start: int, end: int) -> tuple[str, float]:
         return answers[start // RATE]
 
     return detect

@@ -90,6 +90,13 @@ def test_framing_reads_the_engines_face_following_and_punch_ins():
     assert framing({"m": {"zoom": {"percent": "lots"}}}) == ("", 0) and framing(None) == ("", 0)
 
 
+def test_status_tells_punch_ins_on_emphasis_from_punch_ins_on_cuts():
+    from worker.timeline import zoom_follows
+
+    assert zoom_follows({"m": {"zoom": {"percent": 10, "on": "emphasis", "at": {}}}}) == "emphasis"
+    assert zoom_follows({"m": {"zoom": {"percent": 10}}}) == "cuts" and zoom_follows(None) == "cuts"
+
+
 def test_speech_edits_are_read_from_the_engines_keys_and_absent_elsewhere():
     draft = {"m": {"fillers_cut": 3, "retakes_cut": 1, "voice_clean": True, "captions": {"style": "bold"}}}
     assert speech_edits(draft) == SpeechEdits(fillers=3, retakes=1, voice_clean=True, captions=True)
