@@ -501,11 +501,17 @@ def make_face_clip(
     return path, patch, centre
 
 
-def make_still_clip(path: Path, still: Path, seconds: float = 3.0, fps: int = 30) -> Path:
-    """A clip showing one picture for `seconds`, with a tone (a frame of it is known exactly)."""
+def make_still_clip(
+    path: Path, still: Path, seconds: float = 3.0, fps: int = 30, audio: Path | None = None
+) -> Path:
+    """A clip showing one picture for `seconds` (or as long as `audio`), with a tone or that `audio` (a frame
+    of it is known exactly)."""
+    if audio is not None:
+        seconds, sound = _duration(audio), ["-i", str(audio)]
+    else:
+        sound = ["-f", "lavfi", "-i", f"sine=frequency=300:sample_rate=48000:duration={seconds}"]
     _ffmpeg(
-        "-loop", "1", "-framerate", str(fps), "-i", str(still),
-        "-f", "lavfi", "-i", f"sine=frequency=300:sample_rate=48000:duration={seconds}",
+        "-loop", "1", "-framerate", str(fps), "-i", str(still), *sound,
         "-t", str(seconds), "-vf", "format=yuv420p",
         "-c:v", "libx264", "-preset", "ultrafast", "-crf", "12", "-c:a", "aac", str(path),
     )  # fmt: skip
