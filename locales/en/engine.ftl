@@ -1,7 +1,7 @@
 # The self-hosted engine's replies (engine/words.py). Key `edit.music` is stored as `edit-music`.
 
 turn-no_video = Send me a video first, then tell me what to change.
-turn-help = I can: remove pauses · cut or keep a part ("cut the first 5 seconds", "keep 0:30-1:10") · fit a length ("make it 60 seconds") · add background music (lo-fi, upbeat, calm, or "use my song") · add transitions · add a title ("title: My Trip") · change the shape (reel 9:16, square 1:1, YouTube 16:9), following your face ("keep my face in the centre") · zoom in on cuts ("punch in on cuts") · change speed or volume · mute · undo.
+turn-help = I can: remove pauses · cut or keep a part ("cut the first 5 seconds", "keep 0:30-1:10") · fit a length ("make it 60 seconds") · add background music (lo-fi, upbeat, calm, or "use my song") · add transitions · add a title ("title: My Trip") · change the shape (reel 9:16, square 1:1, YouTube 16:9), following your face ("keep my face in the centre") · zoom in on cuts ("punch in on cuts") or on the words you stress ("zoom on emphasis") · change speed or volume · mute · undo.
 turn-unknown = I couldn't work out "{ $text }". { turn-help }
 turn-undo_alone = I only undid your last change. Send the other edits again as a new message.
 

@@ -1,7 +1,7 @@
 # Self-hosted engine ke jawab Hinglish mein, Roman script (engine/words.py). Key `edit.music` yahan `edit-music` hai.
 
 turn-no_video = Pehle ek video bhejiye, phir bataiye kya badalna hai.
-turn-help = Main ye kar sakta hoon: pauses hatana · koi part kaatna ya rakhna ("pehle 5 sec kaat do", "0:30-1:10 rakho") · length fit karna ("60 sec ka bana do") · background music (lo-fi, upbeat, calm, ya "mera gaana lagao") · transitions · title ("title: Mera Safar") · shape badalna (reel 9:16, square 1:1, YouTube 16:9), chehra follow karna ("mera chehra beech mein rakho") · cut pe zoom ("zoom in karo jab cut ho") · speed ya volume · mute · undo.
+turn-help = Main ye kar sakta hoon: pauses hatana · koi part kaatna ya rakhna ("pehle 5 sec kaat do", "0:30-1:10 rakho") · length fit karna ("60 sec ka bana do") · background music (lo-fi, upbeat, calm, ya "mera gaana lagao") · transitions · title ("title: Mera Safar") · shape badalna (reel 9:16, square 1:1, YouTube 16:9), chehra follow karna ("mera chehra beech mein rakho") · cut pe zoom ("zoom in karo jab cut ho") ya zor wale shabdon pe ("jahan zor se bolun wahan zoom karo") · speed ya volume · mute · undo.
 turn-unknown = "{ $text }" samajh nahi aaya. { turn-help }
 turn-undo_alone = Maine sirf aapka pichla badlaav undo kiya. Baaki edits naye message mein dobara bhejiye.
 
