@@ -2,6 +2,7 @@
 
     python bench/speech_bench.py                   # 60 s of English speech, tiny.en and base
     python bench/speech_bench.py --seconds 300 --models tiny.en
+    python bench/speech_bench.py --seconds 30 --models base --skip-edit   # transcription only
 
 Each model transcribes the same espeak-ng clip (sentences with pauses, 1080p picture) in the engine's own
 limited child process (`engine.speech`), from a cold cache; its peak RSS is the child's (`RUSAGE_CHILDREN`
@@ -90,6 +91,7 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--models", default="tiny.en,base")
+    parser.add_argument("--skip-edit", action="store_true", help="transcribe only, no full edit")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -112,6 +114,8 @@ def main() -> None:
             print(
                 f"{model:>8} {row['elapsed']:7.1f}s {speed:11.1f}x {row['peak_mb']:8.0f}MB {row['words']:>6}"
             )
+        if args.skip_edit:
+            return
         data_dir = folder / args.models.split(",")[0]
         elapsed, peak = full_edit(clip, data_dir, length)
         print(
