@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from bot.channels import capabilities
 from bot.migration import migrate_chat, migrated_to
 from bot.models import ChatRef, MediaRef
 from bot.outbox import (
@@ -153,11 +154,7 @@ class TelegramOutbox:
             log.info("chat action not shown: %s", exc)
 
     def fetch_media(self, media: MediaRef, dest: Path) -> Path:
-        limit = (
-            self.settings.telegram_local_file_limit_bytes
-            if self.settings.telegram_local_mode
-            else self.settings.telegram_download_limit_bytes
-        )
+        limit = capabilities("telegram", self.settings).download_limit_bytes
         if media.file_size is not None and media.file_size > limit:
             raise FileTooBigError(f"{media.file_size} bytes over the download limit {limit}")
         file_path = str(self._call("getFile", {"file_id": media.file_id})["file_path"])
@@ -176,11 +173,6 @@ class TelegramOutbox:
         except httpx.HTTPError as exc:
             raise SendError(f"file download failed: {type(exc).__name__}") from None
         return dest
-
-    def upload_limit(self) -> int:
-        if self.settings.telegram_local_mode:
-            return self.settings.telegram_local_file_limit_bytes
-        return self.settings.telegram_upload_limit_bytes
 
     def close(self) -> None:
         self._http.close()
