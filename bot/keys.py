@@ -29,6 +29,11 @@ def intake_key(channel: str) -> str:
     return f"{PREFIX}:intake:{channel}"
 
 
+def intake_arrivals_key(channel: str) -> str:
+    """List: ids of updates recorded in the intake since its handler last looked, oldest first."""
+    return f"{PREFIX}:intake-arrivals:{channel}"
+
+
 def intake_lock_key(channel: str) -> str:
     """Lock: the one bot process handling the channel's intake (lifetime `INTAKE_LOCK_TTL_S`, refreshed)."""
     return f"{PREFIX}:intake-lock:{channel}"
