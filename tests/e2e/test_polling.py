@@ -4,12 +4,14 @@ warning instead of a traceback a second."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from bot import keys
 from tests.e2e.conftest import Product
 from tests.fakes.telegram_api import FakeTelegram
-from tests.processes import RedisServer, wait_for
+from tests.processes import RedisServer, Service, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
 CHATS = [9_201 + n for n in range(20)]
@@ -19,6 +21,10 @@ REPEATED = "getUpdates: still in conflict"  # the bot's debug line for a conflic
 
 def greeted(fake: FakeTelegram, chat_id: int) -> int:
     return sum("Send me a video" in (m.text or "") for m in fake.messages(chat_id))
+
+
+def refused_again(bot: Service) -> bool:
+    return REPEATED in bot.log()
 
 
 def test_a_bot_killed_while_answering_a_burst_answers_every_update_after_its_restart(
@@ -53,7 +59,7 @@ def test_two_bots_on_one_token_log_one_warning_naming_the_setting_and_keep_answe
     fake_telegram.send_text(CHATS[0], "/start")
     wait_for(lambda: greeted(fake_telegram, CHATS[0]), T, "the greeting")
     for bot in (first, second):
-        wait_for(lambda bot=bot: REPEATED in bot.log(), T, f"{bot.module} to be refused again")
+        wait_for(partial(refused_again, bot), T, "each bot to be refused again")
 
     for bot in (first, second):
         log = bot.log()
