@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import av
+import psutil
 import pytest
 from rq.job import Job
 
@@ -103,9 +104,17 @@ class Terminal:
         return [e.get("text", "") for e in self.events]
 
     def engine_worker(self, sig: signal.Signals) -> None:
-        """Freeze or thaw the engine's render worker (and its work horse): a render that makes no progress."""
+        """Freeze or thaw the engine's render worker and everything under it: a render that makes no
+        progress. A work horse leaves the worker's process group (RQ's `setpgrp`), so the tree is walked,
+        and a freeze is waited for until every process in it is stopped."""
         worker = next(s for s in self.stack.services if s.module == "engine.worker")
-        os.killpg(worker.process.pid, sig)
+        tree = [psutil.Process(worker.process.pid)]
+        tree += tree[0].children(recursive=True)
+        for process in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.send_signal(sig)
+        if sig == signal.SIGSTOP:
+            wait_for(lambda: all(_stopped(p) for p in tree), 10, "the engine's worker and horses to freeze")
 
     def render_of(self, request_id: str) -> str:
         render: bytes = wait_for(lambda: self.redis.get(keys.export_key(request_id)), 30, "the render")
@@ -136,10 +145,17 @@ def terminal(tmp_path: Path):
 
     yield start
     for t in made:
-        with contextlib.suppress(ProcessLookupError):
+        with contextlib.suppress(ProcessLookupError, psutil.NoSuchProcess):
             t.engine_worker(signal.SIGCONT)
         print(t.stack.logs())  # shown by pytest only when the test failed
         t.stack.stop()
+
+
+def _stopped(process: psutil.Process) -> bool:
+    try:
+        return bool(process.status() in (psutil.STATUS_STOPPED, psutil.STATUS_ZOMBIE))
+    except psutil.NoSuchProcess:
+        return True
 
 
 def _uploaded(t: Terminal, tmp_path: Path) -> None:
@@ -159,6 +175,7 @@ def test_a_render_waiting_longer_than_ten_polls_is_delivered(terminal, tmp_path:
     wait_for(lambda: Job.exists(f"poll-{render_id}-12", connection=t.redis), 90, "a 12th poll")
     t.chat.drain(0.2)
     assert not any("not moved" in text for text in t.texts())
+    assert not t.chat.videos  # the render really waited on the frozen worker
     t.engine_worker(signal.SIGCONT)
     t.chat.wait(request_id, 180)
     assert len(t.chat.videos) == 1, t.texts()
