@@ -1,10 +1,11 @@
 """The durable intake: every Telegram update is recorded in Redis before Telegram is told it arrived.
 
 Long polling confirms a batch (asks for the next offset) and webhook mode answers 200 only once the batch or
-the update is in the intake, a Redis hash written in one round trip; a crash after that loses nothing, and a
-crash before it makes Telegram deliver again. `IntakeRunner` handles what the intake holds, also what a
-killed process left there, and removes each update once handled; the conversation's de-duplication by
-`update_id` answers an update handled twice (a crash between handling and removal) once.
+the update is in the intake, a Redis hash (and a list of the newly recorded ids) written in one round trip;
+a crash after that loses nothing, and a crash before it makes Telegram deliver again. `IntakeRunner` handles
+what the intake holds, also what a killed process left there, and removes each update once handled; the
+conversation's de-duplication by `update_id` answers an update handled twice (a crash between handling and
+removal) once.
 
 The runner gives every chat with recorded updates its own task, which handles that chat's updates in order,
 so chats go concurrently, one slow chat holds up only itself, and an update is picked up as soon as it is
