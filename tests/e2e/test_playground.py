@@ -182,7 +182,7 @@ def test_a_render_waiting_longer_than_ten_polls_is_delivered(terminal, tmp_path:
 
 
 def test_a_stalled_render_is_given_up_then_retry_follows_the_same_render(terminal, tmp_path: Path):
-    t = terminal(RENDER_STALL_TIMEOUT_S="2", RENDER_WAIT_PER_CLIP_S="0", RENDER_LATE_POLL_INTERVAL_S="600")
+    t = terminal(RENDER_STALL_TIMEOUT_S="2", RENDER_WAIT_PER_CLIP_S="0", RENDER_LATE_POLL_INTERVAL_S="1")
     _uploaded(t, tmp_path)
     t.engine_worker(signal.SIGSTOP)
     request_id = t.chat.say("export")
@@ -193,7 +193,10 @@ def test_a_stalled_render_is_given_up_then_retry_follows_the_same_render(termina
     assert retried is not None
     assert t.render_of(retried) == render_id  # the same render is followed, no second one submitted
     t.engine_worker(signal.SIGCONT)
-    t.chat.wait(retried, 180)
+    # On a busy machine the thawed render may pause past the 2 s stall timeout once more (its last pass):
+    # then the late poll delivers it. Either way one render, one video.
+    t.wait_for_video(180)
+    t.chat.drain(1.0)
     assert len(t.chat.videos) == 1, t.texts()
 
 
