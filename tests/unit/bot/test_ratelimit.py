@@ -90,19 +90,22 @@ def test_a_refused_send_books_none_of_its_scopes(client: Redis) -> None:
 
 
 def test_two_clients_never_take_the_same_slot(redis_server: RedisServer) -> None:
-    """Two limiters (two connections, as two processes have) racing for one chat share its slots."""
-    interval_s = 0.1
-    duration_s = 0.6
+    """Two limiters (two connections, as two processes have) racing for one chat share its slots: every
+    grant moves the chat's booking on by a whole interval, so none was handed out twice."""
+    wanted = 6
     granted = [0, 0]
     start = threading.Barrier(2)
+    probe = redis_server.client()
+    seconds, micros = probe.time()
+    started_ms = seconds * 1000 + micros // 1000
 
     def hammer(index: int) -> None:
         redis = redis_server.client()
-        limiter = make_limiter(redis, per_chat_per_s=1 / interval_s)
+        limiter = make_limiter(redis, per_chat_per_s=10.0)
         rates = limiter.rates_for(CHAT, False)
         start.wait()
-        deadline = time.monotonic() + duration_s
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 30  # a safety net: the loop ends when the slots are taken
+        while sum(granted) < wanted and time.monotonic() < deadline:
             if limiter.try_acquire(rates) == 0:
                 granted[index] += 1
         redis.close()
@@ -111,9 +114,11 @@ def test_two_clients_never_take_the_same_slot(redis_server: RedisServer) -> None
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(10)
-    assert sum(granted) <= duration_s / interval_s + 1
-    assert sum(granted) >= 3  # and the chat did get its messages out
+        thread.join(60)
+    booked_ms = int(probe.get(keys.rate_key(f"chat:{CHAT}", 0)) or 0)
+    assert sum(granted) >= wanted  # the chat did get its messages out
+    assert booked_ms - started_ms >= sum(granted) * make_limiter(probe).chat_interval_ms
+    probe.close()
 
 
 def test_acquire_gives_up_instead_of_waiting_past_its_limit(
