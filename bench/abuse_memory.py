@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.media import make_image  # noqa: E402
-from tests.processes import RedisServer, wait_for  # noqa: E402
+from tests.processes import RedisServer, free_port, wait_for  # noqa: E402
 
 MB = 1024 * 1024
 ATTRIBUTION = {"X-Skill-Source": "bench", "X-Skill-Version": "1", "X-Skill-Platform": "unknown"}
@@ -86,9 +85,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="abuse-bench-") as tmp:
         folder = Path(tmp)
         redis = RedisServer(folder)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         env = {
             **os.environ,

@@ -90,9 +90,6 @@ class ConsoleOutbox:
         shutil.copyfile(source, dest)
         return dest
 
-    def upload_limit(self) -> int:
-        return self.settings.telegram_local_file_limit_bytes  # a copy on this machine: no Telegram limit
-
     def close(self) -> None:
         """Nothing to release: the Redis client belongs to the caller."""
 

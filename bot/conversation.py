@@ -321,6 +321,10 @@ class Conversation:
             size_mb = round(media.file_size / MB)
             text = translate(lang, channel.too_big_key, size_mb=size_mb, limit_mb=limit // MB)
             return Decision([Reply(text)])
+        if media.file_size is not None and media.file_size > self.settings.nemo_upload_max_bytes:
+            # The channel may let far more through than the backend takes (a local Bot API server: 2000 MB):
+            # refuse now rather than have a worker download it all for the backend to refuse.
+            return Decision([Reply(translate(lang, "upload.backend_too_large"))])
         return None
 
     def _queue(self, message: IncomingMessage, session: Session, kind: str, text: str = "") -> Decision:

@@ -18,6 +18,7 @@ from bot import keys
 
 log = logging.getLogger(__name__)
 
+_SUPERGROUP_IDS_BELOW = -1_000_000_000_000  # supergroup and channel ids are -100 followed by 10+ digits
 _MOVED = (keys.session_key, keys.group_settings_key, keys.inflight_key, keys.chat_renders_key)
 
 
@@ -34,6 +35,12 @@ def migrate_chat(redis: Redis, channel: str, old_id: int, new_id: int) -> bool:
                 redis.expire(key(new_key), ttl)
     log.info("chat %s became %s: its project moved with it", old_key, new_key)
     return True
+
+
+def may_migrate(chat_id: int) -> bool:
+    """Whether a chat can still move: only a basic group can (a private chat never does, and a supergroup's
+    id, -100…, is final), so sends to any other chat skip the lookup."""
+    return _SUPERGROUP_IDS_BELOW < chat_id < 0
 
 
 def migrated_to(redis: Redis, channel: str, chat_id: int) -> int | None:

@@ -118,10 +118,6 @@ class Outbox(Protocol):
         """Copy the user's file to `dest`, streamed (never whole in memory)."""
         ...
 
-    def upload_limit(self) -> int:
-        """The largest file `send_video` accepts, in bytes."""
-        ...
-
     def close(self) -> None:
         """Release connections."""
         ...

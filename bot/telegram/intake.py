@@ -1,10 +1,11 @@
 """The durable intake: every Telegram update is recorded in Redis before Telegram is told it arrived.
 
 Long polling confirms a batch (asks for the next offset) and webhook mode answers 200 only once the batch or
-the update is in the intake, a Redis hash written in one round trip; a crash after that loses nothing, and a
-crash before it makes Telegram deliver again. `IntakeRunner` handles what the intake holds, also what a
-killed process left there, and removes each update once handled; the conversation's de-duplication by
-`update_id` answers an update handled twice (a crash between handling and removal) once.
+the update is in the intake, a Redis hash (and a list of the newly recorded ids) written in one round trip;
+a crash after that loses nothing, and a crash before it makes Telegram deliver again. `IntakeRunner` handles
+what the intake holds, also what a killed process left there, and removes each update once handled; the
+conversation's de-duplication by `update_id` answers an update handled twice (a crash between handling and
+removal) once.
 
 The runner gives every chat with recorded updates its own task, which handles that chat's updates in order,
 so chats go concurrently, one slow chat holds up only itself, and an update is picked up as soon as it is
@@ -36,29 +37,53 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 IDLE_POLL_S = 1.0
 RETRY_AFTER_REDIS_ERROR_S = 1.0
+ARRIVALS_PER_READ = 1000
 
 
 class UpdateIntake:
-    """The hash of recorded, not yet handled updates."""
+    """The hash of recorded, not yet handled updates, and the list of the ids recorded lately.
+
+    The hash is the record; the list only says what is new, so that a wake reads what arrived since the
+    last one and not the whole backlog (a hash's keys cost as many as it holds). Whoever takes the intake
+    reads the hash whole once (`pending(everything=True)`): that also finds what a list entry left out.
+    """
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self.key = keys.intake_key(CHANNEL)
+        self.arrivals = keys.intake_arrivals_key(CHANNEL)
 
     def record(self, updates: Sequence[Mapping[str, Any]]) -> None:
         """Record raw updates (Telegram's JSON objects), all in one round trip; raises `RedisError`."""
         if updates:
             mapping = {str(update["update_id"]): json.dumps(update) for update in updates}
-            self.redis.hset(self.key, mapping=mapping)
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.hset(self.key, mapping=mapping)
+            pipe.rpush(self.arrivals, *mapping)
+            pipe.execute()
 
-    def pending(self, known: Collection[int] = ()) -> dict[int, dict[str, Any]]:
-        """The recorded updates not yet handled, by update id, leaving out the `known` ones (only their ids
-        are read again)."""
-        wanted = [uid for uid in self.redis.hkeys(self.key) if int(uid) not in known]
+    def pending(
+        self, known: Collection[int] = (), *, everything: bool = False
+    ) -> tuple[dict[int, dict[str, Any]], bool]:
+        """Recorded updates not yet handled, by update id, leaving out the `known` ones: those that arrived
+        since the last call, or with `everything` all the hash holds. Also whether more arrivals wait (at
+        most `ARRIVALS_PER_READ` are taken at a time)."""
+        pipe = self.redis.pipeline(transaction=True)  # atomic: nothing recorded meanwhile is missed
+        if everything:
+            pipe.delete(self.arrivals)
+            pipe.hkeys(self.key)
+        else:
+            pipe.lrange(self.arrivals, 0, ARRIVALS_PER_READ - 1)
+            pipe.ltrim(self.arrivals, ARRIVALS_PER_READ, -1)
+        replies = pipe.execute()
+        ids = replies[1] if everything else replies[0]
+        more = not everything and len(ids) == ARRIVALS_PER_READ
+        wanted = list(dict.fromkeys(uid for uid in ids if int(uid) not in known))
         if not wanted:
-            return {}
+            return {}, more
         raws = self.redis.hmget(self.key, wanted)
-        return {int(uid): json.loads(raw) for uid, raw in zip(wanted, raws, strict=True) if raw is not None}
+        found = {int(uid): json.loads(raw) for uid, raw in zip(wanted, raws, strict=True) if raw is not None}
+        return found, more
 
     def done(self, update_ids: Sequence[int]) -> None:
         """Forget handled updates."""
@@ -75,6 +100,7 @@ class IntakeRunner:
         self._wake = asyncio.Event()
         self._unrecorded: set[int] = set()
         self._known: set[int] = set()  # update ids queued in this process (in `_backlog`)
+        self._read_all = False  # the lock was just taken: read the whole intake, not only the arrivals
         self._backlog: dict[object, deque[Update]] = {}  # per chat, oldest first
         self._chats: dict[object, asyncio.Task[None]] = {}  # the task working through each backlog
         # Not thread-local: it is taken and refreshed from whichever thread runs the call.
@@ -111,15 +137,21 @@ class IntakeRunner:
                 task.cancel()
 
     def _hold_lock(self) -> bool:
-        """Take or refresh the intake lock; False while another process holds it."""
+        """Take or refresh the intake lock; False while another process holds it. Whoever takes it anew
+        reads the whole intake once (what a killed process left, what the other holder did not handle)."""
         if self._lock.local.token is not None:
             with contextlib.suppress(LockNotOwnedError):  # it lapsed: take it again if it is free
                 return bool(self._lock.reacquire())
-        return bool(self._lock.acquire(blocking=False))
+        taken = bool(self._lock.acquire(blocking=False))
+        self._read_all = self._read_all or taken
+        return taken
 
     async def _pick_up(self) -> None:
         """Queue each newly recorded update behind its chat's earlier ones, starting the chat's task."""
-        fresh = await asyncio.to_thread(self.intake.pending, self._known)
+        fresh, more = await asyncio.to_thread(self.intake.pending, self._known, everything=self._read_all)
+        self._read_all = False
+        if more:
+            self._wake.set()  # a burst larger than one read: the rest at once, not at the idle poll
         broken: list[int] = []
         for update_id in sorted(fresh):
             try:

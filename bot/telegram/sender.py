@@ -19,7 +19,8 @@ from typing import Any
 
 import httpx
 
-from bot.migration import migrate_chat, migrated_to
+from bot.channels import capabilities
+from bot.migration import may_migrate, migrate_chat, migrated_to
 from bot.models import ChatRef, MediaRef
 from bot.outbox import (
     AmbiguousSendError,
@@ -84,6 +85,7 @@ class TelegramOutbox:
         self._api = f"{settings.telegram_api_base_url}{token}/"
         self._files = f"{settings.telegram_file_base_url}{token}/"
         self._http = client or httpx.Client(timeout=settings.telegram_request_timeout_s)
+        self._moved: dict[int, int] = {}  # basic groups known to have become supergroups: old id → new id
 
     # --- Outbox ---------------------------------------------------------------------------------
     def send_text(
@@ -153,11 +155,7 @@ class TelegramOutbox:
             log.info("chat action not shown: %s", exc)
 
     def fetch_media(self, media: MediaRef, dest: Path) -> Path:
-        limit = (
-            self.settings.telegram_local_file_limit_bytes
-            if self.settings.telegram_local_mode
-            else self.settings.telegram_download_limit_bytes
-        )
+        limit = capabilities("telegram", self.settings).download_limit_bytes
         if media.file_size is not None and media.file_size > limit:
             raise FileTooBigError(f"{media.file_size} bytes over the download limit {limit}")
         file_path = str(self._call("getFile", {"file_id": media.file_id})["file_path"])
@@ -177,11 +175,6 @@ class TelegramOutbox:
             raise SendError(f"file download failed: {type(exc).__name__}") from None
         return dest
 
-    def upload_limit(self) -> int:
-        if self.settings.telegram_local_mode:
-            return self.settings.telegram_local_file_limit_bytes
-        return self.settings.telegram_upload_limit_bytes
-
     def close(self) -> None:
         self._http.close()
 
@@ -196,6 +189,18 @@ class TelegramOutbox:
             target["message_thread_id"] = chat.thread_id
         return target
 
+    def _chat_id_now(self, chat: ChatRef) -> int:
+        """A group that became a supergroup: straight to its new id once the move is known. Only a basic
+        group's id is looked up in Redis, and a move once found is kept here (it is never undone)."""
+        if not may_migrate(chat.chat_id):
+            return chat.chat_id
+        if chat.chat_id not in self._moved:
+            moved = migrated_to(self.limiter.redis, chat.channel, chat.chat_id)
+            if moved is None:
+                return chat.chat_id  # not moved yet: ask again next time (another process may see the move)
+            self._moved[chat.chat_id] = moved
+        return self._moved[chat.chat_id]
+
     def _send(
         self,
         chat: ChatRef,
@@ -205,8 +210,7 @@ class TelegramOutbox:
         **kwargs: Any,
     ) -> Any:
         """A call that counts against Telegram's flood limits: booked with the shared limiter first."""
-        # A group that became a supergroup: straight to its new id once the move is known.
-        chat_id = migrated_to(self.limiter.redis, chat.channel, chat.chat_id) or chat.chat_id
+        chat_id = self._chat_id_now(chat)
         if chat_id != chat.chat_id:
             data = data | {"chat_id": chat_id}
         for attempt in range(1, _MAX_FLOOD_RETRIES + 1):
@@ -224,7 +228,7 @@ class TelegramOutbox:
                 # A group that became a supergroup: the new id from now on (and for the limiter too).
                 log.warning("chat %s migrated to %s", chat_id, migrated.new_chat_id)
                 migrate_chat(self.limiter.redis, chat.channel, chat_id, migrated.new_chat_id)
-                chat_id = migrated.new_chat_id
+                self._moved[chat.chat_id] = chat_id = migrated.new_chat_id
                 data = data | {"chat_id": chat_id}
         raise SendError(f"{method}: still rate limited after {_MAX_FLOOD_RETRIES} tries")
 

@@ -152,9 +152,6 @@ class WhatsAppOutbox:
             raise SendError(f"media download failed: {type(exc).__name__}") from None
         return dest
 
-    def upload_limit(self) -> int:
-        return self.settings.whatsapp_document_limit_mb * MB
-
     def close(self) -> None:
         self._http.close()
 

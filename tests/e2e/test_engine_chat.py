@@ -18,13 +18,12 @@ from rq.job import Job
 from rq.serializers import JSONSerializer
 
 from bot.i18n import translate
-from bot.playground.stack import answers, engine_settings_env, free_port
 from engine.words import say
 from tests import media as m
 from tests.e2e.conftest import FAST_CHAT_ENV, Product, UserChat
 from tests.e2e.kills import kill_horse
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
-from tests.processes import RedisServer, Service, wait_for
+from tests.processes import RedisServer, Service, answers, engine_settings_env, free_port, wait_for
 
 pytest.importorskip("faster_whisper", reason="the `captions` extra is not installed")
 pytestmark = [pytest.mark.e2e, pytest.mark.media]

@@ -1,5 +1,5 @@
 """Redis killed for a few seconds while `python -m engine.worker` renders: the same worker process carries on,
-and the render it was making is delivered as completed.
+and the render it was making (its FFmpeg still running when Redis died) is delivered as completed.
 
 RQ's worker quits when a heartbeat of a running job finds Redis gone; the shared supervisor
 (`engine.supervisor`) waits for Redis and starts a fresh worker in the same process, and the render records
@@ -8,55 +8,53 @@ its outcome once Redis answers again.
 
 from __future__ import annotations
 
-import socket
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
 
 import av
 import httpx
+import psutil
 import pytest
 
 from tests.integration.test_engine_api import Client, RunningEngine
 from tests.media import make_tone_clip
-from tests.processes import RedisServer, Service, wait_for
+from tests.processes import RedisServer, Service, answers, engine_settings_env, free_port, wait_for
 
 pytestmark = [pytest.mark.e2e]
 OUTAGE_S = 5.0
 T = 60.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _ffmpeg_under(worker: Service) -> list[psutil.Process]:
+    """The FFmpeg processes the worker's work horse runs now (the horse leaves the group, not the tree)."""
+    processes = []
+    for process in psutil.Process(worker.process.pid).children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if "ffmpeg" in process.name():
+                processes.append(process)
+    return processes
 
 
-def _answers(url: str) -> bool:
+def _running(process: psutil.Process) -> bool:
     try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.TransportError:
+        return bool(process.status() != psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
         return False
 
 
 def test_the_engine_worker_outlives_a_redis_restart_mid_render_and_completes_it(
     durable_redis: RedisServer, tmp_path: Path
 ) -> None:
-    port, data_dir = _free_port(), tmp_path / "data"
+    port, data_dir = free_port(), tmp_path / "data"
     url = f"http://127.0.0.1:{port}"
-    env = {
-        "ENGINE_HOST": "127.0.0.1",
-        "ENGINE_PORT": str(port),
-        "ENGINE_PUBLIC_BASE_URL": url,
-        "ENGINE_REDIS_URL": durable_redis.url,
-        "ENGINE_DATA_DIR": str(data_dir),
-        "ENGINE_JOB_MONITORING_INTERVAL_S": "1",
-        "ENGINE_LOG_LEVEL": "INFO",
-    }
+    env = engine_settings_env(durable_redis.url, data_dir, port, log_level="INFO")
+    env["ENGINE_JOB_MONITORING_INTERVAL_S"] = "1"
     engine = Service("engine", env, tmp_path / "engine.log")
     worker = Service("engine.worker", env, tmp_path / "engine-worker.log")
     try:
-        wait_for(lambda: _answers(f"{url}/health"), T, "the engine")
+        wait_for(lambda: answers(url), T, "the engine")
         client = Client(RunningEngine(url, data_dir), client_id="redis-blink")
         clip = make_tone_clip(tmp_path / "clip.mp4", duration_s=3.0, width=160, height=90)
         (file,) = client.upload(clip)["data"]["files"]
@@ -71,9 +69,12 @@ def test_the_engine_worker_outlives_a_redis_restart_mid_render_and_completes_it(
             return dict(client.http.get("/api/render/proxy/lambda/blink").json())
 
         wait_for(lambda: poll()["status"] == "processing", T, "the render to start")
+        rendering = wait_for(lambda: _ffmpeg_under(worker), T, "FFmpeg to render")
         logged = len(worker.log())
         durable_redis.kill()
         down_at = time.monotonic()
+        # Mid-render when Redis died: the FFmpeg that was rendering before the kill still runs after it.
+        assert any(_running(process) for process in rendering), "the render ended before Redis died"
         # The fault landed: the worker's heartbeat for the running render found Redis gone.
         wait_for(
             lambda: "Error 111" in worker.log()[logged:] or worker.process.poll() is not None,

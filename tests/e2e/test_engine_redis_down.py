@@ -3,23 +3,16 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.processes import RedisServer, Service, wait_for
+from tests.processes import RedisServer, Service, free_port, wait_for
 
 pytestmark = pytest.mark.e2e
 T = 30.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _health(base: str) -> httpx.Response | None:
@@ -47,7 +40,7 @@ def _refusal(reply: httpx.Response) -> dict[str, Any]:
 def test_the_engine_reports_redis_down_and_serves_again_when_it_is_back(
     tmp_path: Path, durable_redis: RedisServer
 ) -> None:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         "ENGINE_REDIS_URL": durable_redis.url,

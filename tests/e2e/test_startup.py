@@ -14,17 +14,11 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.telegram_api import FakeTelegram
-from tests.processes import RedisServer
+from tests.processes import RedisServer, free_port
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 UNWRITABLE = "/sys/nemo-bot-data"  # sysfs: nobody, root included, can make a folder there
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])  # closed again when the probe is
 
 
 def start(module: str, tmp_path: Path, *args: str, **env: str) -> tuple[int, str]:
@@ -65,7 +59,7 @@ def test_bot_with_a_token_telegram_rejects(tmp_path: Path):
 
 
 def test_bot_when_the_bot_api_is_unreachable(tmp_path: Path):
-    url = f"http://127.0.0.1:{closed_port()}/bot"
+    url = f"http://127.0.0.1:{free_port()}/bot"
     status, output = start(
         "bot", tmp_path, TELEGRAM_BOT_TOKEN="5550001:AAH-secret", TELEGRAM_API_BASE_URL=url
     )
@@ -75,13 +69,13 @@ def test_bot_when_the_bot_api_is_unreachable(tmp_path: Path):
 
 def test_bot_without_redis(tmp_path: Path):
     with FakeTelegram() as fake:
-        env = fake.env() | {"REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0"}
+        env = fake.env() | {"REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}
         status, output = start("bot", tmp_path, **env)
     assert_one_clear_line(status, output, "cannot reach Redis", "REDIS_URL")
 
 
 def test_worker_without_redis_never_shows_the_password(tmp_path: Path):
-    status, output = start("worker", tmp_path, REDIS_URL=f"redis://:hunter2@127.0.0.1:{closed_port()}/0")
+    status, output = start("worker", tmp_path, REDIS_URL=f"redis://:hunter2@127.0.0.1:{free_port()}/0")
     assert_one_clear_line(status, output, "cannot reach Redis", "REDIS_URL")
     assert "hunter2" not in output
 
@@ -98,7 +92,7 @@ def test_worker_with_an_unwritable_work_dir(tmp_path: Path, redis_server: RedisS
 
 
 def test_engine_without_redis(tmp_path: Path):
-    env = {"ENGINE_REDIS_URL": f"redis://127.0.0.1:{closed_port()}/1", "ENGINE_DATA_DIR": str(tmp_path)}
+    env = {"ENGINE_REDIS_URL": f"redis://127.0.0.1:{free_port()}/1", "ENGINE_DATA_DIR": str(tmp_path)}
     status, output = start("engine", tmp_path, **env)
     assert_one_clear_line(status, output, "engine:", "cannot reach Redis", "ENGINE_REDIS_URL")
 

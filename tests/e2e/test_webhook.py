@@ -5,7 +5,6 @@ The fake Telegram records setWebhook but never pushes; the test plays Telegram a
 
 from __future__ import annotations
 
-import socket
 import time
 
 import httpx
@@ -16,19 +15,13 @@ from bot.i18n import translate
 from bot.telegram.webhook import SECRET_HEADER
 from tests.e2e.conftest import Product
 from tests.fakes.telegram_api import FakeTelegram
-from tests.processes import RedisServer, Service, wait_for
+from tests.processes import RedisServer, Service, free_port, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
 SECRET = "e2e-Webhook_secret-0123456789"
 PATH = "/hooks/telegram"
 T = 20.0
 GREETING = translate("en", "start.greeting", name="Test", limit_mb=20).split("!")[0]  # "Hi Test"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_update(update_id: int, chat_id: int, text: str = "/start") -> dict[str, object]:

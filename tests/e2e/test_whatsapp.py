@@ -4,22 +4,20 @@ redis-server, the fake Cloud API and the NemoVideo double on loopback."""
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import psutil
 import pytest
 
 from bot import keyboards
 from bot.i18n import translate
 from tests.e2e.conftest import Product
+from tests.e2e.kills import kill_horse
 from tests.e2e.whatsapp_chat import PAIR_INTERVAL_S, WhatsAppChat, is_media, start_whatsapp
 from tests.fakes.nemo_double import NemoDouble
 from tests.fakes.whatsapp import FakeWhatsApp
-from tests.processes import wait_for
+from tests.processes import RedisServer, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
 USER = "919812345001"
@@ -199,7 +197,11 @@ def test_without_a_template_the_video_waits_for_the_user_to_write(
 
 
 def test_a_worker_killed_during_delivery_never_sends_a_second_copy(
-    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
+    product: Product,
+    fake_whatsapp: FakeWhatsApp,
+    nemo_double: NemoDouble,
+    phone_clip: Path,
+    redis_server: RedisServer,
 ):
     nemo_double.config.render_polls = 1
     nemo_double.queue_turns("silent")
@@ -211,12 +213,9 @@ def test_a_worker_killed_during_delivery_never_sends_a_second_copy(
 
     fake_whatsapp.hold_uploads()
     fake_whatsapp.send_text(USER, "export")
-    port = wait_for(lambda: fake_whatsapp.held_upload_ports, 30, "the video upload")[0]
-    family = {p.pid for p in psutil.Process(worker.process.pid).children(recursive=True)}
-    horse = next(
-        c.pid for c in psutil.net_connections("tcp") if c.laddr and c.laddr.port == port and c.pid in family
-    )
-    os.kill(horse, signal.SIGKILL)
+    wait_for(lambda: fake_whatsapp.held_upload_ports, 30, "the video upload")
+    # The horse running the delivery dies (proven) while Meta holds its upload.
+    kill_horse(redis_server.client(), worker, "deliver-")
     fake_whatsapp.release_uploads()
 
     # The retry finds the delivery started and cannot know how far it got: the link, never a copy.

@@ -3,7 +3,6 @@ API, and a user's chat with helpers that wait for the bot's answers."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,18 +10,12 @@ import httpx
 
 from tests.e2e.conftest import TIMEOUT_S, Product
 from tests.fakes.whatsapp import FakeWhatsApp, SentMessage
-from tests.processes import wait_for
+from tests.processes import free_port, wait_for
 
 # The product's pacing per user (one message every 6 s) would make a whole conversation last minutes: the
 # tests lift it on both sides, as the Telegram tests do with FAST_CHAT_ENV.
 PAIR_INTERVAL_S = 0.05
 FAST_WHATSAPP_ENV = {"WHATSAPP_PER_USER_INTERVAL_S": str(PAIR_INTERVAL_S), "WHATSAPP_PER_USER_BURST": "3"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_whatsapp(product: Product, fake: FakeWhatsApp, **env: str) -> str:

@@ -9,12 +9,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,25 +33,12 @@ from engine.jobs import render_lane
 from engine.settings import EngineSettings
 from tests.fakes.servers import ServerThread
 from tests.media import make_tone_clip
+from tests.processes import RedisServer, free_port, wait_for
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 ATTRIBUTION = {"X-Skill-Source": "tests", "X-Skill-Version": "1", "X-Skill-Platform": "unknown"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(condition: Callable[[], bool], timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout_s} s")
-        time.sleep(0.05)
 
 
 def _answers(check: Callable[[], object]) -> bool:
@@ -81,7 +65,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)
-        _wait_for(lambda: not _group_alive(process.pid), 15, "children to exit")
+        wait_for(lambda: not _group_alive(process.pid), 15, "children to exit")
     except (subprocess.TimeoutExpired, AssertionError):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
@@ -93,20 +77,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is not installed")
-    port, folder = _free_port(), tmp_path_factory.mktemp("redis")
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    server = subprocess.Popen(
-        [*command, "--dir", str(folder)], stdout=subprocess.DEVNULL, start_new_session=True
-    )
-    client = redis.Redis(port=port)
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
     try:
-        _wait_for(lambda: _answers(client.ping), 10, "redis-server start")
-        yield f"redis://127.0.0.1:{port}/1"
+        yield f"{server.url}?db=1"
     finally:
-        client.close()
-        _stop(server)
+        server.stop()
 
 
 @dataclass(frozen=True)
@@ -117,7 +92,7 @@ class RunningEngine:
 
 @pytest.fixture(scope="module")
 def running(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningEngine]:
-    port, data_dir = _free_port(), tmp_path_factory.mktemp("engine") / "data"
+    port, data_dir = free_port(), tmp_path_factory.mktemp("engine") / "data"
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -134,9 +109,7 @@ def running(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         [sys.executable, "-m", "engine", "--with-worker"], cwd=ROOT, env=env, start_new_session=True
     )
     try:
-        _wait_for(
-            lambda: engine.poll() is None and _answers(lambda: httpx.get(f"{url}/health")), 30, "engine"
-        )
+        wait_for(lambda: engine.poll() is None and _answers(lambda: httpx.get(f"{url}/health")), 30, "engine")
         yield RunningEngine(url, data_dir)
     finally:
         _stop(engine)
@@ -203,7 +176,7 @@ class Client:
             polls.append(self.http.get(f"/api/render/proxy/lambda/{render_id}").json())
             return polls[-1]["status"] in ("completed", "failed")
 
-        _wait_for(ended, 90, "render")
+        wait_for(ended, 90, "render")
         progress = [poll["progress"] for poll in polls]
         assert progress == sorted(progress)
         return polls[-1]
@@ -361,10 +334,10 @@ def test_a_cancelled_render_ends_failed_and_leaves_no_files(
     def poll() -> dict[str, Any]:
         return dict(client.http.get("/api/render/proxy/lambda/render_stop").json())
 
-    _wait_for(lambda: poll()["status"] == "processing" and work.exists(), 60, "the render to start")
+    wait_for(lambda: poll()["status"] == "processing" and work.exists(), 60, "the render to start")
     connection = redis.Redis.from_url(redis_url)
     send_stop_job_command(connection, "render-render_stop", serializer=JSONSerializer)
-    _wait_for(lambda: poll()["status"] == "failed", 30, "the cancelled render to be marked failed")
+    wait_for(lambda: poll()["status"] == "failed", 30, "the cancelled render to be marked failed")
     assert "cancelled" in poll()["error"]
     assert not work.exists()
     assert not list((running.data_dir / "files" / "renders").rglob("render_stop.mp4"))
@@ -404,7 +377,7 @@ def test_one_clients_renders_do_not_hold_back_anothers(
         def status(client: Client, render_id: str) -> str:
             return str(client.http.get(f"/api/render/proxy/lambda/{render_id}").json()["status"])
 
-        _wait_for(lambda: status(hog, "hog_1") == "processing", 60, "the first long render to start")
+        wait_for(lambda: status(hog, "hog_1") == "processing", 60, "the first long render to start")
         (mine,) = other.upload(clip)["data"]["files"]
         quick = {"src": mine["file_id"], "in": 0, "out": 1000}
         short = {"m": {"width": 320, "height": 180}, "t": [{"tt": 0, "sg": [quick]}]}
@@ -413,13 +386,13 @@ def test_one_clients_renders_do_not_hold_back_anothers(
         )
         # The long render ends (cancelled here, to keep the test short); the next turn is the other client's.
         send_stop_job_command(connection, "render-hog_1", serializer=JSONSerializer)
-        _wait_for(lambda: status(other, "quick_1") == "completed", 60, "the other client's render")
+        wait_for(lambda: status(other, "quick_1") == "completed", 60, "the other client's render")
 
         def quick_job() -> Job:
             return Job.fetch("render-quick_1", connection=connection, serializer=JSONSerializer)
 
         # The render records "completed" itself; RQ stamps the job's end a moment after the function returns.
-        _wait_for(lambda: quick_job().ended_at is not None, 30, "RQ to record that job's end")
+        wait_for(lambda: quick_job().ended_at is not None, 30, "RQ to record that job's end")
         finished = quick_job()
         hog_2 = Job.fetch("render-hog_2", connection=connection, serializer=JSONSerializer)
         # The hog's second render was queued first but starts only after the other client's turn.

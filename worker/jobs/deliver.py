@@ -101,7 +101,7 @@ def _deliver(ctx: Context, chat: Chat, render_id: str, url: str) -> None:
             )
             if fitted is not None:
                 path, size, caption_key = fitted, fitted.stat().st_size, "delivery.caption_reencoded"
-        if size > min(channel.document_limit_bytes, chat.outbox.upload_limit()):
+        if size > channel.document_limit_bytes:
             _send_link(ctx, chat, render_id, url, size)
             return
         if size > channel.video_limit_bytes:

@@ -106,6 +106,16 @@ def test_local_bot_api_mode_accepts_large_files(redis, settings, queue):
     assert decision is not None and decision.request is not None
 
 
+def test_a_file_over_the_backends_limit_is_refused_before_download_even_in_local_mode(redis, settings, queue):
+    local = settings.model_copy(update={"telegram_local_mode": True, "nemo_upload_max_bytes": 500 * MB})
+    conversation = Conversation(redis, local, queue)
+    conversation.handle(message("namaste, video edit karna hai"))  # the chat speaks Hinglish
+    queued = len(queue.requests)
+    decision = conversation.handle(message(media=video(file_size=900 * MB)))
+    assert decision is not None and decision.request is None and len(queue.requests) == queued
+    assert decision.replies[0].text == translate("hi-Latn", "upload.backend_too_large")
+
+
 @pytest.mark.parametrize(
     "media",
     [

@@ -38,9 +38,6 @@ class RecordingOutbox:
     def fetch_media(self, media: MediaRef, dest: Path) -> Path:
         raise AssertionError("not expected")
 
-    def upload_limit(self) -> int:
-        return 50
-
     def close(self) -> None: ...
 
 

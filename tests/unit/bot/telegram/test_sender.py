@@ -8,6 +8,7 @@ import fakeredis
 import httpx
 import pytest
 
+from bot.migration import migrate_chat
 from bot.models import ChatRef
 from bot.outbox import AmbiguousSendError, Button, ChatUnavailableError, SendError
 from bot.telegram.sender import TelegramOutbox
@@ -144,3 +145,38 @@ def test_topics_are_answered_in_their_thread(settings):
     )
     assert seen[0]["message_thread_id"] == "77"
     assert json.loads(seen[0]["reply_markup"])["inline_keyboard"][0][0]["callback_data"] == "act:export"
+
+
+class CommandLog(fakeredis.FakeRedis):
+    """A Redis that notes the names of the commands it is sent."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands: list[str] = []
+
+    def execute_command(self, *args, **options):
+        self.commands.append(str(args[0]).upper())
+        return super().execute_command(*args, **options)
+
+
+def test_sends_look_a_migration_up_only_for_basic_groups_and_once_it_is_known(settings):
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(dict(httpx.QueryParams(request.content.decode()))["chat_id"])
+        return ok({"message_id": 5})
+
+    box, limiter = outbox(settings, handler)
+    limiter.redis = redis = CommandLog()
+    private, supergroup = CHAT, ChatRef(chat_id=-1001234567890, is_group=True)
+    for chat in (private, supergroup, private, supergroup):
+        box.send_text(chat, "hello")
+    assert redis.commands == []  # neither can migrate: no lookup per send
+    group = ChatRef(chat_id=-4242, is_group=True)
+    box.send_text(group, "hello")
+    assert redis.commands == ["GET"]  # a basic group may have moved meanwhile (seen by another process)
+    migrate_chat(redis, "telegram", -4242, -1004242)
+    redis.commands.clear()
+    for _ in range(3):
+        box.send_text(group, "hello")
+    assert redis.commands == ["GET"] and sent[-3:] == ["-1004242"] * 3  # the move, read once, is kept

@@ -8,6 +8,7 @@ def test_public_api_is_pinned_and_sorted() -> None:
         "BadRequestError",
         "ClientIdMissingError",
         "Credits",
+        "DownloadTooLargeError",
         "ErrorEvent",
         "FileTooLargeError",
         "HeartbeatEvent",
@@ -46,5 +47,5 @@ def test_every_exported_name_exists() -> None:
 def test_every_error_is_a_nemo_error() -> None:
     errors = [getattr(worker.nemo, name) for name in worker.nemo.__all__ if name.endswith("Error")]
 
-    assert len(errors) == 13
+    assert len(errors) == 14
     assert all(issubclass(error, worker.nemo.NemoError) for error in errors)
