@@ -1,6 +1,6 @@
 """Render benchmark: the engine against a plain re-encode of its own output and against auto-editor.
 
-Usage: python bench/render_bench.py [--auto-editor PATH] [--clips 720:40,1080:60]
+Usage: python bench/render_bench.py [--auto-editor PATH] [--clips 720:40,1080:60] [--tools trim,auto-editor]
 
 For each clip (`HEIGHT:SECONDS`) a 30 fps clip of spoken phrases (espeak-ng) with 1.5 s pauses and a keyframe
 every second (as phones write them) is generated
@@ -19,10 +19,12 @@ reason is printed instead. It gets the engine's settings (-35 dB, 0.5 s shortest
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +39,7 @@ from engine.timeline import Timeline  # noqa: E402
 from tests import media  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
+TOOLS = ("trim", "full", "plain", "auto-editor")
 FPS = 30
 PHRASES = [
     "hello friends welcome back",
@@ -91,14 +94,14 @@ def auto_editor_argv(exe: str, clip: Path, out: Path) -> list[str] | str:
     dBFS), `mincut`/`minclip` are in frames, and it reads ffprobe from the folder of the FFmpeg it is given,
     under the same extension; imageio-ffmpeg ships no ffprobe, hence a folder of two links. It caches its
     audio levels by the file's path (not its content) beside its temporary folder, so that folder is a fresh
-    one under bench/.cache: every run analyses the clip anew.
+    one under bench/.cache (made now, per run: it refuses a temporary folder that is not empty): every run
+    analyses the clip anew.
     """
     ffprobe = shutil.which("ffprobe")
     if ffprobe is None:
         return "auto-editor needs an ffprobe; none on PATH"
-    scratch = CACHE / "auto-editor"
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="auto-editor-", dir=CACHE))
     tools = CACHE / "ffmpeg"
     tools.mkdir(parents=True, exist_ok=True)
     for name, target in (("ffmpeg", ffmpeg_exe()), ("ffprobe", ffprobe)):
@@ -121,14 +124,16 @@ def watch(argv: list[str]) -> None:
     sys.exit(done.returncode)
 
 
-def measure(argv: list[str]) -> tuple[float, float, float, str]:
+def measure(argv: list[str], log: Path) -> tuple[float, float, float, str]:
     """Wall seconds, CPU seconds and peak RSS (MB) of the largest process in the tree, and an error tail
-    ('' if fine). CPU time is the steadier figure on a shared machine; wall time is what a user waits."""
+    ('' if fine; the whole stderr goes to `log`). CPU time is the steadier figure on a shared machine; wall
+    time is what a user waits."""
     start = time.monotonic()
     done = subprocess.run(
         [sys.executable, __file__, "--watch", *argv], capture_output=True, text=True, check=False
     )
     wall = time.monotonic() - start
+    log.write_text(done.stderr, "utf-8")
     error = "" if done.returncode == 0 else done.stderr[-400:] or f"exit code {done.returncode}"
     figures = done.stdout.split()[-2:] if done.stdout.strip() else ["0", "0"]
     return wall, float(figures[1]), int(figures[0]) / 1024, error
@@ -139,6 +144,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--auto-editor", default=shutil.which("auto-editor") or "")
     parser.add_argument("--clips", default="720:40,1080:60", help="HEIGHT:SECONDS,...")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="which runs, e.g. trim,auto-editor")
     parser.add_argument("--engine-only", nargs=3, metavar=("CLIP", "OUT", "MODE"), help=argparse.SUPPRESS)
     parser.add_argument("--watch", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -147,34 +153,41 @@ def main() -> None:
     if args.engine_only:
         run_engine(Path(args.engine_only[0]), Path(args.engine_only[1]), args.engine_only[2] == "full")
         return
+    wanted = args.tools.split(",")
+    print(f"load average {os.getloadavg()[0]:.1f} (1 min) at the start")
     print(f"{'tool':12} {'clip':>11} {'wall':>8} {'x clip':>7} {'CPU':>8} {'peak MB':>8} {'output':>8}")
     for spec in args.clips.split(","):
         height, seconds = (int(part) for part in spec.split(":"))
         clip = make_clip(height, seconds)
         length = media.video_stream_info(clip).duration_s
         label = f"{height:>4}p {length:>4.0f}s"
-        outs = {tool: CACHE / f"{tool}_out.mp4" for tool in ("trim", "full", "plain", "auto-editor")}
+        name = f"{height}p_{seconds}s"
+        outs = {tool: CACHE / f"{tool}_{name}.mp4" for tool in TOOLS}  # per clip: no clip overwrites another
         engine = [sys.executable, __file__, "--engine-only", str(clip)]
-        runs = {
+        runs: dict[str, list[str]] = {
             "trim": [*engine, str(outs["trim"]), "trim"],
             "full": [*engine, str(outs["full"]), "full"],
             "plain": plain_argv(outs["full"], outs["plain"]),  # after `full`, which writes its source
         }
-        ae = (
-            auto_editor_argv(args.auto_editor, clip, outs["auto-editor"])
-            if args.auto_editor
-            else "no auto-editor executable (pass --auto-editor)"
-        )
-        if isinstance(ae, list):
-            runs["auto-editor"] = ae
-        else:
-            print(f"{'auto-editor':12} {label}  not run: {ae}")
+        if "auto-editor" in wanted:
+            ae = (
+                auto_editor_argv(args.auto_editor, clip, outs["auto-editor"])
+                if args.auto_editor
+                else "no auto-editor executable (pass --auto-editor)"
+            )
+            if isinstance(ae, list):
+                runs["auto-editor"] = ae
+            else:
+                print(f"{'auto-editor':12} {label}  not run: {ae}")
         walls: dict[str, float] = {}
         cpus: dict[str, float] = {}
         for tool, argv in runs.items():
-            wall, cpu, peak, error = measure(argv)
+            if tool not in wanted:
+                continue
+            log = CACHE / f"{tool}_{name}.log"
+            wall, cpu, peak, error = measure(argv, log)
             if error:
-                print(f"{tool:12} {label}  failed: {error.strip().splitlines()[-1]}")
+                print(f"{tool:12} {label}  failed: {error.strip().splitlines()[-1]} (all of it in {log})")
                 continue
             walls[tool], cpus[tool] = wall, cpu
             result = media.video_stream_info(outs[tool]).duration_s
@@ -187,6 +200,7 @@ def main() -> None:
             if a in walls and b in walls
         ]
         print(f"{'':12} {label}  {', '.join(ratios)}")
+    print(f"load average {os.getloadavg()[0]:.1f} (1 min) at the end")
 
 
 if __name__ == "__main__":
