@@ -1,19 +1,14 @@
 """The audio passes and the final mux: the pieces' sound joined, the music mixed in (ducked under the voice),
-loudness normalized in two passes (`measure_args` prints the mix's integrated loudness and true peak,
-`final_args` applies one gain, so the level is exact without pumping) and the H.264 pieces copied into a
-faststart MP4.
+loudness normalized in two passes (`measure_args` prints loudnorm's measurements, `final_args` applies them
+linearly, so the level is exact without pumping) and the H.264 pieces copied into a faststart MP4.
 
 Why a pass of its own: loudness is a property of the whole mix, known only after every piece is rendered;
 measuring costs an audio-only run (no video is decoded), a few percent of a video pass.
-
-Why not loudnorm: it works at 192 kHz throughout, in the measuring pass and (whenever the gain would push the
-true peak over its limit, which is most speech) in a dynamic final pass that also squeezes the loudness range:
-3.6 s of CPU on 34 s of sound against 0.2 s for `ebur128`'s measurement and 0.4 s for a gain with a
-true-peak limiter (`alimiter` on a 4x oversampled signal, the resampling only when a peak needs limiting).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,18 +20,18 @@ from engine.formats import PROTOCOLS, ffmpeg_input, format_of
 from engine.operations.audio import VOICE_CHAIN, voice_clean
 from engine.timeline import MusicSegment, Timeline
 
-TARGET_LUFS = -14.0  # the integrated loudness social platforms play at
-TRUE_PEAK_DBTP = -2.0  # with 0.5 dB headroom for the AAC encoder's overshoot
-_OVERSAMPLED = 4 * SAMPLE_RATE  # true peaks are limited between the samples too, as ebur128 measures them
-_SILENT_LUFS = -70.0  # ebur128's absolute gate: nothing but silence measures this low
+LOUDNESS = "I=-14:TP=-2:LRA=11"  # TP with 0.5 dB headroom for the AAC encoder's overshoot
 
 
 @dataclass(frozen=True)
 class Loudness:
-    """The measuring pass's figures for the whole mix, fed to the final pass."""
+    """The first loudnorm pass's measurements, fed to the second."""
 
-    integrated: float  # LUFS
-    true_peak: float  # dBTP
+    input_i: float
+    input_tp: float
+    input_lra: float
+    input_thresh: float
+    target_offset: float
 
 
 def concat_list(paths: Sequence[Path]) -> str:
@@ -110,12 +105,11 @@ def measure_args(
     total_samples: int,
     mix_out: Path,
 ) -> list[str]:
-    """Measuring pass: the final mix's loudness and true peak, printed in ebur128's summary on stderr
-    (`parse_loudness`; its per-100 ms lines stay at the verbose level), and the mix kept in `mix_out`
-    (32-bit float WAV, the very samples measured) so that the final pass need not mix again."""
+    """First loudnorm pass: the final mix measured, printed as JSON on stderr (`parse_loudness`), and kept
+    in `mix_out` (32-bit float WAV, the very samples measured) so that the final pass need not mix again."""
     inputs, graph = _mix(timeline, music, audio_list, total_samples, 0)
     graph.append("[mix]asplit=2[measured][kept]")
-    graph.append("[measured]ebur128=peak=true:framelog=verbose[out]")
+    graph.append(f"[measured]loudnorm={LOUDNESS}:print_format=json[out]")
     return [
         "-loglevel", "info", "-y", *inputs, "-filter_complex", ";".join(graph),
         "-map", "[out]", "-f", "null", "-",
@@ -124,29 +118,20 @@ def measure_args(
 
 
 def parse_loudness(stderr: str) -> Loudness | None:
-    """The figures of ebur128's summary; None when the mix is silent (nothing to normalize)."""
-    summary = stderr[stderr.rfind("Summary:") :]
-    integrated = re.search(r"\bI:\s+(-?[\d.]+|-?inf) LUFS", summary)
-    peak = re.search(r"\bPeak:\s+(-?[\d.]+|-?inf) dBFS", summary)
-    if "Summary:" not in stderr or integrated is None or peak is None:
+    """The measurements from loudnorm's JSON; None when the mix is silent (nothing to normalize)."""
+    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
+    if match is None:
         raise RenderError("loudness measurement printed no result")
-    if float(integrated.group(1)) <= _SILENT_LUFS:
+    values = json.loads(match.group(0))
+    if values["input_i"] in ("-inf", "inf") or float(values["input_i"]) < -70:
         return None
-    return Loudness(integrated=float(integrated.group(1)), true_peak=float(peak.group(1)))
-
-
-def normalize_chain(loudness: Loudness) -> str:
-    """Filters bringing the measured mix to the target: one gain, so nothing pumps, and only where that gain
-    would lift the true peak over its limit a limiter, on a 4x oversampled signal so that the peaks between
-    samples are caught too (its lookahead delay compensated, so the sound stays on its pictures)."""
-    gain = TARGET_LUFS - loudness.integrated
-    chain = f"volume={gain:.2f}dB"
-    if loudness.true_peak + gain > TRUE_PEAK_DBTP:
-        limit = 10 ** (TRUE_PEAK_DBTP / 20)
-        chain += (
-            f",aresample={_OVERSAMPLED},alimiter=limit={limit:.4f}:level=0:latency=1,aresample={SAMPLE_RATE}"
-        )
-    return chain
+    return Loudness(
+        input_i=float(values["input_i"]),
+        input_tp=float(values["input_tp"]),
+        input_lra=float(values["input_lra"]),
+        input_thresh=float(values["input_thresh"]),
+        target_offset=float(values["target_offset"]),
+    )
 
 
 def final_args(
@@ -166,11 +151,15 @@ def final_args(
     else:
         inputs, graph = ffmpeg_input("wav", mixed), ["[1:a]anull[mix]"]
     if loudness is not None and timeline.canvas.loudnorm:
-        graph.append(f"[mix]{normalize_chain(loudness)}[normed]")
+        graph.append(
+            f"[mix]loudnorm={LOUDNESS}:measured_I={loudness.input_i}:measured_TP={loudness.input_tp}"
+            f":measured_LRA={loudness.input_lra}:measured_thresh={loudness.input_thresh}"
+            f":offset={loudness.target_offset}:linear=true,aresample={SAMPLE_RATE}[normed]"
+        )
     else:
         graph.append("[mix]anull[normed]")
-    # the resamplers may shift timestamps by a fraction of a sample: renumber the samples contiguously and
-    # cut to the video's length.
+    # loudnorm leaves a hole in its output timestamps (not in its samples) and pads its last 100 ms block:
+    # renumber the samples contiguously and cut to the video's length.
     graph.append(f"[normed]asetpts=N/SR/TB,atrim=end_sample={total_samples}[aout]")
     return [
         "-loglevel", "error", "-y", *_concat_input(video_list), *inputs,

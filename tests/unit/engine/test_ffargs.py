@@ -123,13 +123,14 @@ def test_transition_piece_argv_blurs_the_photo_and_gives_it_silence(timeline):
 
 def test_final_pass_copies_video_ducks_music_and_applies_measured_loudness(timeline):
     music = [(timeline.music[0], Path("/cache/lofi.flac"))]
-    loudness = Loudness(-20.5, -9.25)  # +6.5 dB lifts the peak to -2.75 dBTP: no limiter needed
+    loudness = Loudness(-20.5, -5.25, 3.1, -30.6, 0.4)
     args = mixargs.final_args(
         timeline, music, Path("/w/v.txt"), Path("/w/a.txt"), 316800, loudness, Path("/w/out.mp4")
     )
     graph = ";".join([
         *(line.format(v=1, m=2) for line in MUSIC_GRAPH),
-        "[mix]volume=6.50dB[normed]",
+        "[mix]loudnorm=I=-14:TP=-2:LRA=11:measured_I=-20.5:measured_TP=-5.25:measured_LRA=3.1"
+        ":measured_thresh=-30.6:offset=0.4:linear=true,aresample=48000[normed]",
         "[normed]asetpts=N/SR/TB,atrim=end_sample=316800[aout]",
     ])  # fmt: skip
     assert args == [
@@ -142,11 +143,11 @@ def test_final_pass_copies_video_ducks_music_and_applies_measured_loudness(timel
     ]  # fmt: skip
 
 
-def test_measure_pass_prints_loudness_and_true_peak_and_keeps_the_mix_it_measured(timeline):
+def test_measure_pass_prints_loudnorm_json_and_keeps_the_mix_it_measured(timeline):
     music = [(timeline.music[0], Path("/cache/lofi.flac"))]
     args = mixargs.measure_args(timeline, music, Path("/w/a.txt"), 316800, Path("/w/mix.wav"))
     graph = ";".join([*(line.format(v=0, m=1) for line in MUSIC_GRAPH), "[mix]asplit=2[measured][kept]",
-                      "[measured]ebur128=peak=true:framelog=verbose[out]"])  # fmt: skip
+                      "[measured]loudnorm=I=-14:TP=-2:LRA=11:print_format=json[out]"])  # fmt: skip
     assert args == [
         "-loglevel", "info", "-y",
         "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/a.txt",
@@ -157,7 +158,7 @@ def test_measure_pass_prints_loudness_and_true_peak_and_keeps_the_mix_it_measure
 
 
 def test_final_pass_normalizes_the_measured_mix_without_mixing_again(timeline):
-    loudness = Loudness(-20.5, -5.25)
+    loudness = Loudness(-20.5, -5.25, 3.1, -30.6, 0.4)
     music = [(timeline.music[0], Path("/cache/lofi.flac"))]
     args = mixargs.final_args(
         timeline,
@@ -175,15 +176,9 @@ def test_final_pass_normalizes_the_measured_mix_without_mixing_again(timeline):
     ]  # fmt: skip
     assert args[16:18] == ["/w/m.wav", "-filter_complex"]
     graph = args[18].split(";")
-    assert graph[0] == "[1:a]anull[mix]" and graph[1].startswith("[mix]volume=6.50dB")
-
-
-def test_a_gain_that_would_lift_the_true_peak_over_its_limit_gets_an_oversampled_limiter():
-    # -5.25 dBTP + 6.5 dB = +1.25 dBTP: limited to -2 dBTP between the samples too, then back to 48 kHz
-    assert mixargs.normalize_chain(Loudness(-20.5, -5.25)) == (
-        "volume=6.50dB,aresample=192000,alimiter=limit=0.7943:level=0:latency=1,aresample=48000"
+    assert graph[0] == "[1:a]anull[mix]" and graph[1].startswith(
+        "[mix]loudnorm=I=-14:TP=-2:LRA=11:measured_I=-20.5"
     )
-    assert mixargs.normalize_chain(Loudness(-10.0, -1.0)) == "volume=-4.00dB"  # turned down: peak -5
 
 
 def test_muted_clip_keeps_music_without_ducking_and_skips_loudnorm_when_not_measured(timeline):
@@ -228,27 +223,21 @@ def test_pick_fps_divides_the_source_rate(source, fps):
     assert ffargs.pick_fps(source) == fps
 
 
-def test_parse_loudness_reads_ebur128s_summary_and_treats_silence_as_nothing_to_do():
-    printed = """[Parsed_ebur128_4 @ 0x1] Summary:
-
-  Integrated loudness:
-    I:         -23.6 LUFS
-    Threshold: -34.0 LUFS
-
-  Loudness range:
-    LRA:         2.1 LU
-    Threshold: -44.0 LUFS
-    LRA low:   -25.1 LUFS
-    LRA high:  -23.0 LUFS
-
-  True peak:
-    Peak:       -6.3 dBFS
+def test_parse_loudness_reads_loudnorm_json_and_treats_silence_as_nothing_to_do():
+    printed = """[Parsed_loudnorm_0 @ 0x1]
+{
+	"input_i" : "-23.61",
+	"input_tp" : "-6.30",
+	"input_lra" : "2.10",
+	"input_thresh" : "-34.02",
+	"output_i" : "-14.0",
+	"target_offset" : "0.12"
+}
 [out#0/null @ 0x2] video:0KiB"""
-    assert mixargs.parse_loudness(printed) == Loudness(-23.6, -6.3)
-    silent = printed.replace("-23.6 LUFS", "-70.0 LUFS").replace("-6.3 dBFS", "-inf dBFS")
-    assert mixargs.parse_loudness(silent) is None
+    assert mixargs.parse_loudness(printed) == Loudness(-23.61, -6.3, 2.1, -34.02, 0.12)
+    assert mixargs.parse_loudness(printed.replace('"-23.61"', '"-inf"')) is None
     with pytest.raises(RenderError):
-        mixargs.parse_loudness("no summary here")
+        mixargs.parse_loudness("no json here")
 
 
 def test_concat_list_quotes_paths():
