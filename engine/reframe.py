@@ -28,7 +28,7 @@ import os
 import resource
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,9 +54,14 @@ MAX_PAN = 0.6  # crop widths per second, at most
 _MEDIAN = 5  # samples in the running median that takes out single false hits
 _TOLERANCE = 0.001  # of the width (2 px on 1080p): keyframes the path passes this close to are dropped
 _TERMS_PER_GROUP = 40
-_VERSION = 1  # bump when detection changes: cached tracks of older versions are made again
+_VERSION = 2  # bump when detection changes: cached tracks of older versions are made again
+FULL_SEARCH_EVERY = 8  # samples: the whole frame is searched at least this often (a new, larger face)
+NEAR = 1.0  # face widths around the last face that the next sample searches first
+NEAR_SIZES = (0.6, 1.6)  # of the last face's width: the sizes searched there
 Keyframes = tuple[tuple[float, float], ...]  # (source seconds, face centre as a fraction of the width)
 CENTRE: Keyframes = ((0.0, 0.5),)  # a crop that stays in the middle
+Box = tuple[int, int, int, int]  # x, y, width, height in pixels
+Detect = Callable[[np.ndarray, int, int], Sequence[Box]]  # picture, smallest and largest face side -> faces
 
 
 @dataclass(frozen=True)
@@ -307,12 +312,23 @@ def detect_faces(path: Path, fmt: str, rotation: int) -> FaceTrack:
     cv2.setNumThreads(1)
     cascades = Path(cv2.data.haarcascades)  # type: ignore[attr-defined]
     cascade = cv2.CascadeClassifier(str(cascades / "haarcascade_frontalface_default.xml"))
+
+    def detect(picture: np.ndarray, smallest: int, largest: int) -> Sequence[Box]:
+        found = cascade.detectMultiScale(  # a largest side of 0: no limit
+            picture, 1.1, 5, minSize=(smallest, smallest), maxSize=(largest, largest)
+        )
+        return [(int(x), int(y), int(w), int(h)) for x, y, w, h in found]
+
     demuxer, options = pyav_options(fmt)
     step = 1 / SAMPLE_FPS
     centres: list[float | None] = []
+    last: Box | None = None
     with av.open(str(path), format=demuxer, options=options, metadata_errors="ignore") as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        # frames no other frame refers to (most B-frames) are not decoded: a sample then falls a frame
+        # later, and decoding, most of detection's time, halves on such footage
+        stream.codec_context.skip_frame = "NONREF"
         for frame in container.decode(stream):
             if frame.time is None or frame.time + 1e-6 < len(centres) * step:
                 continue
@@ -323,15 +339,41 @@ def detect_faces(path: Path, fmt: str, rotation: int) -> FaceTrack:
                 format="gray",
             ).to_ndarray()
             shown = np.ascontiguousarray(np.rot90(small, rotation // 90), dtype=np.uint8)
-            side = min(shown.shape)
-            faces = cascade.detectMultiScale(shown, 1.1, 5, minSize=(side // 10, side // 10))
+            last = find_face(detect, shown, last, full=len(centres) % FULL_SEARCH_EVERY == 0)
             while frame.time + 1e-6 >= len(centres) * step:
-                if len(faces):
-                    x, _, w, _ = max(faces, key=lambda f: f[2] * f[3])
+                if last is not None:
+                    x, _, w, _ = last
                     centres.append(round(float(x + w / 2) / shown.shape[1], 4))
                 else:
                     centres.append(None)
     return FaceTrack(step, tuple(centres))
+
+
+def find_face(detect: Detect, shown: np.ndarray, last: Box | None, *, full: bool) -> Box | None:
+    """The largest face in `shown`. Why not always the whole frame: a head moves little between samples, so
+    the search starts around the last face at sizes near its own (an eighth of the cascade's work); the
+    whole frame is searched when nothing is found there, and every `FULL_SEARCH_EVERY` samples anyway, so
+    a larger face that walks in is still taken within two seconds."""
+    if last is not None and not full:
+        x0, y0, x1, y1 = near_window(last, shown.shape[1], shown.shape[0])
+        w = last[2]
+        near = detect(shown[y0:y1, x0:x1], round(w * NEAR_SIZES[0]), round(w * NEAR_SIZES[1]))
+        if len(near):
+            x, y, fw, fh = max(near, key=lambda f: f[2] * f[3])
+            return (int(x) + x0, int(y) + y0, int(fw), int(fh))
+    side = min(shown.shape[:2])
+    faces = detect(shown, side // 10, 0)
+    if not len(faces):
+        return None
+    x, y, fw, fh = max(faces, key=lambda f: f[2] * f[3])
+    return (int(x), int(y), int(fw), int(fh))
+
+
+def near_window(last: Box, width: int, height: int) -> tuple[int, int, int, int]:
+    """The part of the picture (left, top, right, bottom) within `NEAR` face widths of the last face."""
+    x, y, w, h = last
+    reach_x, reach_y = round(w * NEAR), round(h * NEAR)
+    return max(x - reach_x, 0), max(y - reach_y, 0), min(x + w + reach_x, width), min(y + h + reach_y, height)
 
 
 def _main(argv: list[str]) -> int:

@@ -470,10 +470,16 @@ def face_patch(scale: float = 2.0) -> np.ndarray:
 
 
 def make_face_clip(
-    path: Path, seconds: float = 6.0, width: int = 1920, height: int = 1080, fps: int = 30, grain: int = 12
+    path: Path,
+    seconds: float = 6.0,
+    width: int = 1920,
+    height: int = 1080,
+    fps: int = 30,
+    grain: int = 12,
+    keyframe_every: int = 250,
 ) -> tuple[Path, np.ndarray, Callable[[float], tuple[float, float]]]:
     """A 16:9 clip with a person's face moving from left to right over a grey wall with sensor-like grain
-    (`grain` 0: none, much quicker to make at 1080p), with a tone.
+    (`grain` 0: none, much quicker to make at 1080p), with a tone; a keyframe every `keyframe_every` frames.
 
     Returns the clip, the face patch as placed (RGB) and where the patch's centre is at a time (pixels)."""
     from PIL import Image
@@ -492,7 +498,7 @@ def make_face_clip(
         f"[bg][1:v]overlay=x='{start_x:.1f}+{end_x - start_x:.1f}*t/{seconds}':y={top:.1f}:shortest=1,"
         f"format=yuv420p[v]",
         "-map", "[v]", "-map", "2:a", "-t", str(seconds),
-        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(path),
+        "-c:v", "libx264", "-preset", "ultrafast", "-g", str(keyframe_every), "-c:a", "aac", str(path),
     )  # fmt: skip
 
     def centre(at_s: float) -> tuple[float, float]:

@@ -15,6 +15,7 @@ from engine.reframe import (
     crop_keyframes,
     crop_share,
     face_paths,
+    find_face,
     follow_window,
     x_expression,
     zoom_filter,
@@ -136,3 +137,45 @@ def test_a_track_survives_its_cache_and_an_old_version_is_made_again():
     assert FaceTrack.from_json(track.to_json()) == track
     with pytest.raises(ValueError):
         FaceTrack.from_json({**track.to_json(), "version": 0})
+
+
+class Cascade:
+    """A detector double: answers with the faces inside the searched picture, as the cascade does (in the
+    picture's own coordinates, within the asked sizes), and notes each search."""
+
+    def __init__(self, faces: list[tuple[int, int, int, int]], near_origin: tuple[int, int] = (0, 0)):
+        self.faces = faces
+        self.searches: list[tuple[int, int, int, int]] = []  # (picture width, height, smallest, largest)
+        self.near_origin = near_origin  # where a picture smaller than the frame was cut from
+
+    def __call__(self, picture: np.ndarray, smallest: int, largest: int) -> list[tuple[int, int, int, int]]:
+        self.searches.append((picture.shape[1], picture.shape[0], smallest, largest))
+        ox, oy = self.near_origin if picture.shape != (270, 480) else (0, 0)
+        return [
+            (x - ox, y - oy, w, h)
+            for x, y, w, h in self.faces
+            if ox <= x
+            and x + w <= ox + picture.shape[1]
+            and oy <= y
+            and y + h <= oy + picture.shape[0]
+            and w >= smallest
+            and (not largest or w <= largest)
+        ]
+
+
+def test_the_next_sample_searches_near_the_last_face_and_reports_it_in_frame_coordinates():
+    shown = np.zeros((270, 480), np.uint8)
+    # moved 10 px since the last sample; the near window starts one face width left of and above the last face
+    cascade = Cascade([(210, 110, 52, 52)], near_origin=(150, 50))
+    assert find_face(cascade, shown, (200, 100, 50, 50), full=False) == (210, 110, 52, 52)
+    assert cascade.searches == [(150, 150, 30, 80)]  # 3 face widths square, sizes 0.6-1.6x: not the frame
+
+
+def test_a_face_lost_nearby_and_every_eighth_sample_are_searched_in_the_whole_frame():
+    shown = np.zeros((270, 480), np.uint8)
+    walked_off = Cascade([(400, 100, 50, 50)], near_origin=(150, 50))  # beyond the near window
+    assert find_face(walked_off, shown, (200, 100, 50, 50), full=False) == (400, 100, 50, 50)
+    assert walked_off.searches == [(150, 150, 30, 80), (480, 270, 27, 0)]  # near, then the whole frame
+    bigger = Cascade([(210, 110, 52, 52), (20, 40, 120, 120)])  # a larger face walked in far away
+    assert find_face(bigger, shown, (200, 100, 50, 50), full=True) == (20, 40, 120, 120)
+    assert bigger.searches == [(480, 270, 27, 0)]
