@@ -127,7 +127,7 @@ def step_render(clip: Path, data_dir: Path, model: str) -> dict[str, Any]:
         finally:
             runs.append(round(_cpu_children() - before, 1))
 
-    render.run_ffmpeg = timed  # type: ignore[attr-defined]
+    render.run_ffmpeg = timed  # type: ignore[attr-defined,assignment]
     timeline = (
         Timeline()
         .append_clip(info)
@@ -185,18 +185,19 @@ def main() -> None:
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="speech-bench-") as tmp:
         print(f"{'model':>8} {'wall':>8} {'x real time':>12} {'CPU':>8} {'peak RSS':>9} {'words':>6}")
+        rows = {}
         for model in models:
-            row = run_step("transcribe", clip, Path(tmp) / model, model)
+            row = rows[model] = run_step("transcribe", clip, Path(tmp) / model, model)
             print(
                 f"{model:>8} {row['wall']:7.1f}s {length / row['wall']:11.1f}x {row['cpu']:7.1f}s "
                 f"{row['peak_mb']:7.0f}MB {row['words']:>6}"
             )
         if args.skip_edit:
             return
-        data_dir = Path(tmp) / models[0]  # its transcript is cached now: the steps below reuse it
+        data_dir = Path(tmp) / models[0]  # the edit's transcription is the first model's, cached there
         faces = run_step("faces", clip, data_dir, models[0])
         render = run_step("render", clip, data_dir, models[0])
-        transcribe = run_step("transcribe", clip, Path(tmp) / "edit", models[0])
+        transcribe = rows[models[0]]
     print(f"full edit (captions + pause cut + music + 9:16 following the face), {models[0]}:")
     print(f"{'step':>12} {'wall':>8} {'CPU':>8} {'peak RSS':>9}")
     steps = [("transcribe", transcribe), ("faces", faces), ("render", render)]

@@ -295,13 +295,15 @@ def face_paths(
 ) -> dict[str, Keyframes]:
     """The crop path of every video source wider than the frame that shows a face."""
     paths: dict[str, Keyframes] = {}
-    for info in sources:
-        share = crop_share(info, width, height)
-        if finder is None or info.kind != "video" or share >= 0.99:
-            continue
-        if keys := crop_keyframes(finder.track(info), share):
+    for info in wide_videos(sources, width, height) if finder is not None else []:
+        if keys := crop_keyframes(finder.track(info), crop_share(info, width, height)):
             paths[info.file_id] = keys
     return paths
+
+
+def wide_videos(sources: Sequence[MediaInfo], width: int, height: int) -> list[MediaInfo]:
+    """The video sources wider than a `width`x`height` frame: those a reframe follows a face in."""
+    return [info for info in sources if info.kind == "video" and crop_share(info, width, height) < 0.99]
 
 
 def detect_faces(path: Path, fmt: str, rotation: int) -> FaceTrack:

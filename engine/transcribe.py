@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from rq.job import Job, JobStatus, get_current_job
 from rq.serializers import JSONSerializer
 
 from engine.asrmodel import model_key
+from engine.facejobs import queue_face_detection
 from engine.media import MediaInfo
 from engine.settings import EngineSettings
 from engine.speech import Span, SpeechError, Transcript, load_cached, transcribe_to_cache
@@ -117,6 +118,10 @@ class SpeechJobs:
         if done is None:
             raise SpeechError("the transcript was not saved")
         return done
+
+    def find_faces(self, sources: Sequence[MediaInfo], width: int, height: int) -> None:
+        """Start the face detection of the wide clips a followed `width`x`height` frame needs (no wait)."""
+        queue_face_detection(self.settings, self.connection, sources, width, height)
 
     def publish(self, source: MediaInfo, text: str) -> str:
         """Write an .srt made from the clip `source` where the engine serves files, and return its URL.

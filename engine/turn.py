@@ -79,10 +79,12 @@ TurnEvent = TextOut | ToolCall | ToolResult | Heartbeat | NewDraft | UndoRequest
 
 class SpeechTools(Protocol):
     """What caption operations need from outside the turn: a clip's transcript (made by a worker on the
-    speech queue, or read from its cache), its progress yielded while it is waited on, and a way to hand
-    the user a file."""
+    speech queue, or read from its cache), its progress yielded while it is waited on, a way to hand the
+    user a file; and, for the frame, a way to start a clip's face detection before the export."""
 
     def follow(self, info: MediaInfo, language: str = "") -> Generator[int, None, Transcript]: ...
+
+    def find_faces(self, sources: Sequence[MediaInfo], width: int, height: int) -> None: ...
 
     def publish(self, source: MediaInfo, text: str) -> str: ...
 
@@ -114,7 +116,7 @@ def run_turn(
     # "um aur matlab hata do" names fillers in two clauses: one cut removes them all
     known = [op for i, op in enumerate(known) if not (isinstance(op, RemoveFillers) and op in known[:i])]
     known = frame.merged(known)  # "reels ke liye vertical karo, mera chehra beech mein rakho" is one edit
-    timeline = Timeline.from_draft(draft)
+    timeline = before = Timeline.from_draft(draft)
     if known and not timeline.video:
         timeline = timeline.with_clips(media)  # clips uploaded before any edit: start from all of them
     if known and not timeline.video:
@@ -155,7 +157,20 @@ def run_turn(
         if isinstance(unread, Unknown):
             yield TextOut(say(lang, "turn.unknown", text=unread.text))
     if changed:  # a failed edit (no song uploaded yet) saves nothing, not even the clips laid out for it
+        _find_faces_ahead(before, timeline, media, speech)
         yield NewDraft(timeline.to_draft())
+
+
+def _find_faces_ahead(
+    before: Timeline, after: Timeline, media: Sequence[MediaInfo], speech: SpeechTools | None
+) -> None:
+    """A turn that makes the frame follow faces starts their detection now, so that the export after it
+    does not wait for it (engine.facejobs)."""
+    canvas = after.canvas
+    if speech is None or canvas.fit not in ("face", "auto") or canvas == before.canvas:
+        return
+    by_id = {info.file_id: info for info in media}
+    speech.find_faces([by_id[src] for src in after.sources if src in by_id], canvas.width, canvas.height)
 
 
 def _transcripts(

@@ -37,6 +37,7 @@ OWN_JOBS = frozenset(
         "engine.jobs.mark_failed",
         "engine.jobs.mark_stopped",
         "engine.transcribe.transcribe",
+        "engine.facejobs.find_faces",
     }
 )
 

@@ -1,7 +1,7 @@
 """Transcription runs in a real engine worker on the speech queue (never in the HTTP process), once each."""
 
 import pytest
-from rq import Queue, Worker
+from rq import Queue
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
@@ -10,7 +10,6 @@ from engine.settings import EngineSettings
 from engine.speech import SpeechError, cache_path
 from engine.transcribe import SpeechJobs, job_id
 from tests import media as m
-from tests.processes import Service, wait_for
 
 pytest.importorskip("faster_whisper", reason="the `captions` extra is not installed")
 pytestmark = [pytest.mark.integration, pytest.mark.media]
@@ -18,23 +17,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.media]
 
 def fetch(redis_server, jid: str) -> Job:
     return Job.fetch(jid, connection=redis_server.client(), serializer=JSONSerializer)
-
-
-@pytest.fixture
-def worker(redis_server, tmp_path):
-    env = {
-        "ENGINE_REDIS_URL": redis_server.url,
-        "ENGINE_DATA_DIR": str(tmp_path),
-        "ENGINE_ASR_MODEL": "tiny.en",
-        "ENGINE_LOG_LEVEL": "WARNING",
-    }
-    service = Service("engine.worker", env, tmp_path / "worker.log")
-    queue = Queue(EngineSettings().asr_queue, connection=redis_server.client())
-    try:
-        wait_for(lambda: Worker.count(queue=queue), 30, "the engine worker to listen")
-        yield service
-    finally:
-        service.stop()
 
 
 def test_a_turn_gets_words_from_the_worker_once_per_clip(redis_server, worker, tmp_path):

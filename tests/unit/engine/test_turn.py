@@ -253,6 +253,7 @@ class FakeSpeech:
         self.words, self.fail, self.progress = words, fail, progress
         self.asked: list[str] = []
         self.published: dict[str, str] = {}
+        self.faces: list[tuple[list[str], int, int]] = []  # face detections started: clips, frame size
 
     def follow(self, info: MediaInfo, language: str = "") -> Generator[int, None, Transcript]:
         self.asked.append(info.file_id)
@@ -262,6 +263,9 @@ class FakeSpeech:
         spoken = tuple(Word(t, a, b) for t, a, b in self.words.get(info.file_id, []))
         segments = (Segment(spoken[0].start_s, spoken[-1].end_s, "en", spoken),) if spoken else ()
         return Transcript("en", info.duration_s, segments)
+
+    def find_faces(self, sources: Sequence[MediaInfo], width: int, height: int) -> None:
+        self.faces.append(([info.file_id for info in sources], width, height))
 
     def publish(self, source: MediaInfo, text: str) -> str:
         name = f"{source.file_id}-{len(self.published)}.srt"
@@ -345,3 +349,16 @@ def test_a_failed_transcription_is_told_and_keeps_the_draft():
 def test_a_silent_clip_gets_no_captions():
     events = speech_turn("add captions", FakeSpeech({}))
     assert texts(events) == ["I heard no speech to caption in this video."]
+
+
+def test_a_turn_that_makes_the_frame_follow_faces_starts_their_detection_before_the_export():
+    speech = FakeSpeech({})
+    media = (CLIP_A, CLIP_B)
+    events = list(run_turn("reels ke liye vertical karo, mera chehra beech mein rakho", "hi", {}, media,
+                           DATA, FakeAnalysis(), speech))  # fmt: skip
+    assert final_draft(events).canvas.fit == "face"
+    assert speech.faces == [(["a", "b"], 1080, 1920)]  # which of them are wide is the queue's to decide
+    draft = final_draft(events).to_draft()
+    list(run_turn("add music", "en", draft, media, DATA, FakeAnalysis(), speech))
+    list(run_turn("stop following my face", "en", draft, media, DATA, FakeAnalysis(), speech))
+    assert len(speech.faces) == 1  # the frame did not change, or no longer follows a face: nothing more
