@@ -295,7 +295,9 @@ def face_paths(
 ) -> dict[str, Keyframes]:
     """The crop path of every video source wider than the frame that shows a face."""
     paths: dict[str, Keyframes] = {}
-    for info in wide_videos(sources, width, height) if finder is not None else []:
+    if finder is None:
+        return paths
+    for info in wide_videos(sources, width, height):
         if keys := crop_keyframes(finder.track(info), crop_share(info, width, height)):
             paths[info.file_id] = keys
     return paths
