@@ -64,3 +64,14 @@ def test_drafts_of_several_sources_with_transitions_or_out_of_order_render_piece
     )
     swapped = Timeline().append_clip(CLIP).keep_spans({"v1": [(2.0, 3.0), (0.0, 1.0)]})
     assert onepass.single_source(ffargs.plan_pieces(swapped, 25), MEDIA) is None
+
+
+def test_a_captioned_face_following_vertical_edit_burns_its_captions_once_after_the_concat():
+    vertical = Output(1080, 1920, 25, fit="face", faces={"v1": ((0.0, 0.3), (3.0, 0.7))})
+    pieces = ffargs.plan_pieces(two_spans().set_aspect("9:16", "face"), 25)
+    lines = onepass.single_pass_graph(pieces, CLIP, vertical, [], Path("/w/captions.ass")).split(";\n")
+    burned = [line for line in lines if "ass=" in line]
+    assert len(burned) == 1 and burned[0].startswith("[joined]")  # one libass run, on the joined picture
+    assert lines.index(burned[0]) == len(lines) - 1 and "concat=n=2" in lines[-2]
+    fit = next(line for line in lines if line.startswith("[kept]"))
+    assert fit.index("crop=w=") < fit.index("scale=1080:1920")  # the moving crop is taken before scaling
