@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from engine import ffargs, onepass
+from engine.captions import CaptionFile
 from engine.ffargs import Output
 from engine.timeline import Timeline
 from tests.unit.engine.test_ffargs import CLIP, MEDIA
@@ -66,10 +67,13 @@ def test_drafts_of_several_sources_with_transitions_or_out_of_order_render_piece
     assert onepass.single_source(ffargs.plan_pieces(swapped, 25), MEDIA) is None
 
 
+CAPTIONS = CaptionFile(Path("/w/captions.ass"), Path("/w/fonts"))
+
+
 def test_a_captioned_face_following_vertical_edit_burns_its_captions_once_after_the_concat():
     vertical = Output(1080, 1920, 25, fit="face", faces={"v1": ((0.0, 0.3), (3.0, 0.7))})
     pieces = ffargs.plan_pieces(two_spans().set_aspect("9:16", "face"), 25)
-    lines = onepass.single_pass_graph(pieces, CLIP, vertical, [], Path("/w/captions.ass")).split(";\n")
+    lines = onepass.single_pass_graph(pieces, CLIP, vertical, [], CAPTIONS).split(";\n")
     burned = [line for line in lines if "ass=" in line]
     assert len(burned) == 1 and burned[0].startswith("[joined]")  # one libass run, on the joined picture
     assert lines.index(burned[0]) == len(lines) - 1 and "concat=n=2" in lines[-2]
