@@ -64,6 +64,7 @@ def make_clip(seconds: float) -> Path:
         check=True,
     )  # fmt: skip
     face.unlink()
+    face.with_suffix(".face.png").unlink()  # the still make_face_clip overlays
     return clip
 
 
