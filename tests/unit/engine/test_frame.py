@@ -1,7 +1,7 @@
 """The frame family through a whole turn: face following and punch-ins reach the draft, the reply, the
 summary undo and status use, and the zoom lands on every other jump cut or on the stressed words."""
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from dataclasses import replace
 
 from engine.ffargs import plan_pieces
@@ -106,6 +106,9 @@ class Stressed:
         first = said(1.0, ("this", -30), ("is", -31), ("really", -20), ("good", -30), ("food", -29))
         second = said(10.0, ("you", -30), ("will", -30), ("love", -21), ("it", -31))
         return Transcript("en", info.duration_s, (first, second))
+
+    def find_faces(self, sources: Sequence[MediaInfo], width: int, height: int) -> None:
+        pass  # emphasis zooms follow no face
 
     def publish(self, source: MediaInfo, text: str) -> str:
         return source.file_id
