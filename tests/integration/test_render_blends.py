@@ -60,7 +60,7 @@ def blended_frames(columns: np.ndarray) -> list[int]:
 
 def test_the_one_graph_decodes_the_source_once_and_reads_all_blends_as_one_input(wiped):
     _, runs, _ = wiped["one-graph"]
-    blend_runs = [args for args in runs if "ffv1" in args]
+    blend_runs = [args for args in runs if "utvideo" in args]
     assert len(blend_runs) == 2
     assert all(args.count("-i") == 1 and args.count("-ss") == 1 for args in blend_runs)
     (main,) = [args for args in runs if "-/filter_complex" in args]
