@@ -120,7 +120,8 @@ def test_a_blend_is_one_seek_and_one_decode_of_both_sides_for_every_transition_k
         "1.4000",
     ]
     assert args.count("-i") == 1 and args[-11:] == [
-        "-map", "[0vout]", "-map", "[0aout]", "-c:v", "utvideo", "-c:a", "pcm_s16le", "-f", "nut", "/w/blend.nut"
+        "-map", "[0vout]", "-map", "[0aout]", "-c:v", "utvideo", "-c:a", "pcm_s16le",
+        "-f", "nut", "/w/blend.nut",
     ]  # fmt: skip
     graph = args[args.index("-filter_complex") + 1].split(";")
     assert graph[0] == "[0:v]setpts=PTS/1,fps=25,select=between(pts\\,25\\,29)+between(pts\\,45\\,49)[kept]"
