@@ -6,8 +6,8 @@ where one segment crosses into the next — and each piece is its own short FFmp
 a PCM WAV of exactly the same length (whole frames; 48 kHz samples per frame are whole at 24, 25 and 30 fps),
 so audio and video stay in sync by construction. The pieces are joined by the concat demuxer with stream copy
 in the final pass (`engine.mixargs`: the music, loudness and the MP4). Memory is that of one short run,
-whatever the clip's length or number of cuts. A draft of one source without transitions skips the pieces:
-`engine.onepass` builds its one run from the same parts.
+whatever the clip's length or number of cuts. A draft of one video source read in order skips the pieces:
+`engine.onepass` builds its one run from the same parts (its transitions' blends first, `engine.blends`).
 
 Hard cuts get a 10 ms fade on both sides so that a cut never clicks; transitions use xfade and acrossfade over
 the overlap only. A hard cut with a `blend` (fillers cut out between words) keeps the voice going instead:

@@ -40,7 +40,7 @@ def concat_list(paths: Sequence[Path]) -> str:
     return "".join(f"file '{path}'\n" for path in quoted)
 
 
-def _concat_input(list_path: Path) -> list[str]:
+def concat_input(list_path: Path) -> list[str]:
     """The engine's own list of its own pieces: the only place the concat demuxer is ever used."""
     return ["-f", "concat", "-safe", "0", "-protocol_whitelist", PROTOCOLS, "-i", str(list_path)]
 
@@ -70,7 +70,7 @@ def _mix(
     if canvas.mute:
         graph.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=end_sample={total_samples}[voice]")
     else:
-        inputs += _concat_input(audio_list)
+        inputs += concat_input(audio_list)
         clean = f"{VOICE_CHAIN}," if voice_clean(timeline) else ""
         graph.append(f"[{first}:a]{clean}volume={canvas.volume:.4g}[voice]")
         first += 1
@@ -162,7 +162,7 @@ def final_args(
     # renumber the samples contiguously and cut to the video's length.
     graph.append(f"[normed]asetpts=N/SR/TB,atrim=end_sample={total_samples}[aout]")
     return [
-        "-loglevel", "error", "-y", *_concat_input(video_list), *inputs,
+        "-loglevel", "error", "-y", *concat_input(video_list), *inputs,
         "-filter_complex", ";".join(graph),
         "-map", "0:v", "-map", "[aout]", "-c:v", "copy",
         "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE), "-movflags", "+faststart", str(out_path),

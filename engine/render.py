@@ -12,12 +12,13 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import av
 
-from engine import ffargs, mixargs, onepass
+from engine import blends, ffargs, mixargs, onepass
 from engine.captions import CaptionFile, write_ass_file
 from engine.errors import RenderError
 from engine.ffrun import run_ffmpeg
@@ -150,6 +151,16 @@ def _probe(path: Path) -> RenderResult:
         )
 
 
+def _run_all(jobs: list[Callable[[], None]], options: RenderOptions) -> None:
+    """Run `jobs` `options.parallel_pieces` at a time; the first failure is raised, later jobs never start."""
+    pool = ThreadPoolExecutor(max(options.parallel_pieces, 1), thread_name_prefix="piece")
+    try:
+        for done in [pool.submit(job) for job in jobs]:
+            done.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _render_pieces(
     pieces: list[ffargs.Piece],
     media: Mapping[str, MediaInfo],
@@ -171,12 +182,40 @@ def _render_pieces(
         )
         run(args, index, piece.frames / output.fps)
 
-    pool = ThreadPoolExecutor(max(options.parallel_pieces, 1), thread_name_prefix="piece")
-    try:
-        for done in [pool.submit(run_piece, index) for index in range(len(pieces))]:
-            done.result()  # the first failure is raised here
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # pieces not yet started never start
+    _run_all([partial(run_piece, index) for index in range(len(pieces))], options)
+
+
+def _render_one_graph(
+    pieces: list[ffargs.Piece],
+    info: MediaInfo,
+    data_dir: Path,
+    output: ffargs.Output,
+    titles: list[tuple[TitleSegment, Path]],
+    captions: CaptionFile | None,
+    work: Path,
+    outputs: tuple[Path, Path],
+    options: RenderOptions,
+    run: Callable[[list[str], int, float], str],
+) -> None:
+    """The transitions' blends first (runs 0..n-1, in parallel), then the one graph (run n); the blend
+    files are removed as soon as the main run has read them."""
+    blended = [piece for piece in pieces if piece.b is not None]
+    files = [work / f"blend{index:05d}.nut" for index in range(len(blended))]
+
+    def run_blend(index: int) -> None:
+        piece = blended[index]
+        run(blends.blend_args(piece, info, data_dir, output, files[index]), index, piece.frames / output.fps)
+
+    _run_all([partial(run_blend, index) for index in range(len(blended))], options)
+    blend_list = work / "blends.txt" if files else None
+    if blend_list is not None:
+        blend_list.write_text(mixargs.concat_list(files), encoding="utf-8")
+    graph = work / "graph.txt"
+    graph.write_text(onepass.single_pass_graph(pieces, info, output, titles, captions), "utf-8")
+    args = onepass.single_pass_args(info, data_dir, output, graph, *outputs, blend_list)
+    run(args, len(blended), sum(piece.frames for piece in pieces) / output.fps)
+    for path in [*files, *([blend_list] if blend_list else [])]:
+        path.unlink()  # a long draft's blends take room the final pass may need
 
 
 def render_draft(
@@ -206,7 +245,10 @@ def render_draft(
     music = _music(timeline, media, data_dir)
 
     source = onepass.single_source(pieces, media)
-    runs = [total_s] if source else [piece.frames / output.fps for piece in pieces]
+    if source:  # the blends of the transitions, then the one graph
+        runs = [piece.frames / output.fps for piece in pieces if piece.b is not None] + [total_s]
+    else:
+        runs = [piece.frames / output.fps for piece in pieces]
     weights = runs + [total_s * _AUDIO_PASS_WEIGHT] * 2
     progress = _Progress(weights, on_progress)
 
@@ -222,17 +264,17 @@ def render_draft(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="render-", dir=work_dir) as tmp:
         work = Path(tmp)
-        videos = [work / f"piece{index:05d}.mp4" for index in range(len(runs))]
-        audios = [work / f"piece{index:05d}.wav" for index in range(len(runs))]
+        count = 1 if source else len(pieces)
+        videos = [work / f"piece{index:05d}.mp4" for index in range(count)]
+        audios = [work / f"piece{index:05d}.wav" for index in range(count)]
         captions = write_ass_file(
             timeline, data_dir, output.width, output.height, work / "captions.ass", options.font_dirs
         )
         if source:
-            graph = work / "graph.txt"
-            text = onepass.single_pass_graph(pieces, media[source], output, titles, captions)
-            graph.write_text(text, "utf-8")
-            args = onepass.single_pass_args(media[source], data_dir, output, graph, videos[0], audios[0])
-            run(args, 0, total_s)
+            outputs = (videos[0], audios[0])
+            _render_one_graph(
+                pieces, media[source], data_dir, output, titles, captions, work, outputs, options, run
+            )
         else:
             _render_pieces(pieces, media, data_dir, output, titles, captions, videos, audios, options, run)
         video_list, audio_list = work / "video.txt", work / "audio.txt"
@@ -243,14 +285,14 @@ def render_draft(
             mixed = work / "mix.wav"
             measure = mixargs.measure_args(timeline, music, audio_list, total_samples, mixed)
             loudness = mixargs.parse_loudness(run(measure, len(weights) - 2, total_s))
-        partial = work / "out.mp4"
+        unfinished = work / "out.mp4"
         run(
             mixargs.final_args(
-                timeline, music, video_list, audio_list, total_samples, loudness, partial, mixed
+                timeline, music, video_list, audio_list, total_samples, loudness, unfinished, mixed
             ),
             len(weights) - 1,
             total_s,
         )
-        shutil.move(partial, out_path)  # work_dir may be on another file system
+        shutil.move(unfinished, out_path)  # work_dir may be on another file system
     progress.complete()
     return _probe(out_path)

@@ -3,11 +3,12 @@
 Makers: `synth_speech` (espeak-ng phrases with known pauses, Hindi or English), `make_syllable_speech`
 (0.1-0.2 s bursts between pauses, over street noise), `make_speech_clip`, `make_tone_clip`, `make_sync_clip`
 (beeps with white flashes at the same instants), `make_metronome_clip` (the same, periodic, for many cuts),
-`make_phone_clip` (frames stored turned, with a display-rotation tag), `make_image`, `make_audio_file`.
+`make_phone_clip` (frames stored turned, with a display-rotation tag), `make_ramp_clip` (every frame and
+every moment of sound its own), `make_image`, `make_audio_file`.
 Everything is small (320x180 by default, a few seconds) so tests stay fast on 2 cores.
 
 Measurements: `video_stream_info`, `loudness`, `mono_samples`, `rms_envelope`, `beep_times`, `flash_times`,
-`frame_gray`.
+`frame_gray`, `column_means`.
 """
 
 from __future__ import annotations
@@ -274,6 +275,19 @@ def make_metronome_clip(
     return path
 
 
+def make_ramp_clip(path: Path, duration_s: float, *, fps: int = 25, keyframe_every: int = 25) -> Path:
+    """Flat frames growing brighter by 40 levels a second (each frame tells when it was shot) over a tone
+    rising in pitch (so does each moment of sound), 160x90, a keyframe every `keyframe_every` frames."""
+    picture = f"nullsrc=size=160x90:rate={fps}:duration={duration_s},geq=lum='20+40*T':cb=128:cr=128"
+    _ffmpeg(
+        "-f", "lavfi", "-i", picture,
+        "-f", "lavfi", "-i", f"aevalsrc='0.4*sin(2*PI*(200*t+60*t*t))':s=48000:d={duration_s}",
+        "-c:v", "libx264", "-preset", "ultrafast", "-g", str(keyframe_every), "-pix_fmt", "yuv420p",
+        "-c:a", "aac", str(path),
+    )  # fmt: skip
+    return path
+
+
 _STORE_TURN = {0: "null", 90: "transpose=clock", 180: "hflip,vflip", 270: "transpose=cclock"}
 
 
@@ -452,6 +466,12 @@ def _frame_at(path: Path, at_s: float, pixels: str) -> np.ndarray:
             if float(frame.time or 0.0) + 1e-6 >= at_s:
                 return frame.to_ndarray(format=pixels)
     raise ValueError(f"no frame at {at_s}s in {path.name}")
+
+
+def column_means(path: Path) -> np.ndarray:
+    """Every frame's mean brightness per column (frames x width): a wipe shows as two levels side by side."""
+    with av.open(str(path)) as c:
+        return np.array([frame.to_ndarray(format="gray").mean(axis=0) for frame in c.decode(video=0)])
 
 
 FACE_BOX = (110, 20, 340, 270)  # astronaut (512x512): left, top, right, bottom around her face and shoulders
