@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 MB = 1024 * 1024
 _MAX_PACED_RETRIES = 3
 _SIZE_DIGITS = 18
-_HUGE = 10**_SIZE_DIGITS  # a declared size is clamped here: over every limit, and cheap to compare
+_HUGE: int = 10**_SIZE_DIGITS  # a declared size is clamped here: over every limit, and cheap to compare
 _RATE_WAIT_S = 300.0
 # Failures before the request was written: nothing reached Meta, so a retry is safe.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
