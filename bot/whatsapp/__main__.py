@@ -8,6 +8,7 @@ from redis import Redis
 from bot.conversation import Conversation
 from bot.logs import configure_logging
 from bot.ratelimit import RateLimiter
+from bot.replies import ReplyQueue, ReplySender
 from bot.settings import Settings
 from bot.whatsapp.sender import WhatsAppOutbox
 from bot.whatsapp.webhook import WebhookSecrets, WhatsAppWebhook, build_webhook_app
@@ -23,9 +24,16 @@ def main() -> None:
     redis = Redis.from_url(settings.redis_url)
     outbox = WhatsAppOutbox(settings, redis, RateLimiter.from_settings(redis, settings))
     conversation = Conversation(redis, settings, RQJobs(redis, settings))
+    queue = ReplyQueue(redis)
+    sender = ReplySender(
+        queue,
+        outbox,
+        conversation.record_progress_message,
+        chat_gap_s=settings.whatsapp_per_user_interval_s,
+    )
     webhook = WhatsAppWebhook(
         conversation,
-        outbox,
+        queue,
         redis,
         lambda render_id, after: enqueue_delivery(redis, settings, render_id, after=after),
     )
@@ -34,7 +42,7 @@ def main() -> None:
         settings.whatsapp_verify_token.get_secret_value().encode(),
     )
     path = "/" + settings.whatsapp_webhook_path.strip("/")
-    app = build_webhook_app(webhook, path, secrets, settings.whatsapp_webhook_max_bytes)
+    app = build_webhook_app(webhook, sender, path, secrets, settings.whatsapp_webhook_max_bytes)
     # log_config=None: uvicorn logs through the root handler, whose filter masks secrets.
     uvicorn.run(
         app,
@@ -43,7 +51,7 @@ def main() -> None:
         log_config=None,
         access_log=False,
         ws="none",
-        lifespan="off",
+        lifespan="on",
     )
     outbox.close()
     redis.close()

@@ -92,6 +92,7 @@ class WhatsAppOutbox:
         *,
         on_wire: Callable[[], None] | None = None,
     ) -> int:
+        self._read_receipt(chat)
         choices, links = markup.choices_and_links(keyboard)
         lang = self.sessions.load(chat.key).lang
         if choices and links:
@@ -199,6 +200,12 @@ class WhatsAppOutbox:
             self._post(f"{self._base}/{self._phone}/messages", "read receipt", json=body)
         except SendError as exc:
             log.info("read receipt not sent: %s", exc)
+
+    def _read_receipt(self, chat: ChatRef) -> None:
+        """The receipt for the user's latest message, before the first answer to it (see the webhook)."""
+        wamid = self.redis.getdel(keys.whatsapp_unread_key(chat.chat_id))
+        if isinstance(wamid, bytes):
+            self.mark_read(wamid.decode())
 
     def send_ready_notice(self, chat: ChatRef, url: str) -> bool:
         """The approved template with the download link, allowed outside the 24-hour window."""

@@ -1,16 +1,19 @@
-"""A user's file: the lookup's size is untrusted, and the bearer token goes to no URL that could leak it."""
+"""The outgoing path: a user's file (the lookup's size is untrusted, the bearer token goes to no URL that
+could leak it) and the read receipt before the first answer."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from bot.models import MediaRef
+from bot import keys
+from bot.models import ChatRef, MediaRef
 from bot.outbox import FileTooBigError, SendError
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import Rate, RateLimiter
 from bot.whatsapp.sender import MB, WhatsAppOutbox
 
 GRAPH = "https://graph.facebook.com/v23.0"
@@ -29,12 +32,22 @@ class Graph:
         self.requests.append(request)
         if request.headers.get("authorization") != f"Bearer {TOKEN}":
             return httpx.Response(401, json={"error": {"code": 190, "message": "Invalid OAuth token"}})
+        if request.method == "POST" and request.url.path.endswith("/messages"):
+            read = json.loads(request.content).get("status") == "read"
+            return httpx.Response(200, json={"success": True} if read else {"messages": [{"id": "wamid.O"}]})
         if request.url.path.endswith("/4490709327384033"):
             return httpx.Response(200, json=self.lookup)
         return httpx.Response(200, content=DATA)
 
     def token_sent_to(self) -> list[str]:
         return [str(r.url) for r in self.requests if "authorization" in r.headers]
+
+
+class NoWaiting(RateLimiter):
+    """Every slot free (fakeredis runs no Lua; the limiter has its own tests on a real Redis)."""
+
+    def try_acquire(self, rates: list[Rate]) -> float:
+        return 0.0
 
 
 def fetch(redis, settings, tmp_path: Path, graph: Graph, base: str = GRAPH) -> Path:
@@ -111,3 +124,18 @@ def test_a_media_id_cannot_reach_another_graph_endpoint(redis, settings, tmp_pat
     with pytest.raises(SendError):
         outbox.fetch_media(MediaRef(kind="video", file_id="../106540352242922/messages"), tmp_path / "x")
     assert [r.url.raw_path for r in graph.requests] == [b"/v23.0/..%2F106540352242922%2Fmessages"]
+
+
+def test_the_first_answer_to_a_message_sends_its_read_receipt_first_and_once(redis, settings, tmp_path):
+    graph = Graph(lookup())
+    settings = settings.model_copy(update={"whatsapp_api_base_url": GRAPH, "whatsapp_phone_number_id": "106"})
+    client = httpx.Client(transport=httpx.MockTransport(graph), headers={"Authorization": f"Bearer {TOKEN}"})
+    outbox = WhatsAppOutbox(settings, redis, NoWaiting.from_settings(redis, settings), client)
+    chat = ChatRef(channel="whatsapp", chat_id=919812345001)
+    redis.set(keys.whatsapp_window_key(chat.chat_id), "wamid.A1")
+    redis.set(keys.whatsapp_unread_key(chat.chat_id), "wamid.A1")  # what the webhook leaves
+    outbox.send_text(chat, "got it")
+    outbox.send_text(chat, "done")
+    bodies = [json.loads(r.content) for r in graph.requests]
+    assert [b.get("status") or b["text"]["body"] for b in bodies] == ["read", "got it", "done"]
+    assert bodies[0]["message_id"] == "wamid.A1" and bodies[0]["typing_indicator"] == {"type": "text"}
