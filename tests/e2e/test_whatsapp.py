@@ -10,14 +10,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import keyboards
+from bot import keyboards, keys
 from bot.i18n import translate
-from tests.e2e.conftest import Product
+from tests.e2e.conftest import TIMEOUT_S, Product
 from tests.e2e.kills import kill_horse
-from tests.e2e.whatsapp_chat import PAIR_INTERVAL_S, WhatsAppChat, is_media, start_whatsapp
+from tests.e2e.whatsapp_chat import PAIR_INTERVAL_S, WhatsAppChat, is_media, start_webhook, start_whatsapp
 from tests.fakes.nemo_double import NemoDouble
 from tests.fakes.whatsapp import FakeWhatsApp
-from tests.processes import RedisServer, wait_for
+from tests.processes import RedisServer, free_port, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
 USER = "919812345001"
@@ -222,3 +222,27 @@ def test_a_worker_killed_during_delivery_never_sends_a_second_copy(
     link = chat.wait(lambda m: m.text == translate("en", "delivery.uncertain"))
     assert link.link is not None and link.link[1].startswith(nemo_double.url)
     assert not any(m.type in ("video", "document") for m in chat.messages())
+
+
+def test_a_webhook_killed_right_after_answering_200_answers_every_sender_once_after_its_restart(
+    product: Product, fake_whatsapp: FakeWhatsApp, redis_server: RedisServer
+):
+    users = [f"9198123460{n:02d}" for n in range(4)]
+    port = free_port()
+    first = start_webhook(product, fake_whatsapp, port)
+    fake_whatsapp.connect(f"http://127.0.0.1:{port}/whatsapp/webhook")
+    # The bot's first call for each chat (the read receipt) hangs: the kill lands before any answer.
+    fake_whatsapp.read_receipts.hold()
+    for user in users:
+        fake_whatsapp.send_text(user, "hi")  # returns once Meta got its 200
+    wait_for(lambda: fake_whatsapp.read_receipts.held_ports, TIMEOUT_S, "the first read receipt")
+    first.kill()
+    assert not any(fake_whatsapp.messages(user) for user in users)  # the kill landed before any answer
+    fake_whatsapp.read_receipts.release()
+
+    second = start_webhook(product, fake_whatsapp, port)
+    wait_for(lambda: all(fake_whatsapp.messages(user) for user in users), TIMEOUT_S, "every answer")
+    redis = redis_server.client()
+    wait_for(lambda: not redis.exists(keys.reply_chats_key()), TIMEOUT_S, "every reply sent")
+    assert [len(fake_whatsapp.messages(user)) for user in users] == [1] * len(users)
+    assert second.process.poll() is None
