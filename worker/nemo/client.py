@@ -21,7 +21,6 @@ from pydantic import BaseModel, ValidationError
 from .errors import (
     BadRequestError,
     ClientIdMissingError,
-    DownloadTooLargeError,
     NemoError,
     ProtocolError,
     TransportError,
@@ -195,7 +194,7 @@ class NemoClient:
 
         Bytes go to a `.part` file renamed at the end, so `dest` exists only when complete. Send `token`
         only to the backend itself: it is a bearer token. Past `limit` bytes the download stops with a
-        `DownloadTooLargeError`.
+        `ProtocolError`.
         """
         return self._download("download", url, dest, token, limit)
 
@@ -275,7 +274,7 @@ class NemoClient:
                 for chunk in response.iter_bytes():
                     written += file.write(chunk)
                     if limit is not None and written > limit:
-                        raise DownloadTooLargeError(f"{op}: more than {limit} bytes")
+                        raise ProtocolError(f"{op}: more than {limit} bytes")
             part.replace(dest)
             return written
         except httpx.HTTPError as exc:
