@@ -223,9 +223,13 @@ class WhatsAppOutbox:
         self._send(chat, {"type": "template", "template": template}, template=True)
         return True
 
+    def window_open(self, chat: ChatRef) -> bool:
+        """The user wrote within 24 hours (the webhook keeps the key while the window is open)."""
+        return bool(self.redis.exists(keys.whatsapp_window_key(chat.chat_id)))
+
     # --- calls ----------------------------------------------------------------------------------
     def _check_window(self, chat: ChatRef) -> None:
-        if not self.redis.exists(keys.whatsapp_window_key(chat.chat_id)):
+        if not self.window_open(chat):
             raise WindowClosedError("the 24-hour window is closed")
 
     def _send(

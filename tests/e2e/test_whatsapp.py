@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from redis import Redis
 
 from bot import keyboards, keys
 from bot.i18n import translate
@@ -152,13 +153,18 @@ def test_a_render_too_big_to_re_encode_well_comes_as_a_document(
     assert not any(m.type == "video" for m in chat.messages())
 
 
-def _export_while_the_window_closes(chat: WhatsAppChat, fake: FakeWhatsApp, nemo: NemoDouble) -> None:
-    """Export; the render finishes only after 24 hours have passed since the user's last message."""
+def _export_while_the_window_closes(
+    chat: WhatsAppChat, fake: FakeWhatsApp, nemo: NemoDouble, bot_redis: Redis | None = None
+) -> None:
+    """Export; the render finishes only after 24 hours have passed since the user's last message (for
+    Meta; for the bot too when `bot_redis` is given: the window's key has lived out its lifetime)."""
     chat.wait(lambda m: m.text == translate("en", "progress.done"))
     nemo.config.render_polls = 10_000
     fake.send_text(USER, "export")
     wait_for(lambda: nemo.calls("render_poll"), 30, "the render to be followed")
     fake.close_window(USER)
+    if bot_redis is not None:
+        bot_redis.delete(keys.whatsapp_window_key(int(USER)))
     nemo.config.render_polls = 1  # the next poll finds it done
 
 
@@ -180,15 +186,23 @@ def test_a_render_finishing_after_the_window_closed_goes_out_as_the_template(
 
 
 def test_without_a_template_the_video_waits_for_the_user_to_write(
-    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
-):
+    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path,
+    redis_server: RedisServer,
+):  # fmt: skip
     nemo_double.queue_turns("silent")
     start_whatsapp(product, fake_whatsapp)
     chat = WhatsAppChat(fake_whatsapp, USER)
     chat.upload(phone_clip, translate("en", "upload.done", name=CLIP, duration=3))
     chat.ask("add music", translate("en", "turn.changed").split(":")[0])
-    _export_while_the_window_closes(chat, fake_whatsapp, nemo_double)
-    wait_for(lambda: (USER, 131047) in fake_whatsapp.refused, 30, "the video to be refused")
+    redis = redis_server.client()
+    # 24 hours pass on both sides: Meta's window and the bot's record of it (a key with a 24-hour lifetime).
+    _export_while_the_window_closes(chat, fake_whatsapp, nemo_double, redis)
+    deferred = keys.deferred_deliveries_key(f"whatsapp:{USER}")
+    wait_for(lambda: redis.smembers(deferred), 30, "the video to wait for the user")
+    # Known closed before the work: the render was neither downloaded nor uploaded, nothing refused.
+    assert not nemo_double.calls("media") and not nemo_double.calls("render_download")
+    assert not any(path.endswith("/media") for _, path, _ in fake_whatsapp.calls)
+    assert (USER, 131047) not in fake_whatsapp.refused
 
     video = chat.ask("hi, any news?", is_media("video"))
     assert video.media is not None
