@@ -6,6 +6,8 @@ the id the conversation gives it (`<chat key>:<update_id>`), a render by the bac
 
 from __future__ import annotations
 
+import hashlib
+
 PREFIX = "nvb"
 
 DAY = 24 * 3600
@@ -85,9 +87,14 @@ def delivered_key(render_id: str) -> str:
     return f"{PREFIX}:delivered:{render_id}"
 
 
-def document_delivered_key(request_id: str, name: str) -> str:
-    """Claim, then marker, that a file a turn produced (`name`, e.g. its .srt) was sent: never twice."""
-    return f"{PREFIX}:delivered:doc:{request_id}:{name}"
+def document_id(url: str) -> str:
+    """A short stable name for a file a turn produced (its URL's digest): one turn may produce several."""
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def document_delivered_key(request_id: str, url: str) -> str:
+    """Claim, then marker, that the file at `url` a turn produced (its .srt) was sent: never twice."""
+    return f"{PREFIX}:delivered:doc:{request_id}:{document_id(url)}"
 
 
 def export_key(request_id: str) -> str:

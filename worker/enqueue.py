@@ -126,8 +126,8 @@ def enqueue_delivery(redis: Redis, settings: Settings, render_id: str, after: st
 
 def enqueue_document(redis: Redis, settings: Settings, request_id: str, url: str, name: str) -> str:
     """Send a file a turn produced (the subtitles) to the request's chat, as a document; one job per
-    request and file name, retried on a definite refusal, guarded by its delivered marker."""
-    job_id = re.sub(r"[^\w-]", "-", f"document-{request_id}-{name}")
+    request and file, retried on a definite refusal, guarded by its delivered marker."""
+    job_id = re.sub(r"[^\w-]", "-", f"document-{request_id}-{keys.document_id(url)}")
     args = (request_id, url, name)
     return _enqueue_delivery(redis, settings, "worker.jobs.documents.deliver_document", args, job_id)
 

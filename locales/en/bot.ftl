@@ -67,6 +67,7 @@ export-timeout = The render has not moved for a long while. I will still send th
 export-link = Your video is ready ({ $size_mb } MB). It's too large to send here, so download it with the button below.
 delivery-caption = Your edited video is ready 🎬
 delivery-srt_caption = Your captions as a subtitles file (.srt): add it in any editor or upload it with your video.
+delivery-srt_too_large = Your subtitles file is too large to send in the chat: download it with the button below.
 delivery-uncertain = I sent your video, but the chat app didn't confirm it arrived. If it isn't in the chat, download it with the button below. (I won't send it twice.)
 
 ## credits and account

@@ -67,6 +67,7 @@ export-timeout = Render kaafi der se aage nahi badha. Agar yeh poora ho gaya to 
 export-link = Aapka video taiyaar hai ({ $size_mb } MB). Ye yahan bhejne ke liye bahut bada hai, isliye neeche ke button se download kijiye.
 delivery-caption = Aapka edit kiya hua video taiyaar hai 🎬
 delivery-srt_caption = Aapke captions subtitle file (.srt) mein: kisi bhi editor mein jodiye ya video ke saath upload kijiye.
+delivery-srt_too_large = Aapki subtitle file chat mein bhejne ke liye bahut badi hai: neeche diye button se download kijiye.
 delivery-uncertain = Maine aapka video bhej diya, par chat app ne confirm nahi kiya ki woh pahuncha. Agar woh chat mein nahi hai, to neeche ke button se download kijiye. (Main ise dobara nahi bhejunga.)
 
 ## credits and account

@@ -28,7 +28,7 @@ from worker.backend import Backend, SessionResetError
 from worker.chat import Chat, report
 from worker.context import Context, current
 from worker.guitext import strip_trailing_glitch, translate_gui_text
-from worker.jobs.documents import SRT_NAME, SRT_TOOL
+from worker.jobs.documents import SRT_TOOL, srt_name
 from worker.nemo import (
     ErrorEvent,
     HeartbeatEvent,
@@ -106,8 +106,8 @@ def _turn(ctx: Context, request: Request, token: str, session_id: str) -> None:
 
 def _send_files(ctx: Context, request: Request, files: list[str]) -> None:
     """After the texts (they say what the file is): each file in its own job, so it is never sent twice."""
-    for url in files:
-        enqueue.enqueue_document(ctx.redis, ctx.settings, request.request_id, url, SRT_NAME)
+    for number, url in enumerate(files, 1):
+        enqueue.enqueue_document(ctx.redis, ctx.settings, request.request_id, url, srt_name(number))
 
 
 def _relay_stream(

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import (
     BadRequestError,
     ClientIdMissingError,
+    DownloadTooLargeError,
     NemoError,
     ProtocolError,
     TransportError,
@@ -194,7 +195,7 @@ class NemoClient:
 
         Bytes go to a `.part` file renamed at the end, so `dest` exists only when complete. Send `token`
         only to the backend itself: it is a bearer token. Past `limit` bytes the download stops with a
-        `ProtocolError`.
+        `DownloadTooLargeError`.
         """
         return self._download("download", url, dest, token, limit)
 
@@ -274,7 +275,7 @@ class NemoClient:
                 for chunk in response.iter_bytes():
                     written += file.write(chunk)
                     if limit is not None and written > limit:
-                        raise ProtocolError(f"{op}: more than {limit} bytes")
+                        raise DownloadTooLargeError(f"{op}: more than {limit} bytes")
             part.replace(dest)
             return written
         except httpx.HTTPError as exc:

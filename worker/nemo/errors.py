@@ -14,6 +14,7 @@ The hierarchy::
     ├── RateLimitedError           HTTP 429, with retry_after from the Retry-After header
     ├── ServerError                HTTP 5xx, `success: false`, or a non-zero code we do not know
     ├── ProtocolError              a reply we cannot read (not JSON, missing fields, wrong shape)
+    │    └── DownloadTooLargeError  a download past the caller's size cap: it will not shrink on a retry
     └── TransportError             network failure or timeout before a reply was complete
 
 Messages are built from status, code and the backend's own text, scrubbed of anything that looks like a
@@ -102,6 +103,10 @@ class ServerError(NemoError):
 
 class ProtocolError(NemoError):
     """The reply cannot be read as any documented form."""
+
+
+class DownloadTooLargeError(ProtocolError):
+    """A download went past the size its caller allows: permanent, so a job must not retry it."""
 
 
 class TransportError(NemoError):
