@@ -141,7 +141,6 @@ def build_webhook_app(
             yield
         finally:
             task.cancel()  # what is still queued stays in Redis for the next start
-            await asyncio.gather(task, return_exceptions=True)
             receiving.shutdown(wait=False)
 
     async def handshake(request: Request) -> Response:
