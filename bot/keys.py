@@ -182,3 +182,9 @@ def whatsapp_read_key(wamid: str) -> str:
 def deferred_deliveries_key(chat_key: str) -> str:
     """Set of renders that could not be delivered while the chat was closed; sent when the user writes."""
     return f"{PREFIX}:deferred:{chat_key}"
+
+
+def whatsapp_unread_key(wa_id: int) -> str:
+    """The wamid of the user's latest message still without its read receipt: the next message sent to the
+    user sends the receipt first (TTL `WHATSAPP_WINDOW_S`)."""
+    return f"{PREFIX}:wa:unread:{wa_id}"

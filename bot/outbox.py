@@ -125,7 +125,11 @@ class Outbox(Protocol):
 
 @runtime_checkable
 class ReadyNotices(Protocol):
-    """A channel that can tell a user, outside its messaging window, that a video is ready."""
+    """A channel with a messaging window, that can tell a user outside it that a video is ready."""
+
+    def window_open(self, chat: ChatRef) -> bool:
+        """Whether free-form messages may go to the chat now (checked before a delivery's work)."""
+        ...
 
     def send_ready_notice(self, chat: ChatRef, url: str) -> bool:
         """Send the approved "your video is ready" notice with `url`; False when none is configured."""

@@ -23,6 +23,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from bot import keys
+from bot.conversation import Decision
 from bot.models import ChatRef
 from bot.outbox import Button, Keyboard, Outbox, SendError
 
@@ -54,6 +55,20 @@ class QueuedReply:
         data = json.loads(raw)
         keyboard = tuple(tuple(Button(**button) for button in row) for row in data["keyboard"])
         return cls(ChatRef.model_validate(data["chat"]), data["text"], keyboard, data["progress_of"])
+
+
+def queued_replies(chat: ChatRef, decision: Decision) -> list[QueuedReply]:
+    """The replies of a decision as queue entries (the acknowledgement names the request it shows)."""
+    request = decision.request
+    return [
+        QueuedReply(
+            chat,
+            reply.text,
+            reply.keyboard,
+            request.request_id if reply.progress and request is not None else None,
+        )
+        for reply in decision.replies
+    ]
 
 
 class ReplyQueue:

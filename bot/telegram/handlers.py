@@ -19,7 +19,7 @@ from telegram.ext import ContextTypes
 from bot.conversation import Conversation, Decision
 from bot.migration import migrate_chat
 from bot.models import IncomingMessage
-from bot.replies import QueuedReply, ReplySender
+from bot.replies import ReplySender, queued_replies
 from bot.telegram.admins import AdminStatus
 from bot.telegram.convert import incoming_from_update
 
@@ -82,16 +82,6 @@ class Handlers:
             self.replies.wake()
 
     def _queue_replies(self, message: IncomingMessage, decision: Decision) -> None:
-        request = decision.request
         self.replies.queue.push(
-            [
-                QueuedReply(
-                    message.chat,
-                    reply.text,
-                    reply.keyboard,
-                    request.request_id if reply.progress and request is not None else None,
-                )
-                for reply in decision.replies
-            ],
-            seen=self.conversation.seen_marker(message),
+            queued_replies(message.chat, decision), seen=self.conversation.seen_marker(message)
         )

@@ -3,17 +3,28 @@
 A wamid names a message for good, and Meta redelivers it for days: the update id the core de-duplicates
 on is derived from it. A user's file over 100 MB never reaches us: Meta sends an `unsupported` message
 with error 131052, which becomes a file "too big", so the user is told to send a link instead.
+
+A signed body is Meta's, but its fields are still untrusted shapes: a field of the wrong type makes that
+one message (or status) skipped with a log line, never the whole batch refused (a 500 that Meta would
+redeliver for days, and in the end disable the webhook over).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.models import ChatRef, IncomingMessage, MediaKind, MediaRef
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 TOO_LARGE = 131052
+# A wa_id is a phone number in international form: ASCII digits only (str.isdigit also takes "²" and "٣").
+_WA_ID = re.compile(r"[0-9]{1,20}")
 _TOO_LARGE_BYTES = 1 << 40
 _MEDIA_KINDS: dict[str, MediaKind] = {
     "video": "video",
@@ -53,28 +64,77 @@ def events_from_payload(payload: Any) -> tuple[list[Inbound], list[Status]]:
     statuses: list[Status] = []
     for value in _values(payload):
         names = {
-            str(c.get("wa_id")): str(c["profile"].get("name", ""))
-            if isinstance(c.get("profile"), dict)
-            else ""
+            c["wa_id"]: _name(c.get("profile"))
             for c in _list(value.get("contacts"))
-            if isinstance(c, dict)
+            if isinstance(c, dict) and isinstance(c.get("wa_id"), str)
         }
         for raw in _list(value.get("messages")):
-            if isinstance(raw, dict) and (converted := _message(raw, names)) is not None:
+            if (converted := _skipping(_message, raw, names)) is not None:
                 inbound.append(converted)
         for raw in _list(value.get("statuses")):
-            if isinstance(raw, dict) and raw.get("id") and raw.get("status"):
-                errors = _list(raw.get("errors")) or [{}]
-                code = errors[0].get("code") if isinstance(errors[0], dict) else None
-                statuses.append(
-                    Status(
-                        str(raw["id"]),
-                        str(raw["status"]),
-                        str(raw.get("recipient_id", "")),
-                        int(code) if isinstance(code, int) else None,
-                    )
-                )
+            if (status := _skipping(_status, raw, names)) is not None:
+                statuses.append(status)
     return inbound, statuses
+
+
+def _skipping(
+    convert: Callable[[dict[str, Any], dict[str, str]], T | None], raw: Any, names: dict[str, str]
+) -> T | None:
+    """`convert(raw)`, or None (and one log line) for an event whose shape it cannot read."""
+    try:
+        if not isinstance(raw, dict):
+            raise TypeError("not an object")
+        return convert(raw, names)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        # The type only: the body is a user's message, not something for the logs.
+        log.warning(
+            "webhook event skipped: unreadable %s (%s)", convert.__name__.strip("_"), type(exc).__name__
+        )
+        return None
+
+
+def _status(raw: dict[str, Any], names: dict[str, str]) -> Status | None:
+    wamid, status = raw.get("id"), raw.get("status")
+    if not wamid or not status:
+        return None
+    if not isinstance(wamid, str) or not isinstance(status, str):
+        raise TypeError("id or status not a string")
+    first = (_list(raw.get("errors")) or [{}])[0]
+    code = first.get("code") if isinstance(first, dict) else None
+    return Status(
+        wamid,
+        status,
+        _text(raw.get("recipient_id")),
+        code if isinstance(code, int) and not isinstance(code, bool) else None,
+    )
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A field that should be an object, or an empty one when it is absent."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError("not an object")
+    return value
+
+
+def _text(value: Any) -> str:
+    """A field that should be a string ("" when absent)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _name(profile: Any) -> str:
+    """The user's profile name: a courtesy, so one of the wrong shape is no name rather than a skip."""
+    name = profile.get("name") if isinstance(profile, dict) else None
+    return name if isinstance(name, str) else ""
 
 
 def _list(value: Any) -> list[Any]:
@@ -95,9 +155,9 @@ def _values(payload: Any) -> list[dict[str, Any]]:
 
 
 def _message(raw: dict[str, Any], names: dict[str, str]) -> Inbound | None:
-    wamid, sender, kind = str(raw.get("id") or ""), str(raw.get("from") or ""), str(raw.get("type", ""))
-    if not wamid or not sender.isdigit():
-        return None
+    wamid, sender, kind = _text(raw.get("id")), _text(raw.get("from")), _text(raw.get("type"))
+    if not wamid or not _WA_ID.fullmatch(sender):
+        raise ValueError("no message id, or a sender that is not a phone number")
     update_id = update_id_from_wamid(wamid)
     fields: dict[str, Any] = {
         "update_id": update_id,
@@ -107,28 +167,27 @@ def _message(raw: dict[str, Any], names: dict[str, str]) -> Inbound | None:
         "message_id": update_id,
     }
     if kind == "text":
-        text = str((raw.get("text") or {}).get("body", ""))
-        fields |= _command(text)
+        fields |= _command(_text(_object(raw.get("text")).get("body")))
     elif kind == "interactive":
-        interactive = raw.get("interactive") or {}
-        reply = interactive.get(str(interactive.get("type", ""))) or {}
-        fields["callback_data"] = str(reply.get("id", ""))
+        interactive = _object(raw.get("interactive"))
+        reply = _object(interactive.get(_text(interactive.get("type"))))
+        fields["callback_data"] = _text(reply.get("id"))
     elif kind == "button":  # a quick-reply button of a template
-        fields["callback_data"] = str((raw.get("button") or {}).get("payload", ""))
+        fields["callback_data"] = _text(_object(raw.get("button")).get("payload"))
     elif kind in _MEDIA_KINDS:
-        part = raw.get(kind) or {}
+        part = _object(raw.get(kind))
         media_kind = _MEDIA_KINDS[kind]
-        if kind == "audio" and part.get("voice"):
+        if kind == "audio" and part.get("voice") is True:
             media_kind = "voice"
         fields["media"] = MediaRef(
             kind=media_kind,
-            file_id=str(part.get("id", "")),
-            file_unique_id=str(part.get("sha256", "")),
-            file_name=part.get("filename"),
-            mime_type=part.get("mime_type"),
+            file_id=_text(part.get("id")),
+            file_unique_id=_text(part.get("sha256")),
+            file_name=_optional_text(part.get("filename")),
+            mime_type=_optional_text(part.get("mime_type")),
         )
-        fields |= _command(str(part.get("caption", "")))
-    elif any(isinstance(e, dict) and e.get("code") == TOO_LARGE for e in raw.get("errors") or []):
+        fields |= _command(_text(part.get("caption")))
+    elif any(_object(e).get("code") == TOO_LARGE for e in _list(raw.get("errors"))):
         fields["media"] = MediaRef(
             kind="document", file_id="", mime_type="video/mp4", file_size=_TOO_LARGE_BYTES
         )

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from redis import Redis
@@ -41,9 +42,21 @@ from bot.whatsapp.errors import PacedError, error_from_response
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
 _MAX_PACED_RETRIES = 3
+_SIZE_DIGITS = 18
+_HUGE: int = 10**_SIZE_DIGITS  # a declared size is clamped here: over every limit, and cheap to compare
 _RATE_WAIT_S = 300.0
 # Failures before the request was written: nothing reached Meta, so a retry is safe.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def declared_size(value: object) -> int | None:
+    """The lookup's `file_size`, a number Meta gives (an int, or digits in a string); None when it is
+    anything else, and then only the bytes streamed are counted against the limit."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value) if len(value) <= _SIZE_DIGITS else _HUGE  # int() of 5000 digits raises
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return min(value, _HUGE)
+    return None
 
 
 def message_number(wamid: str) -> int:
@@ -79,6 +92,7 @@ class WhatsAppOutbox:
         *,
         on_wire: Callable[[], None] | None = None,
     ) -> int:
+        self._read_receipt(chat)
         choices, links = markup.choices_and_links(keyboard)
         lang = self.sessions.load(chat.key).lang
         if choices and links:
@@ -129,14 +143,15 @@ class WhatsAppOutbox:
 
     def fetch_media(self, media: MediaRef, dest: Path) -> Path:
         """Look the media id up (a URL valid for minutes), check its size, stream it to `dest`."""
-        info = self._get_json(f"{self._base}/{media.file_id}", "media lookup")
-        size = int(info.get("file_size") or 0)
-        limit = self.settings.whatsapp_document_limit_mb * MB
-        if size > limit or size > self.settings.nemo_upload_max_bytes:
+        info = self._get_json(f"{self._base}/{quote(media.file_id, safe='')}", "media lookup")
+        limit = min(self.settings.whatsapp_document_limit_mb * MB, self.settings.nemo_upload_max_bytes)
+        size = declared_size(info.get("file_size"))
+        if size is not None and size > limit:
             raise FileTooBigError(f"{size} bytes over the download limit")
-        url = str(info.get("url") or "")
-        if not url.startswith(("https://", "http://")):
-            raise SendError("media lookup without a download URL")
+        url = info.get("url")
+        if not isinstance(url, str) or not self._may_carry_token(url):
+            # The download needs the bearer token: never over plain HTTP, never to a URL we cannot trust.
+            raise SendError("media lookup without an https download URL")
         dest.parent.mkdir(parents=True, exist_ok=True)
         written = 0
         try:
@@ -151,6 +166,21 @@ class WhatsAppOutbox:
         except httpx.HTTPError as exc:
             raise SendError(f"media download failed: {type(exc).__name__}") from None
         return dest
+
+    def _may_carry_token(self, url: str) -> bool:
+        """Whether a download URL may get the bearer token: any https URL (Meta serves media from its own
+        hosts, named in the Graph API's answer), or the configured Graph API's own scheme, host and port
+        (a local fake in tests, on plain http over loopback). Never plain http elsewhere."""
+        try:
+            target = httpx.URL(url)
+        except (httpx.InvalidURL, ValueError):
+            return False
+        if not target.host:
+            return False
+        if target.scheme == "https":
+            return True
+        base = httpx.URL(self._base)
+        return (target.scheme, target.host, target.port) == (base.scheme, base.host, base.port)
 
     def close(self) -> None:
         self._http.close()
@@ -171,6 +201,12 @@ class WhatsAppOutbox:
         except SendError as exc:
             log.info("read receipt not sent: %s", exc)
 
+    def _read_receipt(self, chat: ChatRef) -> None:
+        """The receipt for the user's latest message, before the first answer to it (see the webhook)."""
+        wamid = self.redis.getdel(keys.whatsapp_unread_key(chat.chat_id))
+        if isinstance(wamid, bytes):
+            self.mark_read(wamid.decode())
+
     def send_ready_notice(self, chat: ChatRef, url: str) -> bool:
         """The approved template with the download link, allowed outside the 24-hour window."""
         name = self.settings.whatsapp_ready_template
@@ -187,9 +223,13 @@ class WhatsAppOutbox:
         self._send(chat, {"type": "template", "template": template}, template=True)
         return True
 
+    def window_open(self, chat: ChatRef) -> bool:
+        """The user wrote within 24 hours (the webhook keeps the key while the window is open)."""
+        return bool(self.redis.exists(keys.whatsapp_window_key(chat.chat_id)))
+
     # --- calls ----------------------------------------------------------------------------------
     def _check_window(self, chat: ChatRef) -> None:
-        if not self.redis.exists(keys.whatsapp_window_key(chat.chat_id)):
+        if not self.window_open(chat):
             raise WindowClosedError("the 24-hour window is closed")
 
     def _send(

@@ -2,38 +2,44 @@
 
 A POST is checked before it is parsed: the body is read up to a cap, its `X-Hub-Signature-256` HMAC is
 compared in constant time, and only then is it JSON. Each message then goes through the conversation,
-which makes it durable (the job under a deterministic id, the update marked seen) — and then Meta gets its
-200. Replies, the read receipt and the typing indicator are sent after the response, so a slow send or the
-6-second pacing per user never delays the answer Meta waits for.
+which makes it durable (the job under a deterministic id), and its replies go into the durable reply queue
+in one Redis transaction with the message's "seen" mark — and then Meta gets its 200. A crash after the
+200 loses no reply (the sender, `bot.replies.ReplySender`, sends what is queued after the restart) and a
+redelivery is answered no more; a crash before it makes Meta deliver again, answered once.
+
+Receiving never waits on sending: messages are handled in threads of their own, never in the pool where
+replies wait for the 6-second pacing per user, so a burst of sends cannot delay the answer Meta waits for
+(Meta retries a slow webhook, and in the end disables it).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
 
 from redis import Redis
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot import keys
-from bot.conversation import Conversation, Decision
-from bot.models import ChatRef
-from bot.outbox import Keyboard, SendError
+from bot.conversation import Conversation
+from bot.replies import ReplyQueue, ReplySender, queued_replies
 from bot.whatsapp.convert import Inbound, Status, events_from_payload
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "x-hub-signature-256"
 HEALTH_PATH = "/healthcheck"
+# Threads that handle deliveries (a few Redis calls each); sends have the event loop's default pool.
+RECEIVE_THREADS = 4
 
 
 class BodyTooLargeError(Exception):
@@ -68,57 +74,38 @@ async def read_capped(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-class Replies(Protocol):
-    """What the webhook needs of the outgoing path (`WhatsAppOutbox`; a recorder in unit tests)."""
-
-    def mark_read(self, wamid: str) -> None: ...
-
-    def send_text(self, chat: ChatRef, text: str, keyboard: Keyboard = ()) -> int: ...
-
-
 class WhatsAppWebhook:
-    """The handlers of the webhook, sharing the conversation and the outgoing path."""
+    """The handlers of the webhook: deliveries in, replies queued for the sender."""
 
     def __init__(
         self,
         conversation: Conversation,
-        outbox: Replies,
+        replies: ReplyQueue,
         redis: Redis,
         redeliver: Callable[[str, str], object],
     ) -> None:
         self.conversation = conversation
-        self.outbox = outbox
+        self.replies = replies
         self.redis = redis
         self.redeliver = redeliver  # (render id, after) → a delivery job, for videos that waited
 
-    def receive(self, inbound: list[Inbound], statuses: list[Status]) -> list[tuple[Inbound, Decision]]:
-        """Make every message durable (and record statuses); the decisions to answer afterwards."""
+    def receive(self, inbound: list[Inbound], statuses: list[Status]) -> None:
+        """Make every message durable with its replies queued (and record statuses); raises `RedisError`."""
         for status in statuses:
             self._record_status(status)
-        decided = []
         for item in inbound:
-            chat = item.message.chat
+            message, chat = item.message, item.message.chat
             # The customer-service window opens (or stays open) with every message the user sends.
             self.redis.set(keys.whatsapp_window_key(chat.chat_id), item.wamid, ex=keys.WHATSAPP_WINDOW_S)
-            decision = self.conversation.handle(item.message)
-            if decision is not None:
-                decided.append((item, decision))
-                self._deliver_waiting(chat.key, str(item.message.update_id))
-        return decided
-
-    def answer(self, decided: list[tuple[Inbound, Decision]]) -> None:
-        """Read receipt with "typing…", then the replies (the first one is the request's progress)."""
-        for item, decision in decided:
+            decision = self.conversation.handle(message, mark_seen=False)
+            if decision is None:
+                continue  # a redelivery
             if decision.replies:
-                self.outbox.mark_read(item.wamid)
-            for reply in decision.replies:
-                message_id: int | None = None
-                try:
-                    message_id = self.outbox.send_text(item.message.chat, reply.text, reply.keyboard)
-                except SendError as exc:
-                    log.warning("reply to %s not sent: %s", item.message.chat.key, type(exc).__name__)
-                if reply.progress and decision.request is not None:
-                    self.conversation.record_progress_message(decision.request.request_id, message_id)
+                # The first reply to the chat sends blue ticks and "typing…" on this message first.
+                unread = keys.whatsapp_unread_key(chat.chat_id)
+                self.redis.set(unread, item.wamid, ex=keys.WHATSAPP_WINDOW_S)
+            self.replies.push(queued_replies(chat, decision), seen=self.conversation.seen_marker(message))
+            self._deliver_waiting(chat.key, str(message.update_id))
 
     def _record_status(self, status: Status) -> None:
         key = keys.whatsapp_status_key(status.wamid)
@@ -137,9 +124,24 @@ class WhatsAppWebhook:
 
 
 def build_webhook_app(
-    webhook: WhatsAppWebhook, path: str, secrets: WebhookSecrets, max_body_bytes: int
+    webhook: WhatsAppWebhook, sender: ReplySender, path: str, secrets: WebhookSecrets, max_body_bytes: int
 ) -> Starlette:
-    """`GET path` (handshake), `POST path` (signed deliveries), `GET /healthcheck`."""
+    """`GET path` (handshake), `POST path` (signed deliveries), `GET /healthcheck`; the reply sender runs
+    as long as the app (replies queued before a restart go out first)."""
+    receiving = ThreadPoolExecutor(RECEIVE_THREADS, thread_name_prefix="wa-receive")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Enough threads for every send the sender starts at once, so one waiting on the pacing per user
+        # holds only its own chat (the default pool has 6 threads on 2 cores).
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(ThreadPoolExecutor(sender.parallel + 4, thread_name_prefix="wa-send"))
+        task = asyncio.create_task(sender.run())
+        try:
+            yield
+        finally:
+            task.cancel()  # what is still queued stays in Redis for the next start
+            receiving.shutdown(wait=False)
 
     async def handshake(request: Request) -> Response:
         params = request.query_params
@@ -163,18 +165,18 @@ def build_webhook_app(
             return PlainTextResponse("malformed", status_code=400)
         inbound, statuses = events_from_payload(payload)
         # Durable before the 200: if Redis is down this raises, Meta gets a 500 and delivers again.
-        decided = await asyncio.to_thread(webhook.receive, inbound, statuses)
-        return Response(
-            status_code=200, background=BackgroundTask(asyncio.to_thread, webhook.answer, decided)
-        )
+        await asyncio.get_running_loop().run_in_executor(receiving, webhook.receive, inbound, statuses)
+        sender.wake()
+        return Response(status_code=200)
 
     async def health(request: Request) -> Response:
         return PlainTextResponse("ok")
 
     return Starlette(
+        lifespan=lifespan,
         routes=[
             Route(path, handshake, methods=["GET"]),
             Route(path, deliver, methods=["POST"]),
             Route(HEALTH_PATH, health, methods=["GET"]),
-        ]
+        ],
     )

@@ -146,3 +146,33 @@ def test_engine_on_a_port_already_in_use(tmp_path: Path, redis_server: RedisServ
         env = {"ENGINE_REDIS_URL": redis_server.url, "ENGINE_DATA_DIR": str(tmp_path / "data")}
         status, output = start("engine", tmp_path, **env, ENGINE_PORT=str(port), ENGINE_HOST="127.0.0.1")
     assert_one_clear_line(status, output, f"cannot listen on 127.0.0.1:{port}", "in use", "ENGINE_PORT")
+
+
+def test_whatsapp_without_its_token(tmp_path: Path, redis_server: RedisServer):
+    env = {
+        "REDIS_URL": redis_server.url,
+        "WHATSAPP_APP_SECRET": "s3cret-app",
+        "WHATSAPP_PHONE_NUMBER_ID": "106",
+    }
+    status, output = start("bot.whatsapp", tmp_path, **env)
+    assert status == 2
+    assert_one_clear_line(status, output, "WHATSAPP_ACCESS_TOKEN not set", ".env")
+    assert "s3cret-app" not in output
+
+
+def test_whatsapp_on_a_port_already_taken(tmp_path: Path, redis_server: RedisServer):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        env = {
+            "REDIS_URL": redis_server.url,
+            "WHATSAPP_ACCESS_TOKEN": "EAAG-a-token-to-keep",
+            "WHATSAPP_APP_SECRET": "s3cret-app",
+            "WHATSAPP_PHONE_NUMBER_ID": "106",
+            "WHATSAPP_LISTEN_HOST": "127.0.0.1",
+            "WHATSAPP_LISTEN_PORT": str(taken.getsockname()[1]),
+        }
+        status, output = start("bot.whatsapp", tmp_path, **env)
+    assert status == 2
+    assert_one_clear_line(status, output, "cannot listen on 127.0.0.1:", "WHATSAPP_LISTEN_PORT")
+    assert "EAAG-a-token-to-keep" not in output and "s3cret-app" not in output

@@ -9,15 +9,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from redis import Redis
 
-from bot import keyboards
+from bot import keyboards, keys
 from bot.i18n import translate
-from tests.e2e.conftest import Product
+from tests.e2e.conftest import TIMEOUT_S, Product
 from tests.e2e.kills import kill_horse
-from tests.e2e.whatsapp_chat import PAIR_INTERVAL_S, WhatsAppChat, is_media, start_whatsapp
+from tests.e2e.whatsapp_chat import PAIR_INTERVAL_S, WhatsAppChat, is_media, start_webhook, start_whatsapp
 from tests.fakes.nemo_double import NemoDouble
 from tests.fakes.whatsapp import FakeWhatsApp
-from tests.processes import RedisServer, wait_for
+from tests.processes import RedisServer, free_port, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("dump_logs")]
 USER = "919812345001"
@@ -152,13 +153,18 @@ def test_a_render_too_big_to_re_encode_well_comes_as_a_document(
     assert not any(m.type == "video" for m in chat.messages())
 
 
-def _export_while_the_window_closes(chat: WhatsAppChat, fake: FakeWhatsApp, nemo: NemoDouble) -> None:
-    """Export; the render finishes only after 24 hours have passed since the user's last message."""
+def _export_while_the_window_closes(
+    chat: WhatsAppChat, fake: FakeWhatsApp, nemo: NemoDouble, bot_redis: Redis | None = None
+) -> None:
+    """Export; the render finishes only after 24 hours have passed since the user's last message (for
+    Meta; for the bot too when `bot_redis` is given: the window's key has lived out its lifetime)."""
     chat.wait(lambda m: m.text == translate("en", "progress.done"))
     nemo.config.render_polls = 10_000
     fake.send_text(USER, "export")
     wait_for(lambda: nemo.calls("render_poll"), 30, "the render to be followed")
     fake.close_window(USER)
+    if bot_redis is not None:
+        bot_redis.delete(keys.whatsapp_window_key(int(USER)))
     nemo.config.render_polls = 1  # the next poll finds it done
 
 
@@ -180,15 +186,23 @@ def test_a_render_finishing_after_the_window_closed_goes_out_as_the_template(
 
 
 def test_without_a_template_the_video_waits_for_the_user_to_write(
-    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path
-):
+    product: Product, fake_whatsapp: FakeWhatsApp, nemo_double: NemoDouble, phone_clip: Path,
+    redis_server: RedisServer,
+):  # fmt: skip
     nemo_double.queue_turns("silent")
     start_whatsapp(product, fake_whatsapp)
     chat = WhatsAppChat(fake_whatsapp, USER)
     chat.upload(phone_clip, translate("en", "upload.done", name=CLIP, duration=3))
     chat.ask("add music", translate("en", "turn.changed").split(":")[0])
-    _export_while_the_window_closes(chat, fake_whatsapp, nemo_double)
-    wait_for(lambda: (USER, 131047) in fake_whatsapp.refused, 30, "the video to be refused")
+    redis = redis_server.client()
+    # 24 hours pass on both sides: Meta's window and the bot's record of it (a key with a 24-hour lifetime).
+    _export_while_the_window_closes(chat, fake_whatsapp, nemo_double, redis)
+    deferred = keys.deferred_deliveries_key(f"whatsapp:{USER}")
+    wait_for(lambda: redis.smembers(deferred), 30, "the video to wait for the user")
+    # Known closed before the work: the render was neither downloaded nor uploaded, nothing refused.
+    assert not nemo_double.calls("media") and not nemo_double.calls("render_download")
+    assert not any(path.endswith("/media") for _, path, _ in fake_whatsapp.calls)
+    assert (USER, 131047) not in fake_whatsapp.refused
 
     video = chat.ask("hi, any news?", is_media("video"))
     assert video.media is not None
@@ -222,3 +236,27 @@ def test_a_worker_killed_during_delivery_never_sends_a_second_copy(
     link = chat.wait(lambda m: m.text == translate("en", "delivery.uncertain"))
     assert link.link is not None and link.link[1].startswith(nemo_double.url)
     assert not any(m.type in ("video", "document") for m in chat.messages())
+
+
+def test_a_webhook_killed_right_after_answering_200_answers_every_sender_once_after_its_restart(
+    product: Product, fake_whatsapp: FakeWhatsApp, redis_server: RedisServer
+):
+    users = [f"9198123460{n:02d}" for n in range(4)]
+    port = free_port()
+    first = start_webhook(product, fake_whatsapp, port)
+    fake_whatsapp.connect(f"http://127.0.0.1:{port}/whatsapp/webhook")
+    # The bot's first call for each chat (the read receipt) hangs: the kill lands before any answer.
+    fake_whatsapp.read_receipts.hold()
+    for user in users:
+        fake_whatsapp.send_text(user, "hi")  # returns once Meta got its 200
+    wait_for(lambda: fake_whatsapp.read_receipts.held_ports, TIMEOUT_S, "the first read receipt")
+    first.kill()
+    assert not any(fake_whatsapp.messages(user) for user in users)  # the kill landed before any answer
+    fake_whatsapp.read_receipts.release()
+
+    second = start_webhook(product, fake_whatsapp, port)
+    wait_for(lambda: all(fake_whatsapp.messages(user) for user in users), TIMEOUT_S, "every answer")
+    redis = redis_server.client()
+    wait_for(lambda: not redis.exists(keys.reply_chats_key()), TIMEOUT_S, "every reply sent")
+    assert [len(fake_whatsapp.messages(user)) for user in users] == [1] * len(users)
+    assert second.process.poll() is None

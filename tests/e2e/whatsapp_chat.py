@@ -10,7 +10,7 @@ import httpx
 
 from tests.e2e.conftest import TIMEOUT_S, Product
 from tests.fakes.whatsapp import FakeWhatsApp, SentMessage
-from tests.processes import free_port, wait_for
+from tests.processes import Service, free_port, wait_for
 
 # The product's pacing per user (one message every 6 s) would make a whole conversation last minutes: the
 # tests lift it on both sides, as the Telegram tests do with FAST_CHAT_ENV.
@@ -21,9 +21,19 @@ FAST_WHATSAPP_ENV = {"WHATSAPP_PER_USER_INTERVAL_S": str(PAIR_INTERVAL_S), "WHAT
 def start_whatsapp(product: Product, fake: FakeWhatsApp, **env: str) -> str:
     """Start the webhook process and a worker; subscribe the fake to the webhook; return its URL."""
     port = free_port()
+    start_webhook(product, fake, port, **env)
+    product.start("worker", **(fake.env() | FAST_WHATSAPP_ENV | env))
+    url = f"http://127.0.0.1:{port}/whatsapp/webhook"
+    fake.connect(url)
+    return url
+
+
+def start_webhook(product: Product, fake: FakeWhatsApp, port: int, **env: str) -> Service:
+    """`python -m bot.whatsapp` on `port`, once it answers its health check."""
     common = fake.env() | FAST_WHATSAPP_ENV | env
-    product.start("bot.whatsapp", WHATSAPP_LISTEN_HOST="127.0.0.1", WHATSAPP_LISTEN_PORT=str(port), **common)
-    product.start("worker", **common)
+    service = product.start(
+        "bot.whatsapp", WHATSAPP_LISTEN_HOST="127.0.0.1", WHATSAPP_LISTEN_PORT=str(port), **common
+    )
     base = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
@@ -33,9 +43,7 @@ def start_whatsapp(product: Product, fake: FakeWhatsApp, **env: str) -> str:
             return False
 
     wait_for(healthy, TIMEOUT_S, "the WhatsApp webhook to listen")
-    url = f"{base}/whatsapp/webhook"
-    fake.connect(url)
-    return url
+    return service
 
 
 class WhatsAppChat:

@@ -15,8 +15,9 @@ next request is not queued behind a delivery that is over.
 The form follows the channel's capabilities: a render that plays inline is sent as a video; one over the
 video limit is re-encoded to fit when the channel wants that (WhatsApp's 16 MB), else sent as a document
 up to the channel's document limit, else as the link — and the caption says which and why. A chat whose
-messaging window is closed (WhatsApp, 24 h) gets the channel's "ready" notice with the link, or the video
-waits in the chat's deferred set until the user writes again (a refusal: nothing reached the chat).
+messaging window is closed (WhatsApp, 24 h) — checked before the render is downloaded or re-encoded — gets
+the channel's "ready" notice with the link, or the video waits in the chat's deferred set and is delivered
+right after the user's next message (a refusal: nothing reached the chat).
 """
 
 from __future__ import annotations
@@ -61,9 +62,13 @@ def deliver_video(render_id: str) -> None:
         if state != b"preparing":
             _free(ctx, render_id)  # delivered already; a run that died after its end state frees the chat
             return
+    if isinstance(chat.outbox, ReadyNotices) and not chat.outbox.window_open(chat.request.chat):
+        # Before the download and any re-encode: a closed window takes no video, so that work is wasted.
+        _wait_for_window(ctx, chat, render_id, render["url"])
+        return
     try:
         _deliver(ctx, chat, render_id, render["url"])
-    except WindowClosedError:
+    except WindowClosedError:  # it closed during the work (or Meta says so: 131047)
         _wait_for_window(ctx, chat, render_id, render["url"])
     except MediaRejectedError as exc:
         log.warning("render %s refused by the channel (%s): sending the link", render_id, exc)

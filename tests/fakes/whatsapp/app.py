@@ -59,7 +59,7 @@ def build_app(fake: FakeWhatsApp) -> Starlette:
         if request.path_params["phone"] != fake.phone_number_id:
             return _error(invalid("unknown phone number id"))
         if request.client is not None:
-            await fake.hold_upload(request.client.port)
+            await fake.uploads.passing(request.client.port)
         async with request.form() as form:
             file, kind = form.get("file"), form.get("type")
             if form.get("messaging_product") != "whatsapp" or not isinstance(file, UploadFile):
@@ -82,6 +82,8 @@ def build_app(fake: FakeWhatsApp) -> Starlette:
             return _error(invalid("body is not JSON"))
         try:
             if isinstance(body, dict) and body.get("status") == "read":
+                if request.client is not None:
+                    await fake.read_receipts.passing(request.client.port)
                 fake.mark_read(body)
                 return JSONResponse({"success": True})
             wamid, to = fake.accept_message(body if isinstance(body, dict) else {})

@@ -62,6 +62,35 @@ def _probe(data: bytes) -> tuple[str | None, str | None, str | None, bool]:
         return None, None, None, False
 
 
+class Gate:
+    """Requests of one kind hang while the gate is held (a slow call, to kill a process in)."""
+
+    def __init__(self, lock: threading.Condition) -> None:
+        self.lock = lock
+        self.held_ports: list[int] = []  # the client's local port of each request held
+        self._held = threading.Event()
+        self._released = threading.Event()
+
+    def hold(self) -> None:
+        """From now on requests wait until `release`."""
+        self._released.clear()
+        self._held.set()
+
+    def release(self) -> None:
+        """Let held requests (and later ones) through."""
+        self._held.clear()
+        self._released.set()
+
+    async def passing(self, client_port: int) -> None:
+        """Called by a route: records the caller's port, waits while the gate is held."""
+        if not self._held.is_set():
+            return
+        with self.lock:
+            self.held_ports.append(client_port)
+            self.lock.notify_all()
+        await asyncio.to_thread(self._released.wait, 60)
+
+
 class FakeWhatsApp:
     """A fake Cloud API for one business number and one app."""
 
@@ -98,9 +127,8 @@ class FakeWhatsApp:
         self._server = ServerThread(build_app(self))
         self._poster = threading.Thread(target=self._post_statuses, name="wa-statuses", daemon=True)
         self._http = httpx.Client(timeout=10)
-        self._uploads_held = threading.Event()
-        self._uploads_released = threading.Event()
-        self.held_upload_ports: list[int] = []
+        self.uploads = Gate(self.lock)  # media uploads
+        self.read_receipts = Gate(self.lock)  # read receipts (the first thing the bot sends to a chat)
 
     # --- lifecycle -------------------------------------------------------------------------------
     @property
@@ -130,7 +158,8 @@ class FakeWhatsApp:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.release_uploads()
+        self.uploads.release()
+        self.read_receipts.release()
         self._statuses.put(None)
         self._poster.join(5)
         self._server.stop()
@@ -172,22 +201,16 @@ class FakeWhatsApp:
 
     def hold_uploads(self) -> None:
         """From now on a media upload hangs until `release_uploads` (a slow upload, to kill a worker in)."""
-        self._uploads_released.clear()
-        self._uploads_held.set()
+        self.uploads.hold()
 
     def release_uploads(self) -> None:
         """Let held uploads (and later ones) through."""
-        self._uploads_held.clear()
-        self._uploads_released.set()
+        self.uploads.release()
 
-    async def hold_upload(self, client_port: int) -> None:
-        """Called by the upload route: records the uploader's local port, waits while uploads are held."""
-        if not self._uploads_held.is_set():
-            return
-        with self.lock:
-            self.held_upload_ports.append(client_port)
-            self.lock.notify_all()
-        await asyncio.to_thread(self._uploads_released.wait, 60)
+    @property
+    def held_upload_ports(self) -> list[int]:
+        """The local ports of the uploads that were held (the uploading process's connections)."""
+        return self.uploads.held_ports
 
     def mark_read(self, body: dict[str, Any]) -> None:
         wamid = body.get("message_id")

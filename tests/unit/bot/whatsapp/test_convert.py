@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import logging
 from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.whatsapp.convert import events_from_payload, update_id_from_wamid
 
@@ -111,3 +117,76 @@ def test_fields_of_the_wrong_shape_are_skipped_not_a_crash():
     odd["entry"][0]["changes"][0]["value"]["messages"] = "hi"
     odd["entry"][0]["changes"] = "x"
     assert events_from_payload(odd) == ([], [])
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+SHAPES = [
+    {"type": "text", "text": {"body": "hi"}},
+    {
+        "type": "interactive",
+        "interactive": {"type": "button_reply", "button_reply": {"id": "x", "title": "X"}},
+    },
+    {"type": "button", "button": {"payload": "p", "text": "P"}},
+    {"type": "video", "video": {"id": "9", "mime_type": "video/mp4", "sha256": "s", "caption": "c"}},
+    {"type": "document", "document": {"id": "9", "filename": "a.mp4", "mime_type": "video/mp4"}},
+    {"type": "audio", "audio": {"id": "9", "voice": True}},
+    {"type": "unsupported", "errors": [{"code": 131052}]},
+]
+
+
+def junk_message(draw: st.DrawFn) -> dict[str, Any]:
+    """A documented message with one field, at any depth, replaced by JSON of any other shape."""
+    message: dict[str, Any] = {"from": USER, "id": "wamid.JUNK"} | copy.deepcopy(
+        draw(st.sampled_from(SHAPES))
+    )
+    holder = message
+    while True:
+        key = draw(st.sampled_from(sorted(holder)))
+        if not isinstance(holder[key], dict) or draw(st.booleans()):
+            break
+        holder = holder[key]
+    holder[key] = draw(JSON.filter(lambda v: type(v) is not type(holder[key])))
+    return message
+
+
+@given(st.composite(junk_message)())
+@settings(max_examples=300, deadline=None)
+def test_a_message_of_any_junk_shape_is_skipped_and_the_rest_of_the_batch_handled(junk: dict[str, Any]):
+    body = payload({"type": "text", "text": {"body": "first"}})
+    value = body["entry"][0]["changes"][0]["value"]
+    later = {"from": USER, "id": "wamid.A3", "type": "text", "text": {"body": "last"}}
+    value["messages"] = [*value["messages"], junk, later]
+    value["statuses"] = [{"id": "wamid.S", "status": "sent", "recipient_id": junk.get("from")}]
+    inbound, statuses = events_from_payload(body)
+    texts = [item.message.text for item in inbound]
+    assert texts[0] == "first" and texts[-1] == "last" and len(texts) in (2, 3)
+    assert all(item.wamid in ("wamid.A1", "wamid.JUNK", "wamid.A3") for item in inbound)
+    assert len(statuses) <= 1
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"type": "text", "text": "hi"},
+        {"type": "interactive", "interactive": ["button_reply"]},
+        {"type": "interactive", "interactive": {"type": "list_reply", "list_reply": "row-1"}},
+        {"type": "button", "button": 7},
+        {"type": "document", "document": {"id": "9", "filename": 12, "mime_type": "video/mp4"}},
+        {"type": "video", "video": {"id": ["9"]}},
+        {"type": "text", "text": {"body": "hi"}, "from": "٩١٩٨١٢٣٤٥٠٠١"},  # Arabic-Indic digits
+        {"type": "text", "text": {"body": "hi"}, "from": "9198²"},
+        {"type": "text", "text": {"body": "hi"}, "from": 919812345001},
+    ],
+)
+def test_each_documented_junk_shape_is_one_skipped_message_with_one_log_line(junk, caplog):
+    body = payload({"type": "text", "text": {"body": "first"}})
+    value = body["entry"][0]["changes"][0]["value"]
+    value["messages"].append({"from": USER, "id": "wamid.B"} | junk)
+    with caplog.at_level(logging.WARNING, "bot.whatsapp.convert"):
+        inbound, _ = events_from_payload(body)
+    assert [item.message.text for item in inbound] == ["first"]
+    assert len([r for r in caplog.records if "skipped" in r.getMessage()]) == 1
