@@ -9,6 +9,7 @@ URLs are shown without their credentials.
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -141,3 +142,19 @@ def check_telegram(settings: Settings) -> None:
             f"the Telegram Bot API at {safe_url(base)} answered HTTP {reply.status_code} to getMe: "
             "check TELEGRAM_API_BASE_URL, or try again later"
         )
+
+
+def listen(host: str, port: int, port_setting: str, host_setting: str) -> socket.socket:
+    """A server's socket, bound before anything else starts: a port already taken is one line naming the
+    settings to change (uvicorn would only log it, and exit 1 or 3)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise StartupError(
+            f"cannot listen on {host}:{port} ({exc.strerror or type(exc).__name__}): stop what uses the "
+            f"port or set {port_setting} (or {host_setting}) to a free one"
+        ) from None
+    return sock

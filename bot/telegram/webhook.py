@@ -34,6 +34,7 @@ from starlette.routing import Route
 from telegram import Bot, Update
 from telegram.ext import Application
 
+from bot import startup
 from bot.settings import Settings
 from bot.telegram.intake import IntakeRunner, UpdateIntake
 from bot.telegram.polling import HANDLER_THREADS
@@ -49,7 +50,7 @@ _SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 MAX_UPDATE_BYTES = 1024 * 1024
 
 
-class WebhookConfigError(ValueError):
+class WebhookConfigError(startup.StartupError):
     """The webhook settings cannot work; the message names the setting, never a secret's value."""
 
 
@@ -170,7 +171,7 @@ def run_webhook(application: Application, settings: Settings) -> None:  # type: 
     )
     # Bound and listening before Telegram learns the URL: a busy port fails here, before the webhook is
     # moved, and a request arriving before uvicorn serves waits in the backlog instead of being refused.
-    sock = server.config.bind_socket()
+    sock = startup.listen(config.listen, config.port, "TELEGRAM_WEBHOOK_PORT", "TELEGRAM_WEBHOOK_LISTEN")
     sock.listen(server.config.backlog)
     asyncio.run(_serve(application, runner, server, sock, config))
 

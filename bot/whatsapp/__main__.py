@@ -6,8 +6,6 @@ port already taken stops it with one line naming what to fix and exit status 2, 
 
 from __future__ import annotations
 
-import socket
-
 import uvicorn
 from redis import Redis
 
@@ -43,28 +41,18 @@ def check_settings(settings: Settings) -> None:
         )
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """The webhook's listening socket, bound before anything else starts (uvicorn would only log)."""
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise startup.StartupError(
-            f"cannot listen on {host}:{port} ({exc.strerror or type(exc).__name__}): stop what uses the "
-            "port or set WHATSAPP_LISTEN_PORT (or WHATSAPP_LISTEN_HOST) to a free one"
-        ) from None
-    return sock
-
-
 def main() -> None:
     settings = Settings()
     _secrets.extend(settings.secrets())
     configure_logging(settings.log_level, settings.secrets())
     check_settings(settings)
     startup.check_redis(settings.redis_url, "REDIS_URL")
-    sock = listen(settings.whatsapp_listen_host, settings.whatsapp_listen_port)
+    sock = startup.listen(
+        settings.whatsapp_listen_host,
+        settings.whatsapp_listen_port,
+        "WHATSAPP_LISTEN_PORT",
+        "WHATSAPP_LISTEN_HOST",
+    )
     redis = Redis.from_url(settings.redis_url)
     check_redis_durability(redis)
     outbox = WhatsAppOutbox(settings, redis, RateLimiter.from_settings(redis, settings))

@@ -148,6 +148,23 @@ def test_engine_on_a_port_already_in_use(tmp_path: Path, redis_server: RedisServ
     assert_one_clear_line(status, output, f"cannot listen on 127.0.0.1:{port}", "in use", "ENGINE_PORT")
 
 
+def test_bot_webhook_on_a_port_already_taken(tmp_path: Path, redis_server: RedisServer):
+    with socket.socket() as taken, FakeTelegram() as fake:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        webhook = {"TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}", "TELEGRAM_WEBHOOK_SECRET": "a-secret"}
+        env = (
+            fake.env()
+            | webhook
+            | {"TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1", "TELEGRAM_WEBHOOK_PORT": str(port)}
+        )
+        status, output = start("bot", tmp_path, **env, REDIS_URL=redis_server.url)
+        assert fake.calls("setWebhook") == []  # Telegram keeps sending to the bot that is running
+    assert_one_clear_line(status, output, f"cannot listen on 127.0.0.1:{port}", "TELEGRAM_WEBHOOK_PORT")
+    assert status == 2
+
+
 def test_whatsapp_without_its_token(tmp_path: Path, redis_server: RedisServer):
     env = {
         "REDIS_URL": redis_server.url,
