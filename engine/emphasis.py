@@ -37,11 +37,12 @@ def stressed_phrases(transcript: Transcript) -> list[Span]:
 
 def _candidates(segment: Segment) -> list[tuple[float, Span]]:
     """(how much louder, span) of each run of stressed words in one sentence."""
-    words = [w for w in segment.words if w.text.strip() and w.loudness_db is not None]
-    if len(words) < MIN_WORDS:
+    heard = [(w, w.loudness_db) for w in segment.words if w.text.strip() and w.loudness_db is not None]
+    if len(heard) < MIN_WORDS:
         return []
-    typical = median(w.loudness_db for w in words if w.loudness_db is not None)
-    rises = [(typical if w.loudness_db is None else w.loudness_db) - typical for w in words]
+    words = [w for w, _ in heard]
+    typical = median(level for _, level in heard)
+    rises = [level - typical for _, level in heard]
     found: list[tuple[float, Span]] = []
     index = 0
     while index < len(words):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.job import JobStatus
 from rq.serializers import JSONSerializer
@@ -50,24 +51,28 @@ def queue_face_detection(
         for info in wide_videos(sources, width, height)
         if not cache_path(settings.data_dir, info.file_id).is_file()
     ]
-    queue = Queue(settings.asr_queue, connection=connection, serializer=JSONSerializer)
-    if not todo or not Worker.count(queue=queue):
-        return []  # the render detects them itself
-    queued = []
-    for info in todo:
-        existing = queue.fetch_job(job_id(info.file_id))
-        if existing is not None and existing.get_status(refresh=True) not in _FINISHED_OR_FAILED:
-            continue  # already on its way
-        if existing is not None:
-            existing.delete()
-        queue.enqueue_call(
-            find_faces,
-            args=(info.to_json(), str(settings.data_dir.resolve())),
-            job_id=job_id(info.file_id),
-            timeout=int(settings.analysis_timeout_s) + 60,
-            result_ttl=600,
-            failure_ttl=600,
-        )
-        queued.append(info.file_id)
+    queued: list[str] = []
+    try:
+        queue = Queue(settings.asr_queue, connection=connection, serializer=JSONSerializer)
+        if not todo or not Worker.count(queue=queue):
+            return []  # the render detects them itself
+        for info in todo:
+            existing = queue.fetch_job(job_id(info.file_id))
+            if existing is not None and existing.get_status(refresh=True) not in _FINISHED_OR_FAILED:
+                continue  # already on its way
+            if existing is not None:
+                existing.delete()
+            queue.enqueue_call(
+                find_faces,
+                args=(info.to_json(), str(settings.data_dir.resolve())),
+                job_id=job_id(info.file_id),
+                timeout=int(settings.analysis_timeout_s) + 60,
+                result_ttl=600,
+                failure_ttl=600,
+            )
+            queued.append(info.file_id)
+    except RedisError as exc:  # only a head start: the turn's edit must not be lost over it
+        log.warning("face detection not queued ahead (%s): the render will detect them", type(exc).__name__)
+        return queued
     log.info("face detection queued for %s", ", ".join(queued) or "nothing")
     return queued

@@ -14,10 +14,9 @@ from typing import Any
 
 from engine.captions import captions_of
 from engine.operations.family import seconds_text
-from engine.timeline import BUILTIN_MUSIC, MUSIC, VIDEO, Timeline
+from engine.timeline import BUILTIN_MUSIC, DEFAULT_VIDEO_TITLE, MUSIC, VIDEO, Timeline
 from engine.words import say
 
-DEFAULT_VIDEO_TITLE = "Video"  # what a new video track is called (engine.timeline): no name of the user's
 MALFORMED_DRAFT = (KeyError, TypeError, ValueError, AttributeError)  # what reading a broken draft raises
 
 

@@ -72,7 +72,8 @@ IMAGE_MS = 3000  # how long an uploaded still stays on screen
 MIN_PIECE_MS = 40  # about one frame: shorter leftovers of a cut are dropped
 SPEED_RANGE = (0.25, 4.0)
 VOLUME_RANGE = (0.0, 4.0)
-_TRACK_TITLES: dict[int, Json] = {VIDEO: {"title": "Video"}, MUSIC: {}, TITLES: {}}
+DEFAULT_VIDEO_TITLE = "Video"  # what a new video track is called: no name of the user's
+_TRACK_TITLES: dict[int, Json] = {VIDEO: {"title": DEFAULT_VIDEO_TITLE}, MUSIC: {}, TITLES: {}}
 
 
 @dataclass(frozen=True)

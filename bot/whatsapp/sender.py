@@ -64,6 +64,10 @@ def message_number(wamid: str) -> int:
     return int.from_bytes(hashlib.blake2b(wamid.encode(), digest_size=7).digest(), "big")
 
 
+# Meta's domains (Graph API, media CDN); the token goes nowhere else over https.
+_META_HOSTS = (".facebook.com", ".fbsbx.com", ".fbcdn.net", ".whatsapp.net")
+
+
 class WhatsAppOutbox:
     """`Outbox` over the WhatsApp Business Cloud API."""
 
@@ -168,16 +172,17 @@ class WhatsAppOutbox:
         return dest
 
     def _may_carry_token(self, url: str) -> bool:
-        """Whether a download URL may get the bearer token: any https URL (Meta serves media from its own
-        hosts, named in the Graph API's answer), or the configured Graph API's own scheme, host and port
-        (a local fake in tests, on plain http over loopback). Never plain http elsewhere."""
+        """Whether a download URL may get the bearer token: https to one of Meta's own hosts (media is
+        served from lookaside.fbsbx.com, named in the Graph API's answer), or the configured Graph API's
+        own scheme, host and port (a local fake in tests, on plain http over loopback). Never plain http,
+        never another host: a tampered or odd answer must not collect the token."""
         try:
             target = httpx.URL(url)
         except (httpx.InvalidURL, ValueError):
             return False
         if not target.host:
             return False
-        if target.scheme == "https":
+        if target.scheme == "https" and target.host.endswith(_META_HOSTS):
             return True
         base = httpx.URL(self._base)
         return (target.scheme, target.host, target.port) == (base.scheme, base.host, base.port)

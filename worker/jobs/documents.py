@@ -56,8 +56,9 @@ def deliver_document(request_id: str, url: str, name: str) -> None:
         log.warning(
             "document %s of %s is over %d bytes: sending its link", name, request_id, MAX_DOCUMENT_BYTES
         )
-        chat.say(chat.t("delivery.srt_too_large"), keyboards.link(chat.lang, "button.download", url))
+        # marked first: a job killed after queuing the message must not queue it again when retried
         ctx.redis.set(marker, "link", ex=keys.DELIVERED_TTL_S)
+        chat.say(chat.t("delivery.srt_too_large"), keyboards.link(chat.lang, "button.download", url))
     except (AmbiguousSendError, ChatUnavailableError) as exc:
         # maybe delivered, or never deliverable: the turn's text already gave the link
         log.warning("document %s of %s not sent again: %s", name, request_id, exc)

@@ -91,13 +91,17 @@ def test_a_declared_size_over_the_limit_is_refused_before_the_download(redis, se
         "http://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1",  # the token in clear text
         "http://graph.facebook.com/v23.0/download/1",  # the Graph API's host, but not over TLS
         "ftp://lookaside.fbsbx.com/1",
+        "https://collector.example.com/media/1",  # TLS, but not Meta's: a tampered answer
+        "https://lookaside.fbsbx.com.example.com/1",
         "https:///no-host",
         "not a url",
         7,
         None,
     ],
 )
-def test_the_token_never_travels_unencrypted_or_to_a_url_of_an_odd_shape(redis, settings, tmp_path, url):
+def test_the_token_never_travels_unencrypted_or_off_meta_or_to_a_url_of_an_odd_shape(
+    redis, settings, tmp_path, url
+):
     graph = Graph(lookup(file_size=1034, url=url))
     with pytest.raises(SendError):
         fetch(redis, settings, tmp_path, graph)
