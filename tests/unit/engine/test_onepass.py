@@ -29,8 +29,8 @@ def test_every_piece_is_a_branch_of_one_decode_joined_in_order():
         "[0:v]setpts=PTS/1,fps=25,select=between(pts\\,0\\,24)+between(pts\\,50\\,74)[kept]",
         "[kept]scale=1920:1080:force_original_aspect_ratio=increase,crop=1920:1080,setsar=1[fit]",
         "[fit]format=yuv420p,split=2[0avs][1avs]",
-        "[0avs]trim=start_pts=0:end_pts=25,setpts=N/FRAME_RATE/TB,"
-        "tpad=stop=-1:stop_mode=clone,trim=end_frame=25[0av]",
+        # only the stretch reading furthest holds its last frame (a tpad keeps that frame to the end)
+        "[0avs]trim=start_pts=0:end_pts=25,setpts=N/FRAME_RATE/TB,trim=end_frame=25[0av]",
         "[1avs]trim=start_pts=50:end_pts=75,setpts=N/FRAME_RATE/TB,"
         "tpad=stop=-1:stop_mode=clone,trim=end_frame=25[1av]",
         "[0:a]asplit=2[0aas][1aas]",
