@@ -7,7 +7,7 @@ a PCM WAV of exactly the same length (whole frames; 48 kHz samples per frame are
 so audio and video stay in sync by construction. The pieces are joined by the concat demuxer with stream copy
 in the final pass (`engine.mixargs`: the music, loudness and the MP4). Memory is that of one short run,
 whatever the clip's length or number of cuts. A draft of one video source read in order skips the pieces:
-`engine.onepass` builds its one run from the same parts (its transitions' blends first, `engine.blends`).
+`engine.onepass` builds its few runs from the same parts.
 
 Hard cuts get a 10 ms fade on both sides so that a cut never clicks; transitions use xfade and acrossfade over
 the overlap only. A hard cut with a `blend` (fillers cut out between words) keeps the voice going instead:
@@ -228,13 +228,24 @@ def title_filter(title: TitleSegment, font: Path, offset_s: float, o: Output) ->
     return "drawtext=" + ":".join(f"{key}={escape_value(value)}" for key, value in options.items())
 
 
-def _titles_for(piece: Piece, titles: Sequence[tuple[TitleSegment, Path]], o: Output) -> list[str]:
-    start_s, end_s = piece.start_frame / o.fps, (piece.start_frame + piece.frames) / o.fps
-    return [
+def overlays_for(
+    first_frame: int,
+    frames: int,
+    titles: Sequence[tuple[TitleSegment, Path]],
+    captions: CaptionFile | None,
+    o: Output,
+) -> list[str]:
+    """The filters drawing the titles and captions on a stretch of output frames `[first_frame, +frames)`
+    rendered on its own clock (its first frame at 0)."""
+    start_s, end_s = first_frame / o.fps, (first_frame + frames) / o.fps
+    overlays = [
         title_filter(title, font, start_s, o)
         for title, font in titles
         if title.st / 1000 < end_s and (title.st + title.d) / 1000 > start_s
     ]
+    if captions is not None:
+        overlays.append(ass_filter(captions, start_s))
+    return overlays
 
 
 def ass_filter(captions: CaptionFile, offset_s: float) -> str:
@@ -298,10 +309,7 @@ def piece_args(
         else:
             inputs += ["-f", "lavfi", "-t", f"{far_s:.4f}", "-i", f"anullsrc=r={SAMPLE_RATE}:cl=stereo"]
         graph.append(f"[{far_index}:a]{side_audio(o.speed, piece.fade_samples)}[xa]")
-    overlays = _titles_for(piece, titles, o)
-    if captions is not None:
-        overlays.append(ass_filter(captions, piece.start_frame / o.fps))
-    graph += join_sides(piece, o, "", overlays)
+    graph += join_sides(piece, o, "", overlays_for(piece.start_frame, piece.frames, titles, captions, o))
     return [
         "-loglevel", "error", "-y", *inputs,
         "-filter_complex", ";".join(graph), *encode_args(o, video_out, audio_out),
@@ -309,12 +317,21 @@ def piece_args(
 
 
 def encode_args(o: Output, video_out: Path, audio_out: Path) -> list[str]:
-    """A render's outputs: `[vout]` as H.264 at the output's settings, `[aout]` as 16-bit PCM."""
+    """A piece's outputs: `[vout]` as H.264 at the output's settings, `[aout]` as 16-bit PCM."""
+    return [*h264_output(o, video_out), *pcm_output(audio_out)]
+
+
+def h264_output(o: Output, video_out: Path) -> list[str]:
+    """`[vout]` as H.264 at the output's settings."""
     return [
         "-map", "[vout]", "-an", "-c:v", "libx264", "-preset", o.preset, "-crf", str(o.crf),
         "-pix_fmt", "yuv420p", "-video_track_timescale", "90000", str(video_out),
-        "-map", "[aout]", "-vn", "-c:a", "pcm_s16le", str(audio_out),
     ]  # fmt: skip
+
+
+def pcm_output(audio_out: Path) -> list[str]:
+    """`[aout]` as 16-bit PCM (a WAV of exactly the samples of the matching frames)."""
+    return ["-map", "[aout]", "-vn", "-c:a", "pcm_s16le", str(audio_out)]
 
 
 def _blended(piece: Piece, after: VideoSegment, fps: int, speed: float) -> Piece:
@@ -344,7 +361,7 @@ def join_sides(piece: Piece, o: Output, prefix: str, overlays: Sequence[str]) ->
     seconds = piece.frames / o.fps
     samples = piece.frames * SAMPLE_RATE // o.fps
     if piece.b is not None:
-        video = f"[{prefix}av][{prefix}bv]xfade=transition={piece.transition}:duration={seconds:.6f}:offset=0"
+        video = f"[{prefix}av][{prefix}bv]{xfade_filter(piece, o)}"
         audio = _audio_switch(samples, prefix)
     else:
         video, audio = f"[{prefix}av]null", f"[{prefix}aa]anull"
@@ -356,6 +373,11 @@ def join_sides(piece: Piece, o: Output, prefix: str, overlays: Sequence[str]) ->
             blend = f"acrossfade=ns={piece.fade_samples}:c1=qsin:c2=qsin"
             audio += f"[{prefix}ah];[{prefix}ah][{prefix}xa]{blend}"
     return [",".join([video, *overlays]) + f"[{prefix}vout]", audio + f"[{prefix}aout]"]
+
+
+def xfade_filter(piece: Piece, o: Output) -> str:
+    """A transition piece's picture: its two sides blended over all its frames."""
+    return f"xfade=transition={piece.transition}:duration={piece.frames / o.fps:.6f}:offset=0"
 
 
 def _audio_switch(samples: int, prefix: str) -> str:

@@ -1,6 +1,7 @@
 """The audio passes and the final mux: the pieces' sound joined, the music mixed in (ducked under the voice),
-loudness normalized in two passes (`measure_args` prints loudnorm's measurements, `final_args` applies them
-linearly, so the level is exact without pumping) and the H.264 pieces copied into a faststart MP4.
+loudness normalized in two passes (`measure_args` prints loudnorm's measurements, `sound_args` applies them
+linearly, so the level is exact without pumping, and encodes the AAC), and the H.264 pieces and the AAC
+copied into a faststart MP4 (`mux_args`).
 
 Why a pass of its own: loudness is a property of the whole mix, known only after every piece is rendered;
 measuring costs an audio-only run (no video is decoded), a few percent of a video pass.
@@ -61,10 +62,10 @@ def _mix(
     music: Sequence[tuple[MusicSegment, Path]],
     audio_list: Path,
     total_samples: int,
-    first: int,
 ) -> tuple[list[str], list[str]]:
     """Inputs and graph lines ending in `[mix]`: the voice at its volume plus the music, ducked under it."""
     canvas = timeline.canvas
+    first = 0  # the run's input number of the voice, then of each track
     inputs: list[str] = []
     graph: list[str] = []
     if canvas.mute:
@@ -107,7 +108,7 @@ def measure_args(
 ) -> list[str]:
     """First loudnorm pass: the final mix measured, printed as JSON on stderr (`parse_loudness`), and kept
     in `mix_out` (32-bit float WAV, the very samples measured) so that the final pass need not mix again."""
-    inputs, graph = _mix(timeline, music, audio_list, total_samples, 0)
+    inputs, graph = _mix(timeline, music, audio_list, total_samples)
     graph.append("[mix]asplit=2[measured][kept]")
     graph.append(f"[measured]loudnorm={LOUDNESS}:print_format=json[out]")
     return [
@@ -134,22 +135,21 @@ def parse_loudness(stderr: str) -> Loudness | None:
     )
 
 
-def final_args(
+def sound_args(
     timeline: Timeline,
     music: Sequence[tuple[MusicSegment, Path]],
-    video_list: Path,
     audio_list: Path,
     total_samples: int,
     loudness: Loudness | None,
     out_path: Path,
     mixed: Path | None = None,
 ) -> list[str]:
-    """Final pass: the video pieces copied, the mix (`mixed`, the measuring pass's, else mixed here)
-    normalized (if measured) and encoded, moov first."""
+    """The delivered sound: the mix (`mixed`, the measuring pass's, else mixed here) normalized (if
+    measured), cut to the picture's length and encoded to AAC in an M4A, which `mux_args` copies."""
     if mixed is None:
-        inputs, graph = _mix(timeline, music, audio_list, total_samples, 1)
+        inputs, graph = _mix(timeline, music, audio_list, total_samples)
     else:
-        inputs, graph = ffmpeg_input("wav", mixed), ["[1:a]anull[mix]"]
+        inputs, graph = ffmpeg_input("wav", mixed), ["[0:a]anull[mix]"]
     if loudness is not None and timeline.canvas.loudnorm:
         graph.append(
             f"[mix]loudnorm={LOUDNESS}:measured_I={loudness.input_i}:measured_TP={loudness.input_tp}"
@@ -162,8 +162,15 @@ def final_args(
     # renumber the samples contiguously and cut to the video's length.
     graph.append(f"[normed]asetpts=N/SR/TB,atrim=end_sample={total_samples}[aout]")
     return [
-        "-loglevel", "error", "-y", *concat_input(video_list), *inputs,
-        "-filter_complex", ";".join(graph),
-        "-map", "0:v", "-map", "[aout]", "-c:v", "copy",
-        "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE), "-movflags", "+faststart", str(out_path),
+        "-loglevel", "error", "-y", *inputs, "-filter_complex", ";".join(graph),
+        "-map", "[aout]", "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE), str(out_path),
+    ]  # fmt: skip
+
+
+def mux_args(video_list: Path, sound: Path, out_path: Path) -> list[str]:
+    """The MP4: the H.264 pieces and the AAC sound copied (the encoder's priming is kept, sample for
+    sample), moov first."""
+    return [
+        "-loglevel", "error", "-y", *concat_input(video_list), *ffmpeg_input("m4a", sound),
+        "-map", "0:v", "-map", "1:a", "-c", "copy", "-movflags", "+faststart", str(out_path),
     ]  # fmt: skip

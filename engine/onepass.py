@@ -1,26 +1,30 @@
-"""The whole draft in one FFmpeg run (after its transitions' blends) when every piece reads one video source
-in its order.
+"""A draft of one video source read in order, in few FFmpeg runs: its picture in runs of a few transitions
+each, and its sound in one run beside them.
 
 Why: rendering piece by piece seeks each piece from the keyframe before it and starts a process and an encoder
-per piece. Here the source is decoded once, front to back: `select` keeps the frames of all pieces (on whole
-output frames, counted after `fps`, so every piece starts on the frame grid exactly as a seek would give),
-each piece is a `trim` branch of that one stream (a `trim` by timestamps ends its branch as soon as a later
-frame passes; a `select` would hold it open to the source's end, and the concat would queue every later
-frame meanwhile), its sound an `atrim` branch of the source's audio, joined as in `engine.ffargs.join_sides`
-(the click guards) and concatenated. Because the pieces follow the source's order, a branch's frames arrive
-just when the concat needs them, so memory stays that of one short run whatever the clip's length or number
-of cuts. One x264 encoder uses both cores. The result is the same pair of files a piece writes (H.264 and a
-WAV of exactly matching length) and goes through the same final pass.
+per piece. Here a picture run seeks once and decodes its stretch of the source front to back: `select` keeps
+the frames of its pieces (on whole output frames, counted after `fps` on the source's own clock, so every
+piece starts on the frame grid exactly as a seek would give), each piece side is a `trim` branch of that one
+stream (a `trim` by timestamps ends its branch as soon as a later frame passes; a `select` would hold it open
+to the source's end, and the concat would queue every later frame meanwhile), a transition's two sides are
+blended in place, and the branches are concatenated. Because the pieces follow the source's order, a branch's
+frames arrive just when the concat needs them. One x264 encoder uses both cores.
 
-Transitions are not blended in this graph: an xfade keeps the memory it took until its graph ends (about
-110 MB per 0.5 s fade at 1080p, bench/README.md), so each blend is rendered first in its own short run
-(`engine.blends`) to a lossless file, and the main graph reads all of them as ONE more input (the concat
-demuxer over the blend files: one decoder and one queue, however many transitions), each blend a `trim`
-branch of it by frame count, its sound an `atrim` branch by sample count, in its place in the concat.
+Why runs of at most `BLENDS_PER_RUN` transitions: every filter that makes pictures keeps a few of them until
+its graph ends, so a graph's memory grows with its number of transitions (about 40 MB each at 1080p with the
+sides paired by `hstack`, 115 MB with an xfade left to wait for its second side; bench/README.md). Each run
+ends its graph, so memory stays that of one short run whatever the clip's length; the runs' H.264 files are
+copied one after the other into the MP4 (`engine.mixargs.mux_args`), as the pieces' are.
 
-The graph goes to FFmpeg as a script file (`-/filter_complex`): a hundred cuts make it longer than one
-command-line argument may be. Titles are drawn on the joined picture at output times: further overlays
-(captions) compose the same way, as filters after the concat.
+The sound is a run of its own (`sound_graph`): the source's audio decoded once, each piece's sound an `atrim`
+branch, joined as in `engine.ffargs.join_sides` (the click guards, a transition's short switch between its
+sides) and concatenated, to a WAV of exactly the picture's length. It costs no video decoding, so it and the
+music, loudness and AAC passes after it (`engine.mixargs`) run in the core the encoder leaves idle, while the
+picture renders, instead of after it. Both cut on the same sample-exact counts as a piece, so sync holds by
+construction.
+
+The graphs go to FFmpeg as script files (`-/filter_complex`): a hundred cuts make them longer than one
+command-line argument may be. Titles and captions are drawn on each run's joined picture, on its clock.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from engine import ffargs, mixargs, reframe
+from engine import ffargs, reframe
 from engine.captions import CaptionFile
 from engine.ffargs import SAMPLE_RATE, Cut, Output, Piece
 from engine.formats import ffmpeg_input
@@ -37,6 +41,8 @@ from engine.media import MediaInfo
 from engine.timeline import TitleSegment
 
 _TERMS_PER_LEVEL = 50
+BLENDS_PER_RUN = 2  # transitions in one run: each keeps a few pictures until its run ends (bench/README.md)
+LEAD_S = 0.2  # decode from a little before a run's first frame, so the frame rate filter's grid is settled
 _END_SLACK_S = 1.0  # a probed duration can overstate the last frame's time by this much
 
 
@@ -96,9 +102,9 @@ def video_graph(numbered: Sequence[tuple[int, Piece]], info: MediaInfo, o: Outpu
     for first, frames, label, zoom in spans:
         hold = "tpad=stop=-1:stop_mode=clone," if _may_run_out(first + frames, furthest, info, o) else ""
         graph.append(
-            f"[{label}s]trim=start_pts={first}:end_pts={first + frames},setpts=N/FRAME_RATE/TB,"
+            f"[{label}s]trim=start_pts={first}:end_pts={first + frames},setpts=PTS-STARTPTS,"
             f"{reframe.zoom_filter(zoom, o)}{hold}trim=end_frame={frames}[{label}]"
-        )
+        )  # PTS-STARTPTS, not N/FRAME_RATE/TB: FFmpeg 9 numbers a branch's last frame like the one before
     return graph
 
 
@@ -130,65 +136,92 @@ def audio_graph(numbered: Sequence[tuple[int, Piece]], info: MediaInfo, o: Outpu
     return graph
 
 
-def blend_branches(numbered: Sequence[tuple[int, Piece]], o: Output) -> list[str]:
-    """Lines from input 1 (the blends, back to back in piece order) to `[{k}vout]` and `[{k}aout]` per
-    transition piece `k`: its frames counted from the blends' first, its sound by samples (renumbered
-    first, so a blend file's rounded duration can never shift a sample)."""
-    if not numbered:
-        return []
-    graph = [
-        f"[1:v]split={len(numbered)}" + "".join(f"[{k}bls]" for k, _ in numbered),
-        f"[1:a]asetpts=N/SR/TB,asplit={len(numbered)}" + "".join(f"[{k}blas]" for k, _ in numbered),
+def picture_runs(pieces: Sequence[Piece]) -> list[list[tuple[int, Piece]]]:
+    """The numbered pieces in consecutive runs of at most `BLENDS_PER_RUN` transitions each."""
+    runs: list[list[tuple[int, Piece]]] = [[]]
+    blends = 0
+    for k, piece in enumerate(pieces):
+        if piece.b is not None:
+            if blends == BLENDS_PER_RUN:
+                runs.append([])
+                blends = 0
+            blends += 1
+        runs[-1].append((k, piece))
+    return runs
+
+
+def _blend(k: int, piece: Piece, o: Output) -> list[str]:
+    """A transition's sides paired frame by frame side by side (`hstack` waits for the second side without
+    keeping memory), then cut apart and blended: an xfade left to wait for its second side itself kept about
+    30 pictures until the run ended (bench/README.md)."""
+    w, h = o.width, o.height
+    return [
+        f"[{k}av][{k}bv]hstack=inputs=2,split[{k}al][{k}br]",
+        f"[{k}al]crop={w}:{h}:0:0[{k}ap]",
+        f"[{k}br]crop={w}:{h}:{w}:0[{k}bp]",
+        f"[{k}ap][{k}bp]{ffargs.xfade_filter(piece, o)}[{k}vout]",
     ]
-    first = 0
-    for k, piece in numbered:
-        start, end = first * SAMPLE_RATE // o.fps, (first + piece.frames) * SAMPLE_RATE // o.fps
-        graph += [
-            f"[{k}bls]trim=start_frame={first}:end_frame={first + piece.frames},setpts=PTS-STARTPTS[{k}vout]",
-            f"[{k}blas]atrim=start_sample={start}:end_sample={end},asetpts=PTS-STARTPTS[{k}aout]",
-        ]
-        first += piece.frames
-    return graph
 
 
-def single_pass_graph(
-    pieces: Sequence[Piece],
+def picture_graph(
+    numbered: Sequence[tuple[int, Piece]],
     info: MediaInfo,
     o: Output,
     titles: Sequence[tuple[TitleSegment, Path]],
     captions: CaptionFile | None = None,
 ) -> str:
-    """The filter graph: every plain piece from one decode of input 0, every transition from the blends
-    (input 1), joined into `[vout]` and `[aout]`, the titles and the captions (an ASS file) drawn on the
-    joined picture."""
-    plain = [(k, piece) for k, piece in enumerate(pieces) if piece.b is None]
-    blended = [(k, piece) for k, piece in enumerate(pieces) if piece.b is not None]
-    graph = [*video_graph(plain, info, o), *audio_graph(plain, info, o), *blend_branches(blended, o)]
-    for k, piece in plain:
-        graph += ffargs.join_sides(piece, o, str(k), [])
-    joined = "".join(f"[{k}vout][{k}aout]" for k in range(len(pieces)))
-    graph.append(f"{joined}concat=n={len(pieces)}:v=1:a=1[joined][aout]")
-    overlays = [ffargs.title_filter(title, font, 0.0, o) for title, font in titles]
-    if captions is not None:
-        overlays.append(ffargs.ass_filter(captions, 0.0))
+    """A run's picture: its pieces from one decode of input 0 (on the source's own clock), each transition
+    blended in place, joined into `[vout]`, the titles and the captions (an ASS file) drawn on the joined
+    picture on the run's clock."""
+    graph = video_graph(numbered, info, o)
+    for k, piece in numbered:
+        graph += _blend(k, piece, o) if piece.b is not None else [f"[{k}av]null[{k}vout]"]
+    joined = "".join(f"[{k}vout]" for k, _ in numbered)
+    graph.append(f"{joined}concat=n={len(numbered)}:v=1:a=0[joined]")
+    first = numbered[0][1].start_frame
+    frames = sum(piece.frames for _, piece in numbered)
+    overlays = ffargs.overlays_for(first, frames, titles, captions, o)
     graph.append(",".join(["[joined]null", *overlays]) + "[vout]")
     return ";\n".join(graph)
 
 
-def single_pass_args(
+def picture_args(
+    numbered: Sequence[tuple[int, Piece]],
     info: MediaInfo,
     data_dir: Path,
     o: Output,
     graph_path: Path,
     video_out: Path,
-    audio_out: Path,
-    blend_list: Path | None = None,
 ) -> list[str]:
-    """The run: the source read once, the blends (listed in `blend_list`) as one more input, the graph from
-    `graph_path`, the same outputs as a piece's."""
-    blends = mixargs.concat_input(blend_list) if blend_list is not None else []
+    """A run of the picture: one seek, a little before the first frame its pieces read, and one decode to
+    past the last (`-copyts -start_at_zero` keep the source's own timestamps, which the graph's selection
+    counts on), the graph from `graph_path`, H.264 out."""
+    reads = [
+        (cut.start_s, piece.frames / o.fps * o.speed) for _, piece in numbered for _, cut in _sides(piece)
+    ]
+    seek = max(min(start for start, _ in reads) - LEAD_S, 0.0)
+    end = max(start + length for start, length in reads) + ffargs.SOURCE_SLACK_S
     return [
-        "-loglevel", "error", "-y", *ffmpeg_input(info.format, info.absolute(data_dir)), *blends,
-        "-/filter_complex", str(graph_path),
-        *ffargs.encode_args(o, video_out, audio_out),
+        "-loglevel", "error", "-y", "-copyts", "-start_at_zero", "-an",
+        "-ss", f"{seek:.4f}", "-t", f"{end - seek:.4f}", *ffmpeg_input(info.format, info.absolute(data_dir)),
+        "-/filter_complex", str(graph_path), *ffargs.h264_output(o, video_out),
+    ]  # fmt: skip
+
+
+def sound_graph(pieces: Sequence[Piece], info: MediaInfo, o: Output) -> str:
+    """The sound's graph: every piece's sound (a transition's switched between its sides with a short
+    crossfade) from one decode of input 0's audio, joined into `[aout]`, exactly the picture's length."""
+    numbered = list(enumerate(pieces))
+    graph = audio_graph(numbered, info, o)
+    graph += [ffargs.join_sides(piece, o, str(k), [])[1] for k, piece in numbered]
+    joined = "".join(f"[{k}aout]" for k in range(len(pieces)))
+    graph.append(f"{joined}concat=n={len(pieces)}:v=0:a=1[aout]")
+    return ";\n".join(graph)
+
+
+def sound_args(info: MediaInfo, data_dir: Path, graph_path: Path, audio_out: Path) -> list[str]:
+    """The sound's run: the source's audio read once (its picture is not decoded), a WAV out."""
+    return [
+        "-loglevel", "error", "-y", "-vn", *ffmpeg_input(info.format, info.absolute(data_dir)),
+        "-/filter_complex", str(graph_path), *ffargs.pcm_output(audio_out),
     ]  # fmt: skip

@@ -1,7 +1,7 @@
 """Render a draft: describe (timeline -> pieces) -> compile (`engine.ffargs`) -> run (`engine.ffrun`).
 
-Progress 0-100 spans every pass, weighted by the seconds each one writes (the pieces do nearly all the work;
-the two audio passes are cheap). Intermediates live in a temporary folder that is always removed.
+Progress 0-100 spans every pass, weighted by the seconds each one writes (the picture does nearly all the
+work; the audio passes are cheap). Intermediates live in a temporary folder that is always removed.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any
 
 import av
 
-from engine import blends, ffargs, mixargs, onepass
+from engine import ffargs, mixargs, onepass
 from engine.captions import CaptionFile, write_ass_file
 from engine.errors import RenderError
 from engine.ffrun import run_ffmpeg
@@ -151,14 +151,24 @@ def _probe(path: Path) -> RenderResult:
         )
 
 
-def _run_all(jobs: list[Callable[[], None]], options: RenderOptions) -> None:
-    """Run `jobs` `options.parallel_pieces` at a time; the first failure is raised, later jobs never start."""
-    pool = ThreadPoolExecutor(max(options.parallel_pieces, 1), thread_name_prefix="piece")
+def _run_all(jobs: list[Callable[[], None]], workers: int, cancel: threading.Event) -> None:
+    """Run `jobs` `workers` at a time. The first failure is raised once the others have stopped: `cancel`
+    is set, which kills their FFmpeg at its next progress line (`run` in `render_draft`), and later jobs
+    never start."""
+    pool = ThreadPoolExecutor(max(workers, 1), thread_name_prefix="render")
+    futures = [pool.submit(job) for job in jobs]
     try:
-        for done in [pool.submit(job) for job in jobs]:
-            done.result()
+        wait(futures, return_when=FIRST_EXCEPTION)
+        failed = next((f for f in futures if f.done() and f.exception() is not None), None)
+        if failed is not None:
+            cancel.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            failed.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+Run = Callable[[list[str], int, float], str]  # (argv, pass index, seconds it writes) -> stderr
 
 
 def _render_pieces(
@@ -171,7 +181,8 @@ def _render_pieces(
     videos: list[Path],
     audios: list[Path],
     options: RenderOptions,
-    run: Callable[[list[str], int, float], str],
+    run: Run,
+    cancel: threading.Event,
 ) -> None:
     """Each piece its own FFmpeg run, `options.parallel_pieces` at a time (drafts of several sources)."""
 
@@ -182,40 +193,26 @@ def _render_pieces(
         )
         run(args, index, piece.frames / output.fps)
 
-    _run_all([partial(run_piece, index) for index in range(len(pieces))], options)
+    _run_all([partial(run_piece, index) for index in range(len(pieces))], options.parallel_pieces, cancel)
 
 
-def _render_one_graph(
-    pieces: list[ffargs.Piece],
+def _render_picture(
+    runs: list[list[tuple[int, ffargs.Piece]]],
     info: MediaInfo,
     data_dir: Path,
     output: ffargs.Output,
     titles: list[tuple[TitleSegment, Path]],
     captions: CaptionFile | None,
     work: Path,
-    outputs: tuple[Path, Path],
-    options: RenderOptions,
-    run: Callable[[list[str], int, float], str],
+    videos: list[Path],
+    run: Run,
 ) -> None:
-    """The transitions' blends first (runs 0..n-1, in parallel), then the one graph (run n); the blend
-    files are removed as soon as the main run has read them."""
-    blended = [piece for piece in pieces if piece.b is not None]
-    files = [work / f"blend{index:05d}.nut" for index in range(len(blended))]
-
-    def run_blend(index: int) -> None:
-        piece = blended[index]
-        run(blends.blend_args(piece, info, data_dir, output, files[index]), index, piece.frames / output.fps)
-
-    _run_all([partial(run_blend, index) for index in range(len(blended))], options)
-    blend_list = work / "blends.txt" if files else None
-    if blend_list is not None:
-        blend_list.write_text(mixargs.concat_list(files), encoding="utf-8")
-    graph = work / "graph.txt"
-    graph.write_text(onepass.single_pass_graph(pieces, info, output, titles, captions), "utf-8")
-    args = onepass.single_pass_args(info, data_dir, output, graph, *outputs, blend_list)
-    run(args, len(blended), sum(piece.frames for piece in pieces) / output.fps)
-    for path in [*files, *([blend_list] if blend_list else [])]:
-        path.unlink()  # a long draft's blends take room the final pass may need
+    """The picture's runs one after the other (each uses both cores), to `videos`."""
+    for index, numbered in enumerate(runs):
+        graph = work / f"picture{index:05d}.txt"
+        graph.write_text(onepass.picture_graph(numbered, info, output, titles, captions), "utf-8")
+        args = onepass.picture_args(numbered, info, data_dir, output, graph, videos[index])
+        run(args, index, sum(piece.frames for _, piece in numbered) / output.fps)
 
 
 def render_draft(
@@ -229,7 +226,11 @@ def render_draft(
     faces: FaceFinder | None = None,
 ) -> RenderResult:
     """Render a profile draft to an H.264/AAC faststart MP4 at `out_path`, reporting progress 0-100;
-    `faces` finds the faces a reframe follows (None: wide clips are shown without following)."""
+    `faces` finds the faces a reframe follows (None: wide clips are shown without following).
+
+    A draft of one source read in order renders its picture (`engine.onepass`) and its sound side by side;
+    other drafts render piece by piece, then their sound. The sound is measured for loudness, encoded to
+    AAC, and both are copied into the MP4."""
     options = options or RenderOptions()
     timeline = Timeline.from_draft(draft)
     _check_media(timeline, media)
@@ -245,54 +246,66 @@ def render_draft(
     music = _music(timeline, media, data_dir)
 
     source = onepass.single_source(pieces, media)
-    if source:  # the blends of the transitions, then the one graph
-        runs = [piece.frames / output.fps for piece in pieces if piece.b is not None] + [total_s]
-    else:
-        runs = [piece.frames / output.fps for piece in pieces]
-    weights = runs + [total_s * _AUDIO_PASS_WEIGHT] * 2
-    progress = _Progress(weights, on_progress)
+    picture_runs = onepass.picture_runs(pieces) if source else [[(k, p)] for k, p in enumerate(pieces)]
+    runs = [sum(piece.frames for _, piece in numbered) / output.fps for numbered in picture_runs]
+    sound_pass, measure_pass, encode_pass, mux_pass = range(len(runs), len(runs) + 4)
+    audio_weight = total_s * _AUDIO_PASS_WEIGHT
+    progress = _Progress([*runs, audio_weight if source else 0.0, *[audio_weight] * 3], on_progress)
+    cancel = threading.Event()
 
     def run(args: list[str], index: int, seconds: float) -> str:
-        stderr = run_ffmpeg(
-            args,
-            timeout_s=options.timeout_floor_s + options.timeout_per_output_s * seconds,
-            on_progress=lambda done: progress.report(index, done, seconds),
-        )
+        def report(done: float) -> None:
+            if cancel.is_set():
+                raise RenderError("stopped: another pass of the render failed")  # FFmpeg is killed
+            progress.report(index, done, seconds)
+
+        timeout_s = options.timeout_floor_s + options.timeout_per_output_s * seconds
+        stderr = run_ffmpeg(args, timeout_s=timeout_s, on_progress=report)
         progress.finish_pass(index)
         return stderr
 
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="render-", dir=work_dir) as tmp:
         work = Path(tmp)
-        count = 1 if source else len(pieces)
-        videos = [work / f"piece{index:05d}.mp4" for index in range(count)]
-        audios = [work / f"piece{index:05d}.wav" for index in range(count)]
+        videos = [work / f"picture{index:05d}.mp4" for index in range(len(picture_runs))]
+        audios = [work / f"piece{index:05d}.wav" for index in range(1 if source else len(pieces))]
+        audio_list, sound = work / "audio.txt", work / "sound.m4a"
+        audio_list.write_text(mixargs.concat_list(audios), encoding="utf-8")
         captions = write_ass_file(
             timeline, data_dir, output.width, output.height, work / "captions.ass", options.font_dirs
         )
+
+        def encode_sound() -> None:
+            loudness, mixed = None, None
+            if timeline.canvas.loudnorm:
+                mixed = work / "mix.wav"
+                measure = mixargs.measure_args(timeline, music, audio_list, total_samples, mixed)
+                loudness = mixargs.parse_loudness(run(measure, measure_pass, total_s))
+            encode = mixargs.sound_args(timeline, music, audio_list, total_samples, loudness, sound, mixed)
+            run(encode, encode_pass, total_s)
+
         if source:
-            outputs = (videos[0], audios[0])
-            _render_one_graph(
-                pieces, media[source], data_dir, output, titles, captions, work, outputs, options, run
+            info = media[source]
+
+            def render_sound() -> None:
+                graph = work / "sound.txt"
+                graph.write_text(onepass.sound_graph(pieces, info, output), "utf-8")
+                run(onepass.sound_args(info, data_dir, graph, audios[0]), sound_pass, total_s)
+                encode_sound()
+
+            picture = partial(
+                _render_picture, picture_runs, info, data_dir, output, titles, captions, work, videos, run
             )
+            _run_all([picture, render_sound], 2, cancel)  # the sound in the core the encoder leaves idle
         else:
-            _render_pieces(pieces, media, data_dir, output, titles, captions, videos, audios, options, run)
-        video_list, audio_list = work / "video.txt", work / "audio.txt"
+            _render_pieces(
+                pieces, media, data_dir, output, titles, captions, videos, audios, options, run, cancel
+            )
+            encode_sound()
+        video_list = work / "video.txt"
         video_list.write_text(mixargs.concat_list(videos), encoding="utf-8")
-        audio_list.write_text(mixargs.concat_list(audios), encoding="utf-8")
-        loudness, mixed = None, None
-        if timeline.canvas.loudnorm:
-            mixed = work / "mix.wav"
-            measure = mixargs.measure_args(timeline, music, audio_list, total_samples, mixed)
-            loudness = mixargs.parse_loudness(run(measure, len(weights) - 2, total_s))
         unfinished = work / "out.mp4"
-        run(
-            mixargs.final_args(
-                timeline, music, video_list, audio_list, total_samples, loudness, unfinished, mixed
-            ),
-            len(weights) - 1,
-            total_s,
-        )
+        run(mixargs.mux_args(video_list, sound, unfinished), mux_pass, total_s)
         shutil.move(unfinished, out_path)  # work_dir may be on another file system
     progress.complete()
     return _probe(out_path)

@@ -1,5 +1,6 @@
-"""Transitions in the one-graph render (blends first, then one graph) against the piece-by-piece render of the
-same draft: the same frames in the same places, the same sound to the sample, and nothing left behind."""
+"""Transitions in the one-source render (the picture in runs of a few transitions, each blended in place; the
+sound in one run beside it) against the piece-by-piece render of the same draft: the same frames in the same
+places, across a boundary between picture runs too, the same sound to the sample, and nothing left behind."""
 
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,8 @@ def render_both_ways(tmp: Path, kind: TransitionKind) -> dict[str, tuple[Path, l
             patch.setattr(render, "run_ffmpeg", recording)
             if path == "pieces":
                 patch.setattr(onepass, "single_source", lambda pieces, media: None)
+            else:
+                patch.setattr(onepass, "BLENDS_PER_RUN", 1)  # two picture runs: the boundary is checked too
             out = tmp / f"{path}.mp4"
             render_draft(draft, {"ramp": info}, tmp, out, lambda _: None, work, RenderOptions("ultrafast"))
         results[path] = (out, runs, work)
@@ -58,14 +61,16 @@ def blended_frames(columns: np.ndarray) -> list[int]:
     return [int(k) for k in np.flatnonzero(np.abs(columns[:, :half].mean(1) - columns[:, half:].mean(1)) > 3)]
 
 
-def test_the_one_graph_decodes_the_source_once_and_reads_all_blends_as_one_input(wiped):
+def test_the_picture_runs_blend_in_place_and_the_sound_reads_no_picture(wiped):
     _, runs, _ = wiped["one-graph"]
-    blend_runs = [args for args in runs if "utvideo" in args]
-    assert len(blend_runs) == 2
-    assert all(args.count("-i") == 1 and args.count("-ss") == 1 for args in blend_runs)
-    (main,) = [args for args in runs if "-/filter_complex" in args]
-    assert main.count("-i") == 2 and main[main.index("concat") - 1] == "-f"  # the source and the blends list
-    assert len(wiped["pieces"][1]) == 5 + 1, "the other render really went piece by piece (and a final pass)"
+    pictures = [args for args in runs if "libx264" in args]
+    assert len(pictures) == 2  # one transition per run here, each run one seek and one decode
+    assert all(args.count("-i") == 1 and args.count("-ss") == 1 for args in pictures)
+    graphs = [Path(args[args.index("-/filter_complex") + 1]) for args in pictures]
+    assert not any(graph.exists() for graph in graphs)  # removed with the work folder
+    (sound,) = [args for args in runs if "pcm_s16le" in args]
+    assert "-vn" in sound[: sound.index("-i")]  # the source's audio only
+    assert len(wiped["pieces"][1]) == 5 + 2, "the other render really went piece by piece (sound, mux)"
 
 
 def test_blends_land_on_the_same_frames_as_piece_by_piece(wiped):

@@ -121,25 +121,28 @@ def test_transition_piece_argv_blurs_the_photo_and_gives_it_silence(timeline):
     assert args[33:35] == ["-filter_complex", graph]
 
 
-def test_final_pass_copies_video_ducks_music_and_applies_measured_loudness(timeline):
+def test_sound_pass_ducks_music_and_applies_measured_loudness_and_the_mux_copies_both(timeline):
     music = [(timeline.music[0], Path("/cache/lofi.flac"))]
     loudness = Loudness(-20.5, -5.25, 3.1, -30.6, 0.4)
-    args = mixargs.final_args(
-        timeline, music, Path("/w/v.txt"), Path("/w/a.txt"), 316800, loudness, Path("/w/out.mp4")
-    )
+    args = mixargs.sound_args(timeline, music, Path("/w/a.txt"), 316800, loudness, Path("/w/sound.m4a"))
     graph = ";".join([
-        *(line.format(v=1, m=2) for line in MUSIC_GRAPH),
+        *(line.format(v=0, m=1) for line in MUSIC_GRAPH),
         "[mix]loudnorm=I=-14:TP=-2:LRA=11:measured_I=-20.5:measured_TP=-5.25:measured_LRA=3.1"
         ":measured_thresh=-30.6:offset=0.4:linear=true,aresample=48000[normed]",
         "[normed]asetpts=N/SR/TB,atrim=end_sample=316800[aout]",
     ])  # fmt: skip
     assert args == [
         "-loglevel", "error", "-y",
-        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/v.txt",
         "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/a.txt",
         "-stream_loop", "-1", "-f", "flac", "-protocol_whitelist", "file", "-i", "/cache/lofi.flac",
-        "-filter_complex", graph, "-map", "0:v", "-map", "[aout]", "-c:v", "copy",
-        "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-movflags", "+faststart", "/w/out.mp4",
+        "-filter_complex", graph, "-map", "[aout]",
+        "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "/w/sound.m4a",
+    ]  # fmt: skip
+    assert mixargs.mux_args(Path("/w/v.txt"), Path("/w/sound.m4a"), Path("/w/out.mp4")) == [
+        "-loglevel", "error", "-y",
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/v.txt",
+        "-f", "mov", "-protocol_whitelist", "file", "-i", "/w/sound.m4a",
+        "-map", "0:v", "-map", "1:a", "-c", "copy", "-movflags", "+faststart", "/w/out.mp4",
     ]  # fmt: skip
 
 
@@ -157,37 +160,26 @@ def test_measure_pass_prints_loudnorm_json_and_keeps_the_mix_it_measured(timelin
     ]  # fmt: skip
 
 
-def test_final_pass_normalizes_the_measured_mix_without_mixing_again(timeline):
+def test_sound_pass_normalizes_the_measured_mix_without_mixing_again(timeline):
     loudness = Loudness(-20.5, -5.25, 3.1, -30.6, 0.4)
     music = [(timeline.music[0], Path("/cache/lofi.flac"))]
-    args = mixargs.final_args(
-        timeline,
-        music,
-        Path("/w/v.txt"),
-        Path("/w/a.txt"),
-        316800,
-        loudness,
-        Path("/w/o.mp4"),
-        Path("/w/m.wav"),
+    args = mixargs.sound_args(
+        timeline, music, Path("/w/a.txt"), 316800, loudness, Path("/w/s.m4a"), Path("/w/m.wav")
     )
-    assert args[3:16] == [
-        "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/v.txt",
-        "-f", "wav", "-protocol_whitelist", "file", "-i",
-    ]  # fmt: skip
-    assert args[16:18] == ["/w/m.wav", "-filter_complex"]
-    graph = args[18].split(";")
-    assert graph[0] == "[1:a]anull[mix]" and graph[1].startswith(
+    assert args[3:10] == ["-f", "wav", "-protocol_whitelist", "file", "-i", "/w/m.wav", "-filter_complex"]
+    graph = args[10].split(";")
+    assert graph[0] == "[0:a]anull[mix]" and graph[1].startswith(
         "[mix]loudnorm=I=-14:TP=-2:LRA=11:measured_I=-20.5"
     )
 
 
 def test_muted_clip_keeps_music_without_ducking_and_skips_loudnorm_when_not_measured(timeline):
     muted = timeline.set_mute(True)
-    args = mixargs.final_args(
-        muted, [(muted.music[0], Path("/m.flac"))], Path("/v"), Path("/a"), 480, None, Path("/o.mp4")
+    args = mixargs.sound_args(
+        muted, [(muted.music[0], Path("/m.flac"))], Path("/a"), 480, None, Path("/s.m4a")
     )
     graph = args[args.index("-filter_complex") + 1].split(";")
-    assert args[11:18] == ["-stream_loop", "-1", "-f", "flac", "-protocol_whitelist", "file", "-i"]
+    assert args[3:10] == ["-stream_loop", "-1", "-f", "flac", "-protocol_whitelist", "file", "-i"]
     assert graph[0] == "anullsrc=r=48000:cl=stereo,atrim=end_sample=480[voice]"
     assert graph[1] == "[voice]anull[voicemix]"
     assert graph[-3:] == [
