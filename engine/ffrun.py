@@ -29,12 +29,15 @@ _PR_SET_PDEATHSIG = 1
 _prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
 
 
-def _die_with_parent(parent_pid: int) -> None:
-    """In the child before exec: SIGKILL when the parent goes, and at once if it went already."""
+def _die_with_parent(parent_pid: int, niceness: int) -> None:
+    """In the child before exec: SIGKILL when the parent goes, and at once if it went already; then step
+    back by `niceness`."""
     if _prctl is not None:
         _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent_pid:
         os.kill(os.getpid(), signal.SIGKILL)
+    if niceness:
+        os.nice(niceness)
 
 
 @cache
@@ -61,8 +64,10 @@ def run_ffmpeg(
     *,
     timeout_s: float,
     on_progress: Callable[[float], None] | None = None,
+    niceness: int = 0,
 ) -> str:
-    """Run FFmpeg with `args`; return its stderr tail; raise `FfmpegError` on failure or timeout."""
+    """Run FFmpeg with `args`; return its stderr tail; raise `FfmpegError` on failure or timeout. A
+    `niceness` above 0 lets the run take only the CPU that runs beside it leave over."""
     argv = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-progress", "pipe:1", *args]
     parent_pid = os.getpid()
     try:
@@ -73,7 +78,7 @@ def run_ffmpeg(
             stderr=subprocess.PIPE,
             text=True,
             errors="replace",
-            preexec_fn=lambda: _die_with_parent(parent_pid),  # takes no locks: safe beside threads
+            preexec_fn=lambda: _die_with_parent(parent_pid, niceness),  # takes no locks: safe beside threads
         )
     except OSError as exc:
         raise FfmpegError(f"ffmpeg could not start: {exc.strerror}") from exc

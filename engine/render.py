@@ -30,6 +30,7 @@ from engine.timeline import MusicSegment, Timeline, TitleSegment
 
 _AUDIO_PASS_WEIGHT = 0.05  # an audio-only pass costs about this much of a video pass of the same length
 _MAX_SIDE = 4096
+_SOUND_NICENESS = 10  # the sound's passes beside the picture: a tenth of its share of a busy core
 
 
 @dataclass(frozen=True)
@@ -254,13 +255,16 @@ def render_draft(
     cancel = threading.Event()
 
     def run(args: list[str], index: int, seconds: float) -> str:
+        """One pass; the sound's passes (after the picture's) step back, so that the picture, which
+        decides when the render ends, keeps both cores."""
         def report(done: float) -> None:
             if cancel.is_set():
                 raise RenderError("stopped: another pass of the render failed")  # FFmpeg is killed
             progress.report(index, done, seconds)
 
         timeout_s = options.timeout_floor_s + options.timeout_per_output_s * seconds
-        stderr = run_ffmpeg(args, timeout_s=timeout_s, on_progress=report)
+        niceness = _SOUND_NICENESS if source and sound_pass <= index < mux_pass else 0
+        stderr = run_ffmpeg(args, timeout_s=timeout_s, on_progress=report, niceness=niceness)
         progress.finish_pass(index)
         return stderr
 
