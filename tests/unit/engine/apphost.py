@@ -35,9 +35,16 @@ class ScriptedTurn:
     def __init__(self) -> None:
         self.release = threading.Event()
         self.seen: list[tuple[str, str, dict[str, Any], list[str]]] = []
+        self.deadlines: list[float] = []  # when each turn's stream gives up (time.monotonic())
+        self.done = threading.Event()  # the last turn's events were all taken
 
-    def __call__(self, text, lang, draft, media, data_dir) -> Iterator[Any]:
+    def __call__(self, text, lang, draft, media, data_dir, *, deadline) -> Iterator[Any]:
         self.seen.append((text, lang, draft, [info.file_id for info in media]))
+        self.deadlines.append(deadline)
+        yield from self._events(text, draft)
+        self.done.set()
+
+    def _events(self, text, draft) -> Iterator[Any]:
         if text == "hello":
             yield TextOut("hi there")
         elif text.startswith("title "):

@@ -13,6 +13,7 @@ from engine.speech import Segment, SpeechError, Transcript, Word
 from engine.summary import summary_lines
 from engine.timeline import Timeline
 from engine.turn import (
+    REST_OF_TURN_S,
     TRANSCRIBE_TOOL,
     Heartbeat,
     NewDraft,
@@ -23,7 +24,7 @@ from engine.turn import (
     UndoRequest,
     run_turn,
 )
-from engine.words import CATALOG, LOCALES_DIR
+from engine.words import CATALOG, LOCALES_DIR, say
 
 DATA = Path("/data")
 CLIP_A = MediaInfo(
@@ -254,9 +255,13 @@ class FakeSpeech:
         self.asked: list[str] = []
         self.published: dict[str, str] = {}
         self.faces: list[tuple[list[str], int, int]] = []  # face detections started: clips, frame size
+        self.deadlines: list[float | None] = []  # until when each wait was allowed to last
 
-    def follow(self, info: MediaInfo, language: str = "") -> Generator[int, None, Transcript]:
+    def follow(
+        self, info: MediaInfo, language: str = "", deadline: float | None = None
+    ) -> Generator[int, None, Transcript]:
         self.asked.append(info.file_id)
+        self.deadlines.append(deadline)
         yield from self.progress
         if self.fail:
             raise SpeechError("transcription took too long")
@@ -309,6 +314,27 @@ def test_pauses_cut_by_voice_stream_the_transcriptions_progress_and_fall_back_if
     failing = FakeSpeech(SPOKEN, fail=True)
     events = list(run_turn("remove the pauses", "en", {}, (CLIP_A,), DATA, FakeAnalysis(), failing))
     assert any(isinstance(e, NewDraft) for e in events)  # the keep-spans function still cut the pauses
+
+
+def test_a_failed_transcription_is_waited_for_once_in_a_turn_and_said_once():
+    """ "remove the pauses and add captions": the pause cut waits for the words, falls back to loudness when
+    they fail; the captions do not wait for them a second time, and say once that there are none."""
+    failing, analysis = FakeSpeech(SPOKEN, fail=True), FakeAnalysis()
+    events = list(
+        run_turn(
+            "remove the pauses and add captions", "en", {}, (CLIP_A,), DATA, analysis, failing, deadline=90.0
+        )
+    )
+    assert failing.asked == ["a"] and failing.deadlines == [90.0 - REST_OF_TURN_S]
+    assert [path.stem for path in analysis.paths] == ["a"]  # the loudness fallback, once
+    assert texts(events).count(say("en", "edit.captions_failed")) == 1
+    assert any(isinstance(e, NewDraft) for e in events)  # the pauses were still cut
+
+
+def test_pauses_are_cut_by_voice_when_the_words_are_heard():
+    speech, analysis = FakeSpeech(SPOKEN), FakeAnalysis()
+    list(run_turn("remove the pauses", "en", {}, (CLIP_A,), DATA, analysis, speech))
+    assert speech.asked == ["a"] and analysis.paths == []  # the loudness analysis was not needed
 
 
 def test_hinglish_captions_are_moved_fixed_and_removed_by_chat():
