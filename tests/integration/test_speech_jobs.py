@@ -8,7 +8,9 @@ from rq.serializers import JSONSerializer
 from engine.media import MediaInfo
 from engine.settings import EngineSettings
 from engine.speech import SpeechError, cache_path
+from engine.timeline import Timeline
 from engine.transcribe import SpeechJobs, job_id
+from engine.turn import NewDraft, run_turn
 from tests import media as m
 
 pytest.importorskip("faster_whisper", reason="the `captions` extra is not installed")
@@ -65,6 +67,15 @@ def test_a_failed_transcription_is_a_clear_error_and_is_tried_again(redis_server
     assert second.enqueued_at != first.enqueued_at
 
 
+def pause_cut(clip, speech: SpeechJobs, loudness) -> list[tuple[int, int]]:
+    """The kept pieces (ms) after "remove the pauses" on `clip`, in a turn with the real speech jobs."""
+    info = MediaInfo(clip.stem, clip.name, clip.name, "video", "mp4", clip.stat().st_size, 3.5, 320, 180,
+                     25.0, True, True)  # fmt: skip
+    events = list(run_turn("remove the pauses", "en", {}, (info,), clip.parent, loudness, speech))
+    draft = next(e.draft for e in events if isinstance(e, NewDraft))
+    return [(piece.in_ms, piece.out_ms) for piece in Timeline.from_draft(draft).video]
+
+
 def test_pause_removal_falls_back_to_loudness_without_a_speech_worker(redis_server, tmp_path):
     settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
     clip = m.make_speech_clip(tmp_path / "nobody.mp4", "en", ["hello there", "bye now"], pause_s=1.0)
@@ -74,8 +85,8 @@ def test_pause_removal_falls_back_to_loudness_without_a_speech_worker(redis_serv
         calls.append(path.stem)
         return [(0.0, 1.0)]
 
-    speech = SpeechJobs(settings, redis_server.client(), fallback=loudness)
-    assert speech.keep_spans(clip) == [(0.0, 1.0)] and calls == ["nobody"]
+    speech = SpeechJobs(settings, redis_server.client())
+    assert pause_cut(clip, speech, loudness) == [(0, 1000)] and calls == ["nobody"]
     with pytest.raises(SpeechError, match="no engine worker"):
         speech.transcript_of("nobody", clip)  # captions say so instead of waiting for nobody
 
@@ -83,6 +94,6 @@ def test_pause_removal_falls_back_to_loudness_without_a_speech_worker(redis_serv
 def test_pause_removal_uses_the_voice_when_a_worker_hears_it(redis_server, worker, tmp_path):
     settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
     clip = m.make_speech_clip(tmp_path / "voice.mp4", "en", ["hello there", "bye now"], pause_s=1.2)
-    speech = SpeechJobs(settings, redis_server.client(), fallback=lambda path: pytest.fail("loudness used"))
-    keep = speech.keep_spans(clip)
-    assert len(keep) == 2 and keep[1][0] - keep[0][1] > 0.8  # the 1.2 s pause is cut to a breath
+    speech = SpeechJobs(settings, redis_server.client())
+    keep = pause_cut(clip, speech, lambda path: pytest.fail("loudness used"))
+    assert len(keep) == 2 and keep[1][0] - keep[0][1] > 800  # the 1.2 s pause is cut to a breath
