@@ -97,3 +97,31 @@ def test_pause_removal_uses_the_voice_when_a_worker_hears_it(redis_server, worke
     speech = SpeechJobs(settings, redis_server.client())
     keep = pause_cut(clip, speech, lambda path: pytest.fail("loudness used"))
     assert len(keep) == 2 and keep[1][0] - keep[0][1] > 800  # the 1.2 s pause is cut to a breath
+
+
+def test_an_upload_is_transcribed_once_and_the_captions_turn_joins_that_run(redis_server, worker, tmp_path):
+    """The upload queues the clip's transcription; "captions lagao" right after finds it running, waits for
+    that same job, and no second transcription is made (one job, queued once, run once)."""
+    clip = m.make_speech_clip(tmp_path / "talk.mp4", "en", ["hello friends welcome back"], pause_s=0.5)
+    info = MediaInfo("talk", "talk.mp4", "talk.mp4", "video", "mp4", clip.stat().st_size, 3.0, 320, 180,
+                     25.0, True, True)  # fmt: skip
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    speech = SpeechJobs(settings, redis_server.client())
+    assert speech.transcribe_ahead([info], "hi") == ["talk"]  # the session's language, the upload's only one
+    queued = fetch(redis_server, job_id("talk", "tiny.en"))
+    assert queued.get_status() in ("queued", "started")  # the turn comes while it is still on its way
+
+    events = list(run_turn("captions lagao", "hi", {}, (info,), tmp_path, lambda path: [], speech))
+
+    assert any(isinstance(e, NewDraft) for e in events)
+    job = fetch(redis_server, job_id("talk", "tiny.en"))
+    assert job.enqueued_at == queued.enqueued_at and len(job.results()) == 1  # the upload's run, once
+    assert speech.transcribe_ahead([info], "hi") == []  # cached now: a second upload path queues nothing
+    assert len(fetch(redis_server, job_id("talk", "tiny.en")).results()) == 1
+
+
+def test_without_a_speech_worker_an_upload_queues_nothing_and_goes_on(redis_server, tmp_path):
+    info = MediaInfo("talk", "talk.mp4", "talk.mp4", "video", "mp4", 1, 3.0, 320, 180, 25.0, True, True)
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    assert SpeechJobs(settings, redis_server.client()).transcribe_ahead([info], "en") == []
+    assert redis_server.client().keys("rq:job:*") == []

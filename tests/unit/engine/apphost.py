@@ -73,6 +73,7 @@ class Engine:
     turn: ScriptedTurn
     queued: list[str] = field(default_factory=list)
     budgets: dict[str, int] = field(default_factory=dict)  # each queued render's time limit
+    stored: list[tuple[list[str], str]] = field(default_factory=list)  # uploads told of, with the language
 
     def sign_in(self, client_id: str = "client-1") -> dict[str, str]:
         reply = self.client.post("/api/auth/anonymous-token", headers={"X-Client-Id": client_id}).json()
@@ -147,7 +148,10 @@ def make_engine(tmp_path: Path, server: tuple[_Switch, str]) -> Iterator[Callabl
                 engine.queued.append(record.render_id)
                 engine.budgets[record.render_id] = budget_s
 
-            switch.app = create_app(settings, engine.store, engine.turn, enqueue)
+            def on_upload(infos: list[Any], language: str) -> None:
+                engine.stored.append(([info.kind for info in infos], language))
+
+            switch.app = create_app(settings, engine.store, engine.turn, enqueue, on_upload)
             return engine
 
         yield make

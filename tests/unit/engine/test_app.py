@@ -501,6 +501,15 @@ def test_heartbeats_flow_while_the_turn_works(engine: Engine) -> None:
     assert seen[-1] == {"type": "text", "content": "done at last"}
 
 
+def test_stored_uploads_are_told_with_the_sessions_language(engine: Engine, media: Path) -> None:
+    """So that each clip's transcription starts at upload (engine.transcribe), in the only language the
+    upload knows: its session's."""
+    auth = engine.sign_in()
+    sid = engine.new_session(auth, language="hi")
+    engine.upload(auth, sid, media / "clip.mp4", media / "song.mp3")
+    assert engine.stored == [(["video", "audio"], "hi")]
+
+
 def test_a_turn_past_its_deadline_saves_nothing_and_costs_nothing(make_engine) -> None:
     """The client is told the turn took too long; an edit the turn makes after that is dropped, not saved
     behind the client's back (and its credits are released, not spent)."""
