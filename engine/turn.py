@@ -132,6 +132,14 @@ def run_turn(
         return
     changed = False
     heard = _Heard(speech, lang, deadline)
+    reframes: list[frame.SetAspect | frame.FollowFace] = [
+        op for op in known if isinstance(op, frame.SetAspect | frame.FollowFace)
+    ]
+    if reframes:  # faces are found while this turn waits for words, not after it (engine.facejobs)
+        ahead = timeline
+        for reframe in reframes:
+            ahead = registry.apply(reframe, Inputs(ahead, lang, media, text, font_dirs=font_dirs)).timeline
+        _find_faces_ahead(before, ahead, media, speech)
     for op in known:
         assert not isinstance(op, Undo | Unknown)  # handled above
         yield ToolCall(op.tool, asdict(op))
@@ -166,15 +174,15 @@ def run_turn(
         if isinstance(unread, Unknown):
             yield TextOut(say(lang, "turn.unknown", text=unread.text))
     if changed:  # a failed edit (no song uploaded yet) saves nothing, not even the clips laid out for it
-        _find_faces_ahead(before, timeline, media, speech)
         yield NewDraft(timeline.to_draft())
 
 
 def _find_faces_ahead(
     before: Timeline, after: Timeline, media: Sequence[MediaInfo], speech: SpeechTools | None
 ) -> None:
-    """A turn that makes the frame follow faces starts their detection now, so that the export after it
-    does not wait for it (engine.facejobs)."""
+    """A turn that makes the frame follow faces starts their detection first, so that it runs while the
+    turn waits for words (a transcription queued at upload) and the export after it does not wait for it
+    (engine.facejobs)."""
     canvas = after.canvas
     if speech is None or canvas.fit not in ("face", "auto") or canvas == before.canvas:
         return

@@ -256,12 +256,14 @@ class FakeSpeech:
         self.published: dict[str, str] = {}
         self.faces: list[tuple[list[str], int, int]] = []  # face detections started: clips, frame size
         self.deadlines: list[float | None] = []  # until when each wait was allowed to last
+        self.order: list[str] = []  # "words" and "faces", as they were asked for
 
     def follow(
         self, info: MediaInfo, language: str = "", deadline: float | None = None
     ) -> Generator[int, None, Transcript]:
         self.asked.append(info.file_id)
         self.deadlines.append(deadline)
+        self.order.append("words")
         yield from self.progress
         if self.fail:
             raise SpeechError("transcription took too long")
@@ -271,6 +273,7 @@ class FakeSpeech:
 
     def find_faces(self, sources: Sequence[MediaInfo], width: int, height: int) -> None:
         self.faces.append(([info.file_id for info in sources], width, height))
+        self.order.append("faces")
 
     def publish(self, source: MediaInfo, text: str) -> str:
         name = f"{source.file_id}-{len(self.published)}.srt"
@@ -388,3 +391,13 @@ def test_a_turn_that_makes_the_frame_follow_faces_starts_their_detection_before_
     list(run_turn("add music", "en", draft, media, DATA, FakeAnalysis(), speech))
     list(run_turn("stop following my face", "en", draft, media, DATA, FakeAnalysis(), speech))
     assert len(speech.faces) == 1  # the frame did not change, or no longer follows a face: nothing more
+
+
+def test_faces_are_looked_for_before_the_turn_waits_for_words():
+    """ "captions lagao, reels ke liye vertical karo": the face detection runs while the transcription does
+    (side by side on the speech workers), not after it."""
+    speech = FakeSpeech(SPOKEN)
+    text = "add captions and make it vertical 9:16"
+    events = list(run_turn(text, "en", {}, (CLIP_A,), DATA, FakeAnalysis(), speech))
+    assert final_draft(events).canvas.height == 1920
+    assert speech.order == ["faces", "words"]
