@@ -1,5 +1,7 @@
 """Transcription runs in a real engine worker on the speech queue (never in the HTTP process), once each."""
 
+import json
+
 import pytest
 from rq import Queue
 from rq.job import Job
@@ -125,3 +127,21 @@ def test_without_a_speech_worker_an_upload_queues_nothing_and_goes_on(redis_serv
     settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
     assert SpeechJobs(settings, redis_server.client()).transcribe_ahead([info], "en") == []
     assert redis_server.client().keys("rq:job:*") == []
+
+
+def test_a_cached_transcript_from_before_word_loudness_is_made_again_by_the_worker(
+    redis_server, worker, tmp_path
+):
+    """Emphasis punch-ins need each word's loudness; an old cache entry without it is not used silently."""
+    clip = m.make_speech_clip(tmp_path / "talk.mp4", "en", ["hello friends welcome back"], pause_s=0.5)
+    old = {"language": "en", "duration_s": 3.0, "model": "tiny.en", "speech": [[0.1, 2.0]],
+           "segments": [{"start_s": 0.1, "end_s": 2.0, "language": "en",
+                         "words": [[" hello", 0.1, 0.6, 0.9], [" friends", 0.7, 1.2, 0.9]]}]}  # fmt: skip
+    path = cache_path(tmp_path, "talk", "tiny.en")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(old), encoding="utf-8")
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    transcript = SpeechJobs(settings, redis_server.client()).transcript_of("talk", clip, "en")
+    assert "welcome back" in transcript.text.lower()
+    assert transcript.words and all(word.loudness_db is not None for word in transcript.words)
+    assert len(json.loads(path.read_text(encoding="utf-8"))["segments"][0]["words"][0]) == 5  # rewritten
