@@ -9,7 +9,8 @@ The clip is phone-like: a face walking across a 1920x1080 30 fps picture (a keyf
 espeak-ng English talk (sentences, 0.8 s pauses); it is made once into `bench/.cache`. Each step runs in a
 fresh child process, from a cold cache, exactly as the engine runs it: the transcription (`engine.speech`'s
 limited child, Silero voice activity + faster-whisper words), the face detection (`engine.reframe`'s
-limited child) and the render (`engine.render.render_draft`, default preset, the face followed). Per step it
+limited child) side by side, as the engine's two speech workers run them, then the render
+(`engine.render.render_draft`, default preset, the face followed). Per step it
 prints wall time, CPU seconds of the step's whole process tree (user + sys: the steadier figure on a shared
 machine) and the peak RSS of its largest process; then the edit's totals as ratios of the clip's length:
 wall, and CPU / 2 (what the edit takes on two otherwise idle cores, when it keeps both busy). The load
@@ -153,12 +154,30 @@ STEPS: dict[str, Callable[[Path, Path, str], dict[str, Any]]] = {
 
 def run_step(name: str, clip: Path, data_dir: Path, model: str) -> dict[str, Any]:
     """One step in a fresh child: wall and CPU seen from here, peak RSS and the step's own figures from it."""
+    return run_together([name], clip, data_dir, model)[0]
+
+
+def run_together(names: list[str], clip: Path, data_dir: Path, model: str) -> list[dict[str, Any]]:
+    """Steps in fresh children at the same time, as the engine's speech workers run them; each row gets the
+    wall time until all of them ended, and their CPU together."""
     cpu, started = _cpu_children(), time.monotonic()
-    command = [sys.executable, __file__, "--child", name, str(clip), str(data_dir), model]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
-    row: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    row.update(wall=time.monotonic() - started, cpu=_cpu_children() - cpu)
-    return row
+    children = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--child", name, str(clip), str(data_dir), model],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for name in names
+    ]
+    rows: list[dict[str, Any]] = []
+    for child in children:
+        out, _ = child.communicate()
+        if child.returncode:
+            raise SystemExit(f"a bench step failed (exit {child.returncode})")
+        rows.append(json.loads(out.strip().splitlines()[-1]))
+    wall, spent = time.monotonic() - started, _cpu_children() - cpu
+    return [{**row, "wall": wall, "cpu": spent} for row in rows]
 
 
 def main() -> None:
@@ -195,19 +214,19 @@ def main() -> None:
             )
         if args.skip_edit:
             return
-        data_dir = Path(tmp) / models[0]  # the edit's transcription is the first model's, cached there
-        faces = run_step("faces", clip, data_dir, models[0])
+        # the edit: transcription and face detection side by side (two speech workers), then the render
+        data_dir = Path(tmp) / "edit"
+        transcribe, faces = run_together(["transcribe", "faces"], clip, data_dir, models[0])
         render = run_step("render", clip, data_dir, models[0])
-        transcribe = rows[models[0]]
     print(f"full edit (captions + pause cut + music + 9:16 following the face), {models[0]}:")
-    print(f"{'step':>12} {'wall':>8} {'CPU':>8} {'peak RSS':>9}")
-    steps = [("transcribe", transcribe), ("faces", faces), ("render", render)]
-    for name, row in steps:
-        print(f"{name:>12} {row['wall']:7.1f}s {row['cpu']:7.1f}s {row['peak_mb']:7.0f}MB")
-    wall = sum(row["wall"] for _, row in steps)
-    cpu = sum(row["cpu"] for _, row in steps)
-    peak = max(row["peak_mb"] for _, row in steps)
-    print(f"{'total':>12} {wall:7.1f}s {cpu:7.1f}s {peak:7.0f}MB")
+    print(f"{'step':>22} {'wall':>8} {'CPU':>8} {'peak RSS':>9}")
+    both = transcribe["peak_mb"] + faces["peak_mb"]  # two processes at once
+    print(f"{'transcribe + faces':>22} {transcribe['wall']:7.1f}s {transcribe['cpu']:7.1f}s {both:7.0f}MB"
+          f"  (transcribe {transcribe['peak_mb']:.0f} MB, faces {faces['peak_mb']:.0f} MB)")  # fmt: skip
+    print(f"{'render':>22} {render['wall']:7.1f}s {render['cpu']:7.1f}s {render['peak_mb']:7.0f}MB")
+    wall, cpu = transcribe["wall"] + render["wall"], transcribe["cpu"] + render["cpu"]
+    peak = max(both, render["peak_mb"])
+    print(f"{'total':>22} {wall:7.1f}s {cpu:7.1f}s {peak:7.0f}MB")
     print(f"  face in {faces['found']} samples, {faces['keyframes']} path keyframes; output "
           f"{render['output_s']:.1f} s; render's FFmpeg runs (CPU s): {render['runs_cpu']}")  # fmt: skip
     print(

@@ -31,13 +31,15 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     connection = startup.check_all(settings.redis_url, settings.data_dir, settings.font_folders)
     listener = startup.listen(settings.host, settings.port)
+    speech = SpeechJobs(settings, connection)
     # pauses by voice; by loudness (in a limited child) when speech cannot be heard
-    speech = SpeechJobs(settings, connection, fallback=partial(keep_spans_in_child, settings=settings))
+    loudness = partial(keep_spans_in_child, settings=settings)
     app = create_app(
         settings,
         Store(connection, retention_s=settings.retention_s),
-        partial(run_turn, keep_spans_fn=speech.keep_spans, speech=speech, font_dirs=settings.font_folders),
+        partial(run_turn, keep_spans_fn=loudness, speech=speech, font_dirs=settings.font_folders),
         partial(enqueue_render, connection, settings),
+        on_upload=speech.transcribe_ahead,
     )
     worker = subprocess.Popen([sys.executable, "-m", "engine.worker"]) if args.with_worker else None
     # uvicorn shuts down gracefully on SIGTERM, then raises it again under the handler that was in place

@@ -45,6 +45,11 @@ _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 _RENDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _HOUR_S = 3600
 RenderQueue = Callable[[RenderRecord, int], None]  # queue a render with its time budget (s)
+UploadHook = Callable[[list[MediaInfo], str], object]  # stored uploads and the session's language
+
+
+def _nothing(infos: list[MediaInfo], language: str) -> None:
+    """No work starts at upload (an engine without speech tools)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class EngineApi:
     store: Store
     run_turn: TurnRunner
     enqueue_render: RenderQueue
+    on_upload: UploadHook = _nothing  # e.g. queue each clip's transcription (engine.transcribe)
 
     # ---- accounts -------------------------------------------------------------------------------
     async def anonymous_token(self, request: Request) -> Response:
@@ -140,6 +146,7 @@ class EngineApi:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         self.store.update_session(session.session_id, lambda current: _with_uploads(current, infos))
+        await anyio.to_thread.run_sync(self.on_upload, infos, session.language)
         return ok({"files": [self._file_json(info) for info in infos], "session_state_applied": True})
 
     async def _receive(self, request: Request, folder: Path) -> list[tuple[Path, str]]:
@@ -350,9 +357,10 @@ def create_app(
     store: Store,
     run_turn: TurnRunner,
     enqueue_render: RenderQueue,
+    on_upload: UploadHook = _nothing,
 ) -> Starlette:
-    """The engine's ASGI app."""
-    api = EngineApi(settings, store, run_turn, enqueue_render)
+    """The engine's ASGI app; `on_upload` is told of every stored upload (it must not raise)."""
+    api = EngineApi(settings, store, run_turn, enqueue_render, on_upload)
     files = settings.data_dir / "files"
     files.mkdir(parents=True, exist_ok=True)
     routes = [

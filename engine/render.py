@@ -257,6 +257,7 @@ def render_draft(
     def run(args: list[str], index: int, seconds: float) -> str:
         """One pass; the sound's passes (after the picture's) step back, so that the picture, which
         decides when the render ends, keeps both cores."""
+
         def report(done: float) -> None:
             if cancel.is_set():
                 raise RenderError("stopped: another pass of the render failed")  # FFmpeg is killed

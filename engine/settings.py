@@ -76,6 +76,9 @@ class EngineSettings(BaseSettings):
     asr_timeout_s: float = 1800.0
     asr_memory_bytes: int = 3072 * MB
     asr_threads: int = 2
+    # Workers taking speech jobs alone beside each engine worker's main one (engine.worker): transcription
+    # and face detection side by side; at most 1 + this many heavy jobs at once per `python -m engine.worker`.
+    speech_workers: int = 1
 
     # --- accounts and credits ----------------------------------------------------------------
     token_ttl_s: int = 7 * DAY_S

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 SAMPLE_RATE = 16000
 _DEVANAGARI = re.compile("[\u0900-\u097f]")  # faster-whisper names one language per file; script tells more
 Span = tuple[float, float]
+Detection = tuple[int, int, str, float]  # a voice-activity span (16 kHz samples), its language and how sure
 
 
 class SpeechError(EngineError):
@@ -82,6 +83,27 @@ class Transcript:
     speech: tuple[Span, ...] = ()
     model: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    prior: str = ""  # the language the transcription was asked for (the session's, at upload)
+    detected: tuple[Detection, ...] = ()  # a multilingual model's detection per span ("", 0 when too short)
+
+    def suits(self, language: str) -> bool:
+        """Whether this transcript is what a transcription asked for in `language` would make.
+
+        Why: with a multilingual model the language asked for is only a prior for the phrases whose detection
+        is unsure (`engine.speechlang`); a clip transcribed at upload with the session's language is reused
+        by a turn in another language only if that prior would have decided no phrase differently. The
+        detections are kept, so this is known without decoding again. English-only models (and transcripts
+        cached before detections were kept) suit any language."""
+        asked = language.split("-")[0]
+        if not language or asked == self.prior or not self.detected:
+            return True
+        spans = [(start, end) for start, end, _, _ in self.detected]
+        found = {(start, end): (lang, p) for start, end, lang, p in self.detected}
+
+        def detect(start: int, end: int) -> tuple[str, float]:
+            return found.get((start, end), ("", 0.0))
+
+        return language_runs(spans, detect, asked) == language_runs(spans, detect, self.prior)
 
     @property
     def words(self) -> list[Word]:
@@ -96,6 +118,8 @@ class Transcript:
             "language": self.language,
             "duration_s": self.duration_s,
             "model": self.model,
+            "prior": self.prior,
+            "detected": [list(detection) for detection in self.detected],
             "speech": [list(span) for span in self.speech],
             "segments": [
                 {
@@ -114,6 +138,8 @@ class Transcript:
             language=str(data.get("language", "")),
             duration_s=float(data.get("duration_s", 0.0)),
             model=str(data.get("model", "")),
+            prior=str(data.get("prior", "")),
+            detected=tuple((int(a), int(b), str(c), float(d)) for a, b, c, d in data.get("detected", [])),
             speech=tuple((float(a), float(b)) for a, b in data.get("speech", [])),
             segments=tuple(
                 Segment(
@@ -153,12 +179,17 @@ def derived_files(data_dir: Path, file_id: str) -> list[Path]:
 
 
 def load_cached(data_dir: Path, file_id: str, model: str) -> Transcript | None:
-    """The cached transcript, or None (never made, or unreadable: then it is made again)."""
+    """The cached transcript, or None: never made, unreadable, or made before words had their loudness
+    (emphasis punch-ins would find no word louder than another and silently zoom on none): then it is made
+    again, once, by the next transcription job."""
     path = cache_path(data_dir, file_id, model)
     try:
-        return Transcript.from_json(json.loads(path.read_text(encoding="utf-8")))
+        transcript = Transcript.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if any(word.loudness_db is None for word in transcript.words):
+        return None
+    return transcript
 
 
 def load_any(data_dir: Path, file_id: str) -> Transcript | None:
@@ -179,9 +210,10 @@ def transcribe_to_cache(
     language: str = "",
     on_progress: Callable[[int], None] | None = None,
 ) -> Transcript:
-    """Transcribe `media` in a limited child (unless cached) and return the cached transcript."""
+    """Transcribe `media` in a limited child (unless a cached transcript suits `language`) and return the
+    cached transcript."""
     cached = load_cached(settings.data_dir, file_id, settings.asr_model)
-    if cached is not None:
+    if cached is not None and cached.suits(language):
         return cached
     target = cache_path(settings.data_dir, file_id, settings.asr_model)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -282,8 +314,9 @@ def transcribe_file(
     resolved = resolve_model(model_spec, cache_dir)
     audio = decode_audio(media)
     duration_s = len(audio) / SAMPLE_RATE
+    prior = language.split("-")[0]
     if duration_s < 0.1:  # no sound track, or a blip: nothing was said
-        return Transcript("", round(duration_s, 3), (), (), model_key(model_spec))
+        return Transcript("", round(duration_s, 3), (), (), model_key(model_spec), prior=prior)
     # Tight spans for cutting (engine.speechcut adds its own margins): little padding, and speech ends when
     # the voice probability falls below 0.4 (the default 0.35 lets street noise stretch a phrase's end).
     # The recogniser gets more padding, so that it hears every word whole.
@@ -291,10 +324,19 @@ def transcribe_file(
     speech = spans_in_seconds(get_speech_timestamps(audio, tight))
     vad = VadOptions(min_silence_duration_ms=300, speech_pad_ms=100)
     model = WhisperModel(resolved.source, device="cpu", compute_type="int8", cpu_threads=threads)
+    detected: tuple[Detection, ...] = ()
     if resolved.multilingual:
         stamps = get_speech_timestamps(audio, vad)
         spans = [(int(stamp["start"]), int(stamp["end"])) for stamp in stamps]
-        runs = language_runs(spans, detector(model, audio), language.split("-")[0])
+        detect = detector(model, audio)
+        found: dict[tuple[int, int], tuple[str, float]] = {}
+
+        def noted(start: int, end: int) -> tuple[str, float]:
+            found[start, end] = detect(start, end)
+            return found[start, end]
+
+        runs = language_runs(spans, noted, prior)
+        detected = tuple((start, end, *found.get((start, end), ("", 0.0))) for start, end in spans)
     else:
         runs = [LanguageRun(0, len(audio), "en")]
     segments: list[Segment] = []
@@ -317,7 +359,10 @@ def transcribe_file(
             )
             if on_progress is not None and duration_s > 0:
                 on_progress(min(int(100 * (piece.end + offset) / duration_s), 99))
-    return Transcript(_main_language(segments), round(duration_s, 3), tuple(segments), speech, resolved.key)
+    return Transcript(
+        _main_language(segments), round(duration_s, 3), tuple(segments), speech, resolved.key,
+        prior=prior, detected=detected,
+    )  # fmt: skip
 
 
 def _heard(word: Any, offset_s: float, audio: np.ndarray, language: str) -> Word:

@@ -1,16 +1,17 @@
 """One edit turn: an instruction → the events the `/run_sse` stream carries, and the new draft.
 
-The turn is pure apart from `keep_spans_fn`, the silence analysis the caller passes in (it reads media
-files), so the whole conversation logic is testable without FFmpeg. Events follow the profile's typed stream:
-a tool call and its result per operation, a text per operation in the session language, heartbeats while an
-analysis runs and the transcription's progress while one is waited on (`transcribe` tool results: a client
-that hears only heartbeats for ten minutes gives up, profile §3), then the new draft — or an undo request
-for the store, which owns the history.
+The turn is pure apart from `keep_spans_fn`, the loudness analysis the caller passes in (it reads media
+files; pauses are cut by voice when the speech tools hear one), so the whole conversation logic is
+testable without FFmpeg. Events follow the profile's typed stream: a tool call and its result per
+operation, a text per operation in the session language, heartbeats while an analysis runs and the
+transcription's progress while one is waited on (`transcribe` tool results: a client that hears only
+heartbeats for ten minutes gives up, profile §3), then the new draft — or an undo request for the store,
+which owns the history.
 """
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -23,10 +24,13 @@ from engine.operations import frame, registry
 from engine.operations.family import Inputs, Outcome
 from engine.operations.fillers import RemoveFillers
 from engine.speech import SpeechError, Transcript
+from engine.speechcut import speech_keep_spans
 from engine.timeline import Timeline
 from engine.words import reply_lang, say
 
 KeepSpansFn = Callable[[Path], list[tuple[float, float]]]
+log = logging.getLogger(__name__)
+REST_OF_TURN_S = 5.0  # a wait inside the turn ends this long before the turn's deadline: time to finish it
 TRANSCRIBE_TOOL = "transcribe"  # its results carry a transcription's progress while a turn waits on it
 _T = TypeVar("_T")
 
@@ -82,7 +86,9 @@ class SpeechTools(Protocol):
     speech queue, or read from its cache), its progress yielded while it is waited on, a way to hand the
     user a file; and, for the frame, a way to start a clip's face detection before the export."""
 
-    def follow(self, info: MediaInfo, language: str = "") -> Generator[int, None, Transcript]: ...
+    def follow(
+        self, info: MediaInfo, language: str = "", deadline: float | None = None
+    ) -> Generator[int, None, Transcript]: ...
 
     def find_faces(self, sources: Sequence[MediaInfo], width: int, height: int) -> None: ...
 
@@ -98,8 +104,10 @@ def run_turn(
     keep_spans_fn: KeepSpansFn,
     speech: SpeechTools | None = None,
     font_dirs: tuple[Path, ...] = FONT_DIRS,
+    deadline: float | None = None,
 ) -> Iterator[TurnEvent]:
-    """Interpret `text`, apply it to `draft`, and stream what happens; `media` is the session's uploads."""
+    """Interpret `text`, apply it to `draft`, and stream what happens; `media` is the session's uploads.
+    `deadline` (a `time.monotonic()` instant) is when the turn's stream gives up: no wait outlasts it."""
     # A session made before the user wrote a word (an upload first) may say "en": answer in kind, and in
     # the script the user typed (Devanagari or Roman Hinglish).
     lang = reply_lang(lang, text, speaks_hindi(text))
@@ -123,6 +131,15 @@ def run_turn(
         yield TextOut(say(lang, "turn.no_video"))
         return
     changed = False
+    heard = _Heard(speech, lang, deadline)
+    reframes: list[frame.SetAspect | frame.FollowFace] = [
+        op for op in known if isinstance(op, frame.SetAspect | frame.FollowFace)
+    ]
+    if reframes:  # faces are found while this turn waits for words, not after it (engine.facejobs)
+        ahead = timeline
+        for reframe in reframes:
+            ahead = registry.apply(reframe, Inputs(ahead, lang, media, text, font_dirs=font_dirs)).timeline
+        _find_faces_ahead(before, ahead, media, speech)
     for op in known:
         assert not isinstance(op, Undo | Unknown)  # handled above
         yield ToolCall(op.tool, asdict(op))
@@ -133,13 +150,13 @@ def run_turn(
             keep: dict[str, list[tuple[float, float]]] = {}
             for info in _analysable(timeline, media):
                 yield Heartbeat()
-                if speech is not None:  # pauses cut by voice wait for the words: follow them here
-                    with contextlib.suppress(SpeechError):  # keep_spans_fn falls back to loudness
-                        yield from _reported(speech.follow(info, lang))
-                keep[info.file_id] = keep_spans_fn(info.absolute(data_dir))
+                transcript = yield from heard.transcript(info)  # pauses are cut by voice when it is heard
+                spans = speech_keep_spans(transcript) if transcript is not None else []
+                # by loudness when no voice was heard at all (music would all be cut) or words cannot be had
+                keep[info.file_id] = spans or keep_spans_fn(info.absolute(data_dir))
             outcome = registry.apply(op, replace(inputs, keep=keep))
         elif need == "speech":
-            transcripts = yield from _transcripts(timeline, media, lang, speech)
+            transcripts = yield from _transcripts(timeline, media, heard)
             if transcripts is None:
                 failed = "edit.captions_unavailable" if speech is None else "edit.captions_failed"
                 outcome = Outcome(timeline, failed, ok=False)
@@ -157,15 +174,15 @@ def run_turn(
         if isinstance(unread, Unknown):
             yield TextOut(say(lang, "turn.unknown", text=unread.text))
     if changed:  # a failed edit (no song uploaded yet) saves nothing, not even the clips laid out for it
-        _find_faces_ahead(before, timeline, media, speech)
         yield NewDraft(timeline.to_draft())
 
 
 def _find_faces_ahead(
     before: Timeline, after: Timeline, media: Sequence[MediaInfo], speech: SpeechTools | None
 ) -> None:
-    """A turn that makes the frame follow faces starts their detection now, so that the export after it
-    does not wait for it (engine.facejobs)."""
+    """A turn that makes the frame follow faces starts their detection first, so that it runs while the
+    turn waits for words (a transcription queued at upload) and the export after it does not wait for it
+    (engine.facejobs)."""
     canvas = after.canvas
     if speech is None or canvas.fit not in ("face", "auto") or canvas == before.canvas:
         return
@@ -174,20 +191,40 @@ def _find_faces_ahead(
 
 
 def _transcripts(
-    timeline: Timeline, media: Sequence[MediaInfo], lang: str, speech: SpeechTools | None
+    timeline: Timeline, media: Sequence[MediaInfo], heard: _Heard
 ) -> Generator[TurnEvent, None, dict[str, Transcript] | None]:
     """The transcripts of the clips on the timeline (a heartbeat before each wait); None if they cannot be
     had (no speech service, or transcription failed)."""
-    if speech is None:
-        return None
     transcripts: dict[str, Transcript] = {}
-    try:
-        for info in _analysable(timeline, media):
-            yield Heartbeat()
-            transcripts[info.file_id] = yield from _reported(speech.follow(info, lang))
-    except SpeechError:
-        return None
+    for info in _analysable(timeline, media):
+        yield Heartbeat()
+        transcript = yield from heard.transcript(info)
+        if transcript is None:
+            return None
+        transcripts[info.file_id] = transcript
     return transcripts
+
+
+class _Heard:
+    """The turn's transcripts, each waited for once: a failed or late transcription is not waited for again
+    by the next operation of the same turn ("silences hata do aur captions lagao"), which falls back or
+    says so at once."""
+
+    def __init__(self, speech: SpeechTools | None, lang: str, deadline: float | None) -> None:
+        self.speech, self.lang, self.deadline = speech, lang, deadline
+        self.known: dict[str, Transcript | None] = {}
+
+    def transcript(self, info: MediaInfo) -> Generator[TurnEvent, None, Transcript | None]:
+        if self.speech is None:
+            return None
+        if info.file_id not in self.known:
+            until = None if self.deadline is None else self.deadline - REST_OF_TURN_S
+            try:
+                self.known[info.file_id] = yield from _reported(self.speech.follow(info, self.lang, until))
+            except SpeechError as error:
+                log.warning("no words for %s in this turn: %s", info.file_id, error)
+                self.known[info.file_id] = None
+        return self.known[info.file_id]
 
 
 def _reported(steps: Generator[int, None, _T]) -> Generator[TurnEvent, None, _T]:

@@ -9,12 +9,22 @@ It runs under the shared supervisor (`engine.supervisor`, as `python -m worker` 
 it waits for it with back-off and starts a fresh worker in the same process; queued jobs wait in Redis.
 
 The speech queue takes its turn with the render lanes: a transcription is short, and an editing turn waits
-for it.
+for it. Beside this main worker, `ENGINE_SPEECH_WORKERS` more workers (child processes, `--speech-only`)
+take speech jobs alone, so that a clip's transcription (queued at upload) and its face detection (queued by
+the turn asking for a followed 9:16) run side by side instead of one after the other. Each such job is one
+limited child (engine.speech, engine.reframe), so one `python -m engine.worker` runs at most
+1 + ENGINE_SPEECH_WORKERS heavy jobs at once, however many are queued: the bound on memory.
 """
 
 from __future__ import annotations
 
+import argparse
+import ctypes
 import logging
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -99,13 +109,21 @@ class RenderWorker(SupervisedWorker):
         self.handle_job_failure(job, queue, exc_string=f"ForeignJobError: refused {', '.join(foreign)}")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Work on transcriptions and renders until stopped (SIGTERM / Ctrl-C finish the current job first)."""
+    parser = argparse.ArgumentParser(prog="python -m engine.worker", description=__doc__)
+    parser.add_argument("--speech-only", type=int, metavar="PARENT_PID", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
     settings = EngineSettings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     connection = startup.check_all(settings.redis_url, settings.data_dir, settings.font_folders)
-    names = [settings.asr_queue, *render_queue_names(settings)]
+    if args.speech_only:
+        _die_with(args.speech_only)
+        names = [settings.asr_queue]
+    else:
+        names = [settings.asr_queue, *render_queue_names(settings)]
     release_stale_scheduler_locks(connection, names)
+    helpers = [] if args.speech_only else _speech_workers(settings.speech_workers)
 
     def build() -> RenderWorker:
         queues = [Queue(n, connection=connection, serializer=JSONSerializer) for n in names]
@@ -119,16 +137,36 @@ def main() -> None:
         return worker
 
     # Round-robin over the lanes: fair turns between clients (see `engine.jobs.render_lane`).
-    supervise(
-        connection,
-        build,
-        lambda worker: worker.work(
-            with_scheduler=True,
-            logging_level=settings.log_level,
-            dequeue_strategy=DequeueStrategy.ROUND_ROBIN,
-        ),
-        names,
-    )
+    try:
+        supervise(
+            connection,
+            build,
+            lambda worker: worker.work(
+                with_scheduler=not args.speech_only,  # the main one's scheduler serves the speech queue too
+                logging_level=settings.log_level,
+                dequeue_strategy=DequeueStrategy.ROUND_ROBIN,
+            ),
+            names,
+        )
+    finally:
+        for helper in helpers:
+            helper.terminate()  # a warm shutdown: the current job finishes first
+        for helper in helpers:
+            helper.wait()
+
+
+def _speech_workers(count: int) -> list[subprocess.Popen[bytes]]:
+    """Start `count` speech-only workers as children of this one (they stop when it does)."""
+    command = [sys.executable, "-m", "engine.worker", "--speech-only", str(os.getpid())]
+    return [subprocess.Popen(command) for _ in range(max(count, 0))]
+
+
+def _die_with(parent_pid: int) -> None:
+    """A speech-only worker gets SIGTERM (a warm shutdown) when its parent goes, even by SIGKILL."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 if __name__ == "__main__":

@@ -40,3 +40,41 @@ def test_without_a_worker_nothing_is_queued_and_the_render_detects_itself(redis_
     settings = EngineSettings(data_dir=tmp_path, redis_url=redis_server.url)
     assert queue_face_detection(settings, redis_server.client(), [info], 1080, 1920) == []
     assert redis_server.client().keys("rq:job:*") == []
+
+
+def test_a_transcription_and_a_face_detection_run_side_by_side_and_no_more_at_once(
+    redis_server, worker, tmp_path
+):
+    """Both are heavy (a model, a decoder): one engine worker runs them at the same time on its two speech
+    workers, not one after the other; a third heavy job waits for one of them (the bound on memory)."""
+    from rq import Queue, Worker
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    from engine.transcribe import SpeechJobs
+    from engine.transcribe import job_id as speech_job
+
+    client = redis_server.client()
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    queue = Queue(settings.asr_queue, connection=client, serializer=JSONSerializer)
+    wait_for(lambda: Worker.count(queue=queue) == 2, 30, "the speech-only worker to listen too")
+    clips = []
+    for name in ("one", "two"):
+        m.make_face_clip(tmp_path / f"{name}.mp4", seconds=3.0, width=640, height=360, grain=0)
+        clips.append(MediaInfo(name, f"{name}.mp4", f"{name}.mp4", "video", "mp4", 1, 3.0, 640, 360, 30.0,
+                               True, True))  # fmt: skip
+    talk = m.make_speech_clip(tmp_path / "talk.mp4", "en", ["hello friends welcome back"], pause_s=0.5)
+    spoken = MediaInfo("talk", "talk.mp4", "talk.mp4", "video", "mp4", talk.stat().st_size, 3.0, 320, 180,
+                       25.0, True, True)  # fmt: skip
+
+    assert SpeechJobs(settings, client).transcribe_ahead([spoken], "en") == ["talk"]
+    assert queue_face_detection(settings, client, clips, 1080, 1920) == ["one", "two"]
+    ids = [speech_job("talk", "tiny.en"), "faces-one", "faces-two"]
+    jobs = [Job.fetch(jid, connection=client, serializer=JSONSerializer) for jid in ids]
+    wait_for(lambda: all(job.get_status(refresh=True) == "finished" for job in jobs), 120, "the three jobs")
+    for job in jobs:
+        job.refresh()
+    runs = sorted((job.started_at, job.ended_at) for job in jobs)
+    assert runs[1][0] < runs[0][1]  # the second started before the first ended: side by side
+    busiest = max(sum(start <= at < end for start, end in runs) for at, _ in runs)
+    assert busiest == 2  # never three at once

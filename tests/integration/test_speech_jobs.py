@@ -1,5 +1,7 @@
 """Transcription runs in a real engine worker on the speech queue (never in the HTTP process), once each."""
 
+import json
+
 import pytest
 from rq import Queue
 from rq.job import Job
@@ -8,7 +10,9 @@ from rq.serializers import JSONSerializer
 from engine.media import MediaInfo
 from engine.settings import EngineSettings
 from engine.speech import SpeechError, cache_path
+from engine.timeline import Timeline
 from engine.transcribe import SpeechJobs, job_id
+from engine.turn import NewDraft, run_turn
 from tests import media as m
 
 pytest.importorskip("faster_whisper", reason="the `captions` extra is not installed")
@@ -65,6 +69,15 @@ def test_a_failed_transcription_is_a_clear_error_and_is_tried_again(redis_server
     assert second.enqueued_at != first.enqueued_at
 
 
+def pause_cut(clip, speech: SpeechJobs, loudness) -> list[tuple[int, int]]:
+    """The kept pieces (ms) after "remove the pauses" on `clip`, in a turn with the real speech jobs."""
+    info = MediaInfo(clip.stem, clip.name, clip.name, "video", "mp4", clip.stat().st_size, 3.5, 320, 180,
+                     25.0, True, True)  # fmt: skip
+    events = list(run_turn("remove the pauses", "en", {}, (info,), clip.parent, loudness, speech))
+    draft = next(e.draft for e in events if isinstance(e, NewDraft))
+    return [(piece.in_ms, piece.out_ms) for piece in Timeline.from_draft(draft).video]
+
+
 def test_pause_removal_falls_back_to_loudness_without_a_speech_worker(redis_server, tmp_path):
     settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
     clip = m.make_speech_clip(tmp_path / "nobody.mp4", "en", ["hello there", "bye now"], pause_s=1.0)
@@ -74,8 +87,8 @@ def test_pause_removal_falls_back_to_loudness_without_a_speech_worker(redis_serv
         calls.append(path.stem)
         return [(0.0, 1.0)]
 
-    speech = SpeechJobs(settings, redis_server.client(), fallback=loudness)
-    assert speech.keep_spans(clip) == [(0.0, 1.0)] and calls == ["nobody"]
+    speech = SpeechJobs(settings, redis_server.client())
+    assert pause_cut(clip, speech, loudness) == [(0, 1000)] and calls == ["nobody"]
     with pytest.raises(SpeechError, match="no engine worker"):
         speech.transcript_of("nobody", clip)  # captions say so instead of waiting for nobody
 
@@ -83,6 +96,52 @@ def test_pause_removal_falls_back_to_loudness_without_a_speech_worker(redis_serv
 def test_pause_removal_uses_the_voice_when_a_worker_hears_it(redis_server, worker, tmp_path):
     settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
     clip = m.make_speech_clip(tmp_path / "voice.mp4", "en", ["hello there", "bye now"], pause_s=1.2)
-    speech = SpeechJobs(settings, redis_server.client(), fallback=lambda path: pytest.fail("loudness used"))
-    keep = speech.keep_spans(clip)
-    assert len(keep) == 2 and keep[1][0] - keep[0][1] > 0.8  # the 1.2 s pause is cut to a breath
+    speech = SpeechJobs(settings, redis_server.client())
+    keep = pause_cut(clip, speech, lambda path: pytest.fail("loudness used"))
+    assert len(keep) == 2 and keep[1][0] - keep[0][1] > 800  # the 1.2 s pause is cut to a breath
+
+
+def test_an_upload_is_transcribed_once_and_the_captions_turn_joins_that_run(redis_server, worker, tmp_path):
+    """The upload queues the clip's transcription; "captions lagao" right after finds it running, waits for
+    that same job, and no second transcription is made (one job, queued once, run once)."""
+    clip = m.make_speech_clip(tmp_path / "talk.mp4", "en", ["hello friends welcome back"], pause_s=0.5)
+    info = MediaInfo("talk", "talk.mp4", "talk.mp4", "video", "mp4", clip.stat().st_size, 3.0, 320, 180,
+                     25.0, True, True)  # fmt: skip
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    speech = SpeechJobs(settings, redis_server.client())
+    assert speech.transcribe_ahead([info], "hi") == ["talk"]  # the session's language, the upload's only one
+    queued = fetch(redis_server, job_id("talk", "tiny.en"))
+    assert queued.get_status() in ("queued", "started")  # the turn comes while it is still on its way
+
+    events = list(run_turn("captions lagao", "hi", {}, (info,), tmp_path, lambda path: [], speech))
+
+    assert any(isinstance(e, NewDraft) for e in events)
+    job = fetch(redis_server, job_id("talk", "tiny.en"))
+    assert job.enqueued_at == queued.enqueued_at and len(job.results()) == 1  # the upload's run, once
+    assert speech.transcribe_ahead([info], "hi") == []  # cached now: a second upload path queues nothing
+    assert len(fetch(redis_server, job_id("talk", "tiny.en")).results()) == 1
+
+
+def test_without_a_speech_worker_an_upload_queues_nothing_and_goes_on(redis_server, tmp_path):
+    info = MediaInfo("talk", "talk.mp4", "talk.mp4", "video", "mp4", 1, 3.0, 320, 180, 25.0, True, True)
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    assert SpeechJobs(settings, redis_server.client()).transcribe_ahead([info], "en") == []
+    assert redis_server.client().keys("rq:job:*") == []
+
+
+def test_a_cached_transcript_from_before_word_loudness_is_made_again_by_the_worker(
+    redis_server, worker, tmp_path
+):
+    """Emphasis punch-ins need each word's loudness; an old cache entry without it is not used silently."""
+    clip = m.make_speech_clip(tmp_path / "talk.mp4", "en", ["hello friends welcome back"], pause_s=0.5)
+    old = {"language": "en", "duration_s": 3.0, "model": "tiny.en", "speech": [[0.1, 2.0]],
+           "segments": [{"start_s": 0.1, "end_s": 2.0, "language": "en",
+                         "words": [[" hello", 0.1, 0.6, 0.9], [" friends", 0.7, 1.2, 0.9]]}]}  # fmt: skip
+    path = cache_path(tmp_path, "talk", "tiny.en")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(old), encoding="utf-8")
+    settings = EngineSettings(data_dir=tmp_path, asr_model="tiny.en", redis_url=redis_server.url)
+    transcript = SpeechJobs(settings, redis_server.client()).transcript_of("talk", clip, "en")
+    assert "welcome back" in transcript.text.lower()
+    assert transcript.words and all(word.loudness_db is not None for word in transcript.words)
+    assert len(json.loads(path.read_text(encoding="utf-8"))["segments"][0]["words"][0]) == 5  # rewritten

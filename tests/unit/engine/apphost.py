@@ -35,9 +35,16 @@ class ScriptedTurn:
     def __init__(self) -> None:
         self.release = threading.Event()
         self.seen: list[tuple[str, str, dict[str, Any], list[str]]] = []
+        self.deadlines: list[float] = []  # when each turn's stream gives up (time.monotonic())
+        self.done = threading.Event()  # the last turn's events were all taken
 
-    def __call__(self, text, lang, draft, media, data_dir) -> Iterator[Any]:
+    def __call__(self, text, lang, draft, media, data_dir, *, deadline) -> Iterator[Any]:
         self.seen.append((text, lang, draft, [info.file_id for info in media]))
+        self.deadlines.append(deadline)
+        yield from self._events(text, draft)
+        self.done.set()
+
+    def _events(self, text, draft) -> Iterator[Any]:
         if text == "hello":
             yield TextOut("hi there")
         elif text.startswith("title "):
@@ -66,6 +73,7 @@ class Engine:
     turn: ScriptedTurn
     queued: list[str] = field(default_factory=list)
     budgets: dict[str, int] = field(default_factory=dict)  # each queued render's time limit
+    stored: list[tuple[list[str], str]] = field(default_factory=list)  # uploads told of, with the language
 
     def sign_in(self, client_id: str = "client-1") -> dict[str, str]:
         reply = self.client.post("/api/auth/anonymous-token", headers={"X-Client-Id": client_id}).json()
@@ -140,7 +148,10 @@ def make_engine(tmp_path: Path, server: tuple[_Switch, str]) -> Iterator[Callabl
                 engine.queued.append(record.render_id)
                 engine.budgets[record.render_id] = budget_s
 
-            switch.app = create_app(settings, engine.store, engine.turn, enqueue)
+            def on_upload(infos: list[Any], language: str) -> None:
+                engine.stored.append(([info.kind for info in infos], language))
+
+            switch.app = create_app(settings, engine.store, engine.turn, enqueue, on_upload)
             return engine
 
         yield make

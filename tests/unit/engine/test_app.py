@@ -501,6 +501,31 @@ def test_heartbeats_flow_while_the_turn_works(engine: Engine) -> None:
     assert seen[-1] == {"type": "text", "content": "done at last"}
 
 
+def test_stored_uploads_are_told_with_the_sessions_language(engine: Engine, media: Path) -> None:
+    """So that each clip's transcription starts at upload (engine.transcribe), in the only language the
+    upload knows: its session's."""
+    auth = engine.sign_in()
+    sid = engine.new_session(auth, language="hi")
+    engine.upload(auth, sid, media / "clip.mp4", media / "song.mp3")
+    assert engine.stored == [(["video", "audio"], "hi")]
+
+
+def test_a_turn_past_its_deadline_saves_nothing_and_costs_nothing(make_engine) -> None:
+    """The client is told the turn took too long; an edit the turn makes after that is dropped, not saved
+    behind the client's back (and its credits are released, not spent)."""
+    engine = make_engine(turn_timeout_s=0.5, credit_limit=True, free_credits=100, turn_cost=50)
+    auth = engine.sign_in()
+    sid = engine.new_session(auth)
+    before = time.monotonic()
+    reply = engine.say(auth, sid, "slow")
+    assert sse_events(reply.text)[-1] == {"error": "the turn took too long"}
+    assert before < engine.turn.deadlines[0] <= time.monotonic()  # the turn knew when the stream gives up
+    engine.turn.release.set()  # the turn now makes its edit, after the client heard it failed
+    assert engine.turn.done.wait(10)
+    _wait_for(lambda: engine.balance(auth) == (100, 0, 100))  # held credits released
+    assert engine.state(auth, sid)["draft"] != {"slow": True}
+
+
 def test_a_turn_finishes_and_saves_even_if_the_client_hangs_up(engine: Engine) -> None:
     auth = engine.sign_in()
     sid = engine.new_session(auth)

@@ -93,7 +93,9 @@ def test_hinglish_typed_in_a_devanagari_session_is_answered_in_roman_letters():
 class Stressed:
     """The speech tools with one clip's sentence: "this is REALLY good", then "you will LOVE it" at 10 s."""
 
-    def follow(self, info: MediaInfo, language: str = "") -> Generator[int, None, Transcript]:
+    def follow(
+        self, info: MediaInfo, language: str = "", deadline: float | None = None
+    ) -> Generator[int, None, Transcript]:
         yield 100
         return self.transcript(info)
 

@@ -13,6 +13,7 @@ from engine.speech import Segment, SpeechError, Transcript, Word
 from engine.summary import summary_lines
 from engine.timeline import Timeline
 from engine.turn import (
+    REST_OF_TURN_S,
     TRANSCRIBE_TOOL,
     Heartbeat,
     NewDraft,
@@ -23,7 +24,7 @@ from engine.turn import (
     UndoRequest,
     run_turn,
 )
-from engine.words import CATALOG, LOCALES_DIR
+from engine.words import CATALOG, LOCALES_DIR, say
 
 DATA = Path("/data")
 CLIP_A = MediaInfo(
@@ -254,9 +255,15 @@ class FakeSpeech:
         self.asked: list[str] = []
         self.published: dict[str, str] = {}
         self.faces: list[tuple[list[str], int, int]] = []  # face detections started: clips, frame size
+        self.deadlines: list[float | None] = []  # until when each wait was allowed to last
+        self.order: list[str] = []  # "words" and "faces", as they were asked for
 
-    def follow(self, info: MediaInfo, language: str = "") -> Generator[int, None, Transcript]:
+    def follow(
+        self, info: MediaInfo, language: str = "", deadline: float | None = None
+    ) -> Generator[int, None, Transcript]:
         self.asked.append(info.file_id)
+        self.deadlines.append(deadline)
+        self.order.append("words")
         yield from self.progress
         if self.fail:
             raise SpeechError("transcription took too long")
@@ -266,6 +273,7 @@ class FakeSpeech:
 
     def find_faces(self, sources: Sequence[MediaInfo], width: int, height: int) -> None:
         self.faces.append(([info.file_id for info in sources], width, height))
+        self.order.append("faces")
 
     def publish(self, source: MediaInfo, text: str) -> str:
         name = f"{source.file_id}-{len(self.published)}.srt"
@@ -309,6 +317,27 @@ def test_pauses_cut_by_voice_stream_the_transcriptions_progress_and_fall_back_if
     failing = FakeSpeech(SPOKEN, fail=True)
     events = list(run_turn("remove the pauses", "en", {}, (CLIP_A,), DATA, FakeAnalysis(), failing))
     assert any(isinstance(e, NewDraft) for e in events)  # the keep-spans function still cut the pauses
+
+
+def test_a_failed_transcription_is_waited_for_once_in_a_turn_and_said_once():
+    """ "remove the pauses and add captions": the pause cut waits for the words, falls back to loudness when
+    they fail; the captions do not wait for them a second time, and say once that there are none."""
+    failing, analysis = FakeSpeech(SPOKEN, fail=True), FakeAnalysis()
+    events = list(
+        run_turn(
+            "remove the pauses and add captions", "en", {}, (CLIP_A,), DATA, analysis, failing, deadline=90.0
+        )
+    )
+    assert failing.asked == ["a"] and failing.deadlines == [90.0 - REST_OF_TURN_S]
+    assert [path.stem for path in analysis.paths] == ["a"]  # the loudness fallback, once
+    assert texts(events).count(say("en", "edit.captions_failed")) == 1
+    assert any(isinstance(e, NewDraft) for e in events)  # the pauses were still cut
+
+
+def test_pauses_are_cut_by_voice_when_the_words_are_heard():
+    speech, analysis = FakeSpeech(SPOKEN), FakeAnalysis()
+    list(run_turn("remove the pauses", "en", {}, (CLIP_A,), DATA, analysis, speech))
+    assert speech.asked == ["a"] and analysis.paths == []  # the loudness analysis was not needed
 
 
 def test_hinglish_captions_are_moved_fixed_and_removed_by_chat():
@@ -362,3 +391,13 @@ def test_a_turn_that_makes_the_frame_follow_faces_starts_their_detection_before_
     list(run_turn("add music", "en", draft, media, DATA, FakeAnalysis(), speech))
     list(run_turn("stop following my face", "en", draft, media, DATA, FakeAnalysis(), speech))
     assert len(speech.faces) == 1  # the frame did not change, or no longer follows a face: nothing more
+
+
+def test_faces_are_looked_for_before_the_turn_waits_for_words():
+    """ "captions lagao, reels ke liye vertical karo": the face detection runs while the transcription does
+    (side by side on the speech workers), not after it."""
+    speech = FakeSpeech(SPOKEN)
+    text = "add captions and make it vertical 9:16"
+    events = list(run_turn(text, "en", {}, (CLIP_A,), DATA, FakeAnalysis(), speech))
+    assert final_draft(events).canvas.height == 1920
+    assert speech.order == ["faces", "words"]
