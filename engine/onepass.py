@@ -151,15 +151,18 @@ def picture_runs(pieces: Sequence[Piece]) -> list[list[tuple[int, Piece]]]:
 
 
 def _blend(k: int, piece: Piece, o: Output) -> list[str]:
-    """A transition's sides paired frame by frame side by side (`hstack` waits for the second side without
-    keeping memory), then cut apart and blended: an xfade left to wait for its second side itself kept about
-    30 pictures until the run ended (bench/README.md)."""
+    """A transition's picture. A fade's `overlay` queues the first side until the second comes. An xfade
+    left to wait for its second side kept about 30 pictures until the run ended (bench/README.md), so for
+    the other kinds the sides are first paired frame by frame side by side (`hstack` waits without keeping
+    memory), then cut apart and blended."""
+    if piece.transition == "fade":
+        return [ffargs.blend_chain(piece, o, f"{k}av", f"{k}bv") + f"[{k}vout]"]
     w, h = o.width, o.height
     return [
         f"[{k}av][{k}bv]hstack=inputs=2,split[{k}al][{k}br]",
         f"[{k}al]crop={w}:{h}:0:0[{k}ap]",
         f"[{k}br]crop={w}:{h}:{w}:0[{k}bp]",
-        f"[{k}ap][{k}bp]{ffargs.xfade_filter(piece, o)}[{k}vout]",
+        ffargs.blend_chain(piece, o, f"{k}ap", f"{k}bp") + f"[{k}vout]",
     ]
 
 

@@ -83,6 +83,23 @@ def test_blends_land_on_the_same_frames_as_piece_by_piece(wiped):
     assert {k // 40 for k in where} == {0, 1}, "both transitions are wipes"
 
 
+@pytest.fixture(scope="module")
+def faded(tmp_path_factory):
+    return render_both_ways(tmp_path_factory.mktemp("fades"), "fade")
+
+
+def test_a_fade_mixes_its_sides_in_steps_from_the_first_to_the_second(faded):
+    out, _, _ = faded["one-graph"]
+    one, pieces = m.column_means(out).mean(1), m.column_means(faded["pieces"][0]).mean(1)
+    assert np.abs(one - pieces).max() < 0.8  # both renders blend alike
+    source = m.column_means(out.parent / "ramp.mp4").mean(1)
+    for start, ahead in ((30, 0), (70, 10)):  # each 0.4 s fade, and how far the source is ahead before it
+        first, second = source[start + ahead :][:10], source[start + ahead + 10 :][:10]
+        mixed = first + (second - first) * np.arange(10) / 10
+        assert np.abs(one[start : start + 10] - mixed).max() < 1.5, (one[start : start + 10], mixed)
+        assert (second - first).min() > 10, "the sides differ enough for a mix to show"
+
+
 def lag(heard: np.ndarray, reference: np.ndarray, at_s: float, offset_s: float) -> int:
     """By how many samples 0.1 s of `heard` from `at_s` is late against `reference` from `at_s + offset_s`
     (the rising tone matches itself at one lag only)."""

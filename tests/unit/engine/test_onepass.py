@@ -117,7 +117,7 @@ def test_the_picture_runs_in_runs_of_a_few_transitions_each_and_the_sound_in_one
     assert sound.count("acrossfade") == 5 and "concat=n=11:v=0:a=1[aout]" in sound
 
 
-@pytest.mark.parametrize("kind", get_args(TransitionKind))
+@pytest.mark.parametrize("kind", [kind for kind in get_args(TransitionKind) if kind != "fade"])
 def test_a_transition_pairs_its_sides_frame_by_frame_then_blends_them_for_every_kind(kind: TransitionKind):
     pieces = ffargs.plan_pieces(two_spans().set_transitions(kind, 200), 25)
     (run,) = onepass.picture_runs(pieces)
@@ -137,3 +137,14 @@ def test_a_transition_pairs_its_sides_frame_by_frame_then_blends_them_for_every_
     assert "[1aa]atrim=end_sample=5760[1aah]" in sound
     assert "[1ba]atrim=start_sample=3840,asetpts=PTS-STARTPTS[1bat]" in sound
     assert "[1aah][1bat]acrossfade=ns=1920:c1=tri:c2=tri[1aout]" in sound
+
+
+def test_a_fade_lays_its_second_side_over_the_first_with_a_rising_alpha():
+    pieces = ffargs.plan_pieces(two_spans().set_transitions("fade", 200), 25)
+    (run,) = onepass.picture_runs(pieces)
+    lines = onepass.picture_graph(run, CLIP, OUT, []).split(";\n")
+    # no pairing: an overlay waits for its second side without keeping its pictures
+    assert not any("hstack" in line for line in lines)
+    assert (
+        "[1bv]format=yuva420p,fade=t=in:st=0:d=0.200000:alpha=1[1bvf];[1av][1bvf]overlay=format=yuv420[1vout]"
+    ) in lines
