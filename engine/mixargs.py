@@ -1,7 +1,7 @@
 """The audio passes and the final mux: the pieces' sound joined, the music mixed in (ducked under the voice),
-loudness normalized in two passes (`measure_args` prints loudnorm's measurements, `sound_args` applies them
-linearly, so the level is exact without pumping, and encodes the AAC), and the H.264 pieces and the AAC
-copied into a faststart MP4 (`mux_args`).
+its loudness measured (`measure_args`, which keeps the mix it measured; `trial_args` measures it at a level
+`engine.loudness` is settling), brought to its level and encoded to AAC (`sound_args`), and the H.264 pieces
+and the AAC copied into a faststart MP4 (`mux_args`).
 
 Why a pass of its own: loudness is a property of the whole mix, known only after every piece is rendered;
 measuring costs an audio-only run (no video is decoded), a few percent of a video pass.
@@ -9,30 +9,14 @@ measuring costs an audio-only run (no video is decoded), a few percent of a vide
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import RenderError
 from engine.ffargs import SAMPLE_RATE
 from engine.formats import PROTOCOLS, ffmpeg_input, format_of
+from engine.loudness import MEASURE, Level
 from engine.operations.audio import VOICE_CHAIN, voice_clean
 from engine.timeline import MusicSegment, Timeline
-
-LOUDNESS = "I=-14:TP=-2:LRA=11"  # TP with 0.5 dB headroom for the AAC encoder's overshoot
-
-
-@dataclass(frozen=True)
-class Loudness:
-    """The first loudnorm pass's measurements, fed to the second."""
-
-    input_i: float
-    input_tp: float
-    input_lra: float
-    input_thresh: float
-    target_offset: float
 
 
 def concat_list(paths: Sequence[Path]) -> str:
@@ -106,11 +90,11 @@ def measure_args(
     total_samples: int,
     mix_out: Path,
 ) -> list[str]:
-    """First loudnorm pass: the final mix measured, printed as JSON on stderr (`parse_loudness`), and kept
-    in `mix_out` (32-bit float WAV, the very samples measured) so that the final pass need not mix again."""
+    """The final mix measured, its summary printed on stderr (`engine.loudness.parse_loudness`), and kept in
+    `mix_out` (32-bit float WAV, the very samples measured) so that the later passes need not mix again."""
     inputs, graph = _mix(timeline, music, audio_list, total_samples)
     graph.append("[mix]asplit=2[measured][kept]")
-    graph.append(f"[measured]loudnorm={LOUDNESS}:print_format=json[out]")
+    graph.append(f"[measured]{MEASURE}[out]")
     return [
         "-loglevel", "info", "-y", *inputs, "-filter_complex", ";".join(graph),
         "-map", "[out]", "-f", "null", "-",
@@ -118,21 +102,12 @@ def measure_args(
     ]  # fmt: skip
 
 
-def parse_loudness(stderr: str) -> Loudness | None:
-    """The measurements from loudnorm's JSON; None when the mix is silent (nothing to normalize)."""
-    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", stderr)
-    if match is None:
-        raise RenderError("loudness measurement printed no result")
-    values = json.loads(match.group(0))
-    if values["input_i"] in ("-inf", "inf") or float(values["input_i"]) < -70:
-        return None
-    return Loudness(
-        input_i=float(values["input_i"]),
-        input_tp=float(values["input_tp"]),
-        input_lra=float(values["input_lra"]),
-        input_thresh=float(values["input_thresh"]),
-        target_offset=float(values["target_offset"]),
-    )
+def trial_args(mixed: Path, level: Level) -> list[str]:
+    """The kept mix at `level`, measured and thrown away: what the limiter took, for the next correction."""
+    return [
+        "-loglevel", "info", "-y", *ffmpeg_input("wav", mixed),
+        "-af", f"{level.filters()},{MEASURE}", "-f", "null", "-",
+    ]  # fmt: skip
 
 
 def sound_args(
@@ -140,27 +115,18 @@ def sound_args(
     music: Sequence[tuple[MusicSegment, Path]],
     audio_list: Path,
     total_samples: int,
-    loudness: Loudness | None,
+    level: Level | None,
     out_path: Path,
     mixed: Path | None = None,
 ) -> list[str]:
-    """The delivered sound: the mix (`mixed`, the measuring pass's, else mixed here) normalized (if
+    """The delivered sound: the mix (`mixed`, the measuring pass's, else mixed here) at its `level` (if
     measured), cut to the picture's length and encoded to AAC in an M4A, which `mux_args` copies."""
     if mixed is None:
         inputs, graph = _mix(timeline, music, audio_list, total_samples)
     else:
         inputs, graph = ffmpeg_input("wav", mixed), ["[0:a]anull[mix]"]
-    if loudness is not None and timeline.canvas.loudnorm:
-        graph.append(
-            f"[mix]loudnorm={LOUDNESS}:measured_I={loudness.input_i}:measured_TP={loudness.input_tp}"
-            f":measured_LRA={loudness.input_lra}:measured_thresh={loudness.input_thresh}"
-            f":offset={loudness.target_offset}:linear=true,aresample={SAMPLE_RATE}[normed]"
-        )
-    else:
-        graph.append("[mix]anull[normed]")
-    # loudnorm leaves a hole in its output timestamps (not in its samples) and pads its last 100 ms block:
-    # renumber the samples contiguously and cut to the video's length.
-    graph.append(f"[normed]asetpts=N/SR/TB,atrim=end_sample={total_samples}[aout]")
+    level_chain = level.filters() if level is not None and timeline.canvas.loudnorm else "anull"
+    graph.append(f"[mix]{level_chain},atrim=end_sample={total_samples}[aout]")
     return [
         "-loglevel", "error", "-y", *inputs, "-filter_complex", ";".join(graph),
         "-map", "[aout]", "-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE), str(out_path),

@@ -18,7 +18,7 @@ from typing import Any
 
 import av
 
-from engine import ffargs, mixargs, onepass
+from engine import ffargs, loudness, mixargs, onepass
 from engine.captions import CaptionFile, write_ass_file
 from engine.errors import RenderError
 from engine.ffrun import run_ffmpeg
@@ -281,12 +281,18 @@ def render_draft(
         )
 
         def encode_sound() -> None:
-            loudness, mixed = None, None
+            level, mixed = None, None
             if timeline.canvas.loudnorm:
                 mixed = work / "mix.wav"
                 measure = mixargs.measure_args(timeline, music, audio_list, total_samples, mixed)
-                loudness = mixargs.parse_loudness(run(measure, measure_pass, total_s))
-            encode = mixargs.sound_args(timeline, music, audio_list, total_samples, loudness, sound, mixed)
+                measured = loudness.parse_loudness(run(measure, measure_pass, total_s))
+
+                def trial(level: loudness.Level, mixed: Path = mixed) -> loudness.Loudness | None:
+                    trial_run = run(mixargs.trial_args(mixed, level), measure_pass, total_s)
+                    return loudness.parse_loudness(trial_run)
+
+                level = loudness.settle_level(measured, trial)
+            encode = mixargs.sound_args(timeline, music, audio_list, total_samples, level, sound, mixed)
             run(encode, encode_pass, total_s)
 
         if source:

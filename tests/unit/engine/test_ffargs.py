@@ -5,11 +5,10 @@ from pathlib import Path
 import pytest
 
 from engine import ffargs, mixargs
-from engine.errors import RenderError
 from engine.ffargs import Cut, Output, Piece
 from engine.formats import UnknownFormatError
+from engine.loudness import Level
 from engine.media import MediaInfo
-from engine.mixargs import Loudness
 from engine.timeline import Timeline
 
 CLIP = MediaInfo("v1", "talk.mp4", "files/v1.mp4", "video", "mp4", 1000, 4.0, 1280, 720, 25.0, True, True)
@@ -123,13 +122,12 @@ def test_transition_piece_argv_blurs_the_photo_and_gives_it_silence(timeline):
 
 def test_sound_pass_ducks_music_and_applies_measured_loudness_and_the_mux_copies_both(timeline):
     music = [(timeline.music[0], Path("/cache/lofi.flac"))]
-    loudness = Loudness(-20.5, -5.25, 3.1, -30.6, 0.4)
-    args = mixargs.sound_args(timeline, music, Path("/w/a.txt"), 316800, loudness, Path("/w/sound.m4a"))
+    level = Level(6.5, limited=True)
+    args = mixargs.sound_args(timeline, music, Path("/w/a.txt"), 316800, level, Path("/w/sound.m4a"))
     graph = ";".join([
         *(line.format(v=0, m=1) for line in MUSIC_GRAPH),
-        "[mix]loudnorm=I=-14:TP=-2:LRA=11:measured_I=-20.5:measured_TP=-5.25:measured_LRA=3.1"
-        ":measured_thresh=-30.6:offset=0.4:linear=true,aresample=48000[normed]",
-        "[normed]asetpts=N/SR/TB,atrim=end_sample=316800[aout]",
+        # the gain, and the limiter (its look-ahead delays no sample) holding the peaks it would raise
+        "[mix]volume=6.50dB,alimiter=limit=-2.5dB:attack=10:level=false:latency=1,atrim=end_sample=316800[aout]",
     ])  # fmt: skip
     assert args == [
         "-loglevel", "error", "-y",
@@ -146,11 +144,11 @@ def test_sound_pass_ducks_music_and_applies_measured_loudness_and_the_mux_copies
     ]  # fmt: skip
 
 
-def test_measure_pass_prints_loudnorm_json_and_keeps_the_mix_it_measured(timeline):
+def test_measure_pass_prints_the_loudness_and_true_peak_and_keeps_the_mix_it_measured(timeline):
     music = [(timeline.music[0], Path("/cache/lofi.flac"))]
     args = mixargs.measure_args(timeline, music, Path("/w/a.txt"), 316800, Path("/w/mix.wav"))
     graph = ";".join([*(line.format(v=0, m=1) for line in MUSIC_GRAPH), "[mix]asplit=2[measured][kept]",
-                      "[measured]loudnorm=I=-14:TP=-2:LRA=11:print_format=json[out]"])  # fmt: skip
+                      "[measured]ebur128=peak=true:framelog=quiet[out]"])  # fmt: skip
     assert args == [
         "-loglevel", "info", "-y",
         "-f", "concat", "-safe", "0", "-protocol_whitelist", "file", "-i", "/w/a.txt",
@@ -160,20 +158,28 @@ def test_measure_pass_prints_loudnorm_json_and_keeps_the_mix_it_measured(timelin
     ]  # fmt: skip
 
 
-def test_sound_pass_normalizes_the_measured_mix_without_mixing_again(timeline):
-    loudness = Loudness(-20.5, -5.25, 3.1, -30.6, 0.4)
+def test_sound_pass_levels_the_measured_mix_without_mixing_again(timeline):
     music = [(timeline.music[0], Path("/cache/lofi.flac"))]
     args = mixargs.sound_args(
-        timeline, music, Path("/w/a.txt"), 316800, loudness, Path("/w/s.m4a"), Path("/w/m.wav")
+        timeline,
+        music,
+        Path("/w/a.txt"),
+        316800,
+        Level(-3.25, limited=False),
+        Path("/w/s.m4a"),
+        Path("/w/m.wav"),
     )
     assert args[3:10] == ["-f", "wav", "-protocol_whitelist", "file", "-i", "/w/m.wav", "-filter_complex"]
-    graph = args[10].split(";")
-    assert graph[0] == "[0:a]anull[mix]" and graph[1].startswith(
-        "[mix]loudnorm=I=-14:TP=-2:LRA=11:measured_I=-20.5"
-    )
+    assert args[10].split(";") == ["[0:a]anull[mix]", "[mix]volume=-3.25dB,atrim=end_sample=316800[aout]"]
+    # a trial of a level reads the same kept mix, measured and thrown away
+    assert mixargs.trial_args(Path("/w/m.wav"), Level(9.5, limited=True))[-5:] == [
+        "-af",
+        "volume=9.50dB,alimiter=limit=-2.5dB:attack=10:level=false:latency=1,ebur128=peak=true:framelog=quiet",
+        "-f", "null", "-",
+    ]  # fmt: skip
 
 
-def test_muted_clip_keeps_music_without_ducking_and_skips_loudnorm_when_not_measured(timeline):
+def test_muted_clip_keeps_music_without_ducking_and_keeps_its_level_when_not_measured(timeline):
     muted = timeline.set_mute(True)
     args = mixargs.sound_args(
         muted, [(muted.music[0], Path("/m.flac"))], Path("/a"), 480, None, Path("/s.m4a")
@@ -182,10 +188,9 @@ def test_muted_clip_keeps_music_without_ducking_and_skips_loudnorm_when_not_meas
     assert args[3:10] == ["-stream_loop", "-1", "-f", "flac", "-protocol_whitelist", "file", "-i"]
     assert graph[0] == "anullsrc=r=48000:cl=stereo,atrim=end_sample=480[voice]"
     assert graph[1] == "[voice]anull[voicemix]"
-    assert graph[-3:] == [
+    assert graph[-2:] == [
         "[voicemix][m0]amix=inputs=2:duration=first:normalize=0[mix]",
-        "[mix]anull[normed]",
-        "[normed]asetpts=N/SR/TB,atrim=end_sample=480[aout]",
+        "[mix]anull,atrim=end_sample=480[aout]",
     ]
 
 
@@ -213,23 +218,6 @@ def test_escape_value_follows_ffmpeg_filtergraph_escaping():
 )
 def test_pick_fps_divides_the_source_rate(source, fps):
     assert ffargs.pick_fps(source) == fps
-
-
-def test_parse_loudness_reads_loudnorm_json_and_treats_silence_as_nothing_to_do():
-    printed = """[Parsed_loudnorm_0 @ 0x1]
-{
-	"input_i" : "-23.61",
-	"input_tp" : "-6.30",
-	"input_lra" : "2.10",
-	"input_thresh" : "-34.02",
-	"output_i" : "-14.0",
-	"target_offset" : "0.12"
-}
-[out#0/null @ 0x2] video:0KiB"""
-    assert mixargs.parse_loudness(printed) == Loudness(-23.61, -6.3, 2.1, -34.02, 0.12)
-    assert mixargs.parse_loudness(printed.replace('"-23.61"', '"-inf"')) is None
-    with pytest.raises(RenderError):
-        mixargs.parse_loudness("no json here")
 
 
 def test_concat_list_quotes_paths():
