@@ -11,10 +11,11 @@ blended in place, and the branches are concatenated. Because the pieces follow t
 frames arrive just when the concat needs them. One x264 encoder uses both cores.
 
 Why runs of at most `BLENDS_PER_RUN` transitions: every filter that makes pictures keeps a few of them until
-its graph ends, so a graph's memory grows with its number of transitions (about 40 MB each at 1080p with the
-sides paired by `hstack`, 115 MB with an xfade left to wait for its second side; bench/README.md). Each run
-ends its graph, so memory stays that of one short run whatever the clip's length; the runs' H.264 files are
-copied one after the other into the MP4 (`engine.mixargs.mux_args`), as the pieces' are.
+its graph ends, so a graph's memory grows with its number of transitions (at 1080p about 17 MB for a fade,
+40 MB for another kind with its sides paired by `hstack`, 115 MB with an xfade left to wait for its second
+side; bench/README.md). Each run ends its graph, so memory stays that of one short run whatever the clip's
+length; the runs' H.264 files are copied one after the other into the MP4 (`engine.mixargs.mux_args`), as
+the pieces' are.
 
 The sound is a run of its own (`sound_graph`): the source's audio decoded once, each piece's sound an `atrim`
 branch, joined as in `engine.ffargs.join_sides` (the click guards, a transition's short switch between its
