@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from bot.channels import capabilities
+from bot.downloads import MB, refuse_declared, write_capped
 from bot.migration import may_migrate, migrate_chat, migrated_to
 from bot.models import ChatRef, MediaRef
 from bot.outbox import (
@@ -155,22 +156,24 @@ class TelegramOutbox:
             log.info("chat action not shown: %s", exc)
 
     def fetch_media(self, media: MediaRef, dest: Path) -> Path:
+        """The file to `dest`, never more than the channel's download limit: the sizes in the update and in
+        getFile's answer refuse it early, and the bytes are counted (both sizes are optional)."""
         limit = capabilities("telegram", self.settings).download_limit_bytes
-        if media.file_size is not None and media.file_size > limit:
-            raise FileTooBigError(f"{media.file_size} bytes over the download limit {limit}")
-        file_path = str(self._call("getFile", {"file_id": media.file_id})["file_path"])
+        refuse_declared(media.file_size, limit)
+        found = self._call("getFile", {"file_id": media.file_id})
+        refuse_declared(found.get("file_size"), limit)
+        file_path = str(found["file_path"])
         dest.parent.mkdir(parents=True, exist_ok=True)
         if self.settings.telegram_local_mode and Path(file_path).is_absolute():
             # A self-hosted Bot API server (--local) hands out paths on a volume shared with the workers.
             with Path(file_path).open("rb") as src, dest.open("wb") as out:
-                shutil.copyfileobj(src, out, 1024 * 1024)
+                write_capped(iter(partial(src.read, MB), b""), out, limit)
             return dest
         try:
             with self._http.stream("GET", self._files + file_path) as response, dest.open("wb") as out:
                 if response.status_code != 200:
                     raise SendError(f"file download failed with HTTP {response.status_code}")
-                for chunk in response.iter_bytes(1024 * 1024):
-                    out.write(chunk)
+                write_capped(response.iter_bytes(MB), out, limit)
         except httpx.HTTPError as exc:
             raise SendError(f"file download failed: {type(exc).__name__}") from None
         return dest

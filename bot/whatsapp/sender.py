@@ -21,6 +21,7 @@ import httpx
 from redis import Redis
 
 from bot import keys
+from bot.downloads import MB, refuse_declared, write_capped
 from bot.i18n import translate
 from bot.models import ChatRef, MediaRef
 from bot.outbox import (
@@ -40,23 +41,10 @@ from bot.whatsapp import markup
 from bot.whatsapp.errors import PacedError, error_from_response
 
 log = logging.getLogger(__name__)
-MB = 1024 * 1024
 _MAX_PACED_RETRIES = 3
-_SIZE_DIGITS = 18
-_HUGE: int = 10**_SIZE_DIGITS  # a declared size is clamped here: over every limit, and cheap to compare
 _RATE_WAIT_S = 300.0
 # Failures before the request was written: nothing reached Meta, so a retry is safe.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def declared_size(value: object) -> int | None:
-    """The lookup's `file_size`, a number Meta gives (an int, or digits in a string); None when it is
-    anything else, and then only the bytes streamed are counted against the limit."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value) if len(value) <= _SIZE_DIGITS else _HUGE  # int() of 5000 digits raises
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return min(value, _HUGE)
-    return None
 
 
 def message_number(wamid: str) -> int:
@@ -149,24 +137,17 @@ class WhatsAppOutbox:
         """Look the media id up (a URL valid for minutes), check its size, stream it to `dest`."""
         info = self._get_json(f"{self._base}/{quote(media.file_id, safe='')}", "media lookup")
         limit = min(self.settings.whatsapp_document_limit_mb * MB, self.settings.nemo_upload_max_bytes)
-        size = declared_size(info.get("file_size"))
-        if size is not None and size > limit:
-            raise FileTooBigError(f"{size} bytes over the download limit")
+        refuse_declared(info.get("file_size"), limit)
         url = info.get("url")
         if not isinstance(url, str) or not self._may_carry_token(url):
             # The download needs the bearer token: never over plain HTTP, never to a URL we cannot trust.
             raise SendError("media lookup without an https download URL")
         dest.parent.mkdir(parents=True, exist_ok=True)
-        written = 0
         try:
             with self._http.stream("GET", url) as response, dest.open("wb") as out:
                 if response.status_code != 200:
                     raise SendError(f"media download failed with HTTP {response.status_code}")
-                for chunk in response.iter_bytes(MB):
-                    written += len(chunk)
-                    if written > limit:  # the lookup's size is Meta's word; the bytes are checked too
-                        raise FileTooBigError("download over the limit")
-                    out.write(chunk)
+                write_capped(response.iter_bytes(MB), out, limit)  # the lookup's size is Meta's word
         except httpx.HTTPError as exc:
             raise SendError(f"media download failed: {type(exc).__name__}") from None
         return dest

@@ -8,9 +8,10 @@ import fakeredis
 import httpx
 import pytest
 
+from bot.downloads import MB
 from bot.migration import migrate_chat
-from bot.models import ChatRef
-from bot.outbox import AmbiguousSendError, Button, ChatUnavailableError, SendError
+from bot.models import ChatRef, MediaRef
+from bot.outbox import AmbiguousSendError, Button, ChatUnavailableError, FileTooBigError, SendError
 from bot.telegram.sender import TelegramOutbox
 
 CHAT = ChatRef(chat_id=42)
@@ -180,3 +181,37 @@ def test_sends_look_a_migration_up_only_for_basic_groups_and_once_it_is_known(se
     for _ in range(3):
         box.send_text(group, "hello")
     assert redis.commands == ["GET"] and sent[-3:] == ["-1004242"] * 3  # the move, read once, is kept
+
+
+def serving(file_size, data: bytes, downloads: list[str]):
+    """A Bot API whose getFile declares `file_size` (or none) and whose file server streams `data`."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/getFile"):
+            found = {"file_id": "f1", "file_path": "videos/file_1.mp4"}
+            return ok(found if file_size is None else found | {"file_size": file_size})
+        downloads.append(request.url.path)
+        return httpx.Response(200, content=data)
+
+    return handler
+
+
+def test_a_file_of_no_declared_size_is_counted_as_it_streams_and_stopped_over_the_limit(settings, tmp_path):
+    settings = settings.model_copy(update={"telegram_download_limit_bytes": 3 * MB})
+    downloads: list[str] = []
+    box, _ = outbox(settings, serving(None, b"v" * (2 * MB), downloads))
+    media = MediaRef(kind="video", file_id="f1")  # an update may leave file_size out
+    assert box.fetch_media(media, tmp_path / "ok.mp4").stat().st_size == 2 * MB
+    box, _ = outbox(settings, serving(None, b"v" * (3 * MB + 1), downloads))
+    with pytest.raises(FileTooBigError):
+        box.fetch_media(media, tmp_path / "big.mp4")
+    assert len(downloads) == 2 and (tmp_path / "big.mp4").stat().st_size <= 3 * MB
+
+
+@pytest.mark.parametrize("size", [21 * MB, str(21 * MB), "9" * 5000])
+def test_a_size_over_the_limit_in_getfiles_answer_is_refused_before_the_download(settings, tmp_path, size):
+    downloads: list[str] = []
+    box, _ = outbox(settings, serving(size, b"v", downloads))
+    with pytest.raises(FileTooBigError):
+        box.fetch_media(MediaRef(kind="video", file_id="f1"), tmp_path / "x.mp4")
+    assert downloads == []

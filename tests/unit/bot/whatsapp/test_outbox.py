@@ -11,10 +11,11 @@ import httpx
 import pytest
 
 from bot import keys
+from bot.downloads import MB
 from bot.models import ChatRef, MediaRef
 from bot.outbox import FileTooBigError, SendError
 from bot.ratelimit import Rate, RateLimiter
-from bot.whatsapp.sender import MB, WhatsAppOutbox
+from bot.whatsapp.sender import WhatsAppOutbox
 
 GRAPH = "https://graph.facebook.com/v23.0"
 TOKEN = "EAAG-the-access-token"
