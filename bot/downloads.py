@@ -31,7 +31,7 @@ def refuse_declared(value: object, limit: int) -> None:
         raise FileTooBigError(f"{size} bytes over the download limit {limit}")
 
 
-def write_capped(chunks: Iterable[bytes], out: BinaryIO, limit: int) -> int:
+def write_capped(chunks: Iterable[bytes], out: BinaryIO, limit: int) -> None:
     """Write `chunks` to `out`, stopping with FileTooBigError as soon as more than `limit` bytes came."""
     written = 0
     for chunk in chunks:
@@ -39,4 +39,3 @@ def write_capped(chunks: Iterable[bytes], out: BinaryIO, limit: int) -> int:
         if written > limit:
             raise FileTooBigError("download over the limit")
         out.write(chunk)
-    return written

@@ -71,7 +71,9 @@ def settle_level(measured: Loudness | None, trial: Callable[[Level], Loudness | 
         return None
     gain = TARGET_I - measured.integrated
     level = Level(gain, limited=measured.true_peak + gain > TARGET_TP)
-    for _ in range(_TRIALS if level.limited else 0):
+    if not level.limited:
+        return level  # a gain alone is exact
+    for _ in range(_TRIALS):
         heard = trial(level)
         if heard is None or heard.integrated >= TARGET_I - _CLOSE_LU:
             break

@@ -161,8 +161,10 @@ class TelegramOutbox:
         limit = capabilities("telegram", self.settings).download_limit_bytes
         refuse_declared(media.file_size, limit)
         found = self._call("getFile", {"file_id": media.file_id})
+        if not isinstance(found, dict) or not isinstance(found.get("file_path"), str):
+            raise SendError("getFile answered without a file_path")
         refuse_declared(found.get("file_size"), limit)
-        file_path = str(found["file_path"])
+        file_path = found["file_path"]
         dest.parent.mkdir(parents=True, exist_ok=True)
         if self.settings.telegram_local_mode and Path(file_path).is_absolute():
             # A self-hosted Bot API server (--local) hands out paths on a volume shared with the workers.

@@ -23,7 +23,10 @@ progress-sent = Sent ✅
 ## uploads
 upload-done = Uploaded "{ $name }" ({ $duration } s). Now tell me what to change.
 upload-failed = I couldn't upload that file. Please send it again.
-upload-too_big_for_telegram = This file is { $size_mb } MB, but I can only download files up to { $limit_mb } MB from Telegram. You can send me a link to it instead (Google Drive, Dropbox or any direct https link), or the bot's operator can run a self-hosted Telegram Bot API server for files up to 2000 MB.
+upload-too_big_for_telegram = { $size_mb ->
+        [0] This file is bigger than the { $limit_mb } MB I can download from Telegram.
+       *[other] This file is { $size_mb } MB, but I can only download files up to { $limit_mb } MB from Telegram.
+    } You can send me a link to it instead (Google Drive, Dropbox or any direct https link), or the bot's operator can run a self-hosted Telegram Bot API server for files up to 2000 MB.
 upload-refused-empty = This file is empty (0 bytes), so there is nothing to edit. Send the video again, as a file or a video.
 upload-refused-pdf = This file isn't a video (it looks like a PDF). Send the video itself, as a file or a video.
 upload-refused-document = This file isn't a video (it looks like a document or a zip archive). Send the video itself, as a file or a video, not packed in an archive.

@@ -23,7 +23,10 @@ progress-sent = Bhej diya ✅
 ## uploads
 upload-done = "{ $name }" upload ho gaya ({ $duration } sec). Ab bataiye kya badalna hai.
 upload-failed = Ye file upload nahi ho payi. Please dobara bhejiye.
-upload-too_big_for_telegram = Ye file { $size_mb } MB ki hai, par main Telegram se sirf { $limit_mb } MB tak ki file download kar sakta hoon. Iski jagah link bhej dijiye (Google Drive, Dropbox ya koi bhi seedha https link), ya bot chalane wale 2000 MB tak ki files ke liye apna Telegram Bot API server chala sakte hain.
+upload-too_big_for_telegram = { $size_mb ->
+        [0] Ye file { $limit_mb } MB se badi hai, aur main Telegram se sirf { $limit_mb } MB tak ki file download kar sakta hoon.
+       *[other] Ye file { $size_mb } MB ki hai, par main Telegram se sirf { $limit_mb } MB tak ki file download kar sakta hoon.
+    } Iski jagah link bhej dijiye (Google Drive, Dropbox ya koi bhi seedha https link), ya bot chalane wale 2000 MB tak ki files ke liye apna Telegram Bot API server chala sakte hain.
 upload-refused-empty = Ye file khaali hai (0 bytes), isme edit karne ko kuch nahi hai. Video dobara bhejiye, file ya video ke roop mein.
 upload-refused-pdf = Ye file video nahi hai (PDF lag rahi hai). Video khud bhejiye, file ya video ke roop mein.
 upload-refused-document = Ye file video nahi hai (document ya zip archive lag rahi hai). Video khud bhejiye, file ya video ke roop mein, archive mein band karke nahi.

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.i18n import translate
 from bot.models import ChatRef, MediaRef, Request
-from bot.outbox import Keyboard, VideoFile
+from bot.outbox import FileTooBigError, Keyboard, VideoFile
 from bot.requests import RequestStore
 from bot.sessions import SessionStore
 from worker.chat import Chat
@@ -85,3 +86,17 @@ def test_a_request_keeps_the_language_it_was_acknowledged_in(redis, settings, ou
     chat = Chat(ctx, request)
     chat.say(chat.t("export.nothing"))
     assert outbox.sent == [translate("hi-Latn", "export.nothing")]
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "hi-Latn"])
+def test_a_file_found_too_big_only_while_downloading_is_not_called_0_mb(redis, settings, outbox, lang):
+    """Telegram may leave a file's size out; the download stops over the limit, and the message says so
+    without a size it never knew."""
+    ctx = Context(settings, redis)
+    ctx._outboxes["telegram"] = outbox
+    media = (MediaRef(kind="video", file_id="f1"),)  # no file_size
+    request = Request(request_id="telegram:42:3", kind="upload", chat=CHAT, user_id=7, lang=lang, media=media)
+    Chat(ctx, request).fail(FileTooBigError("download over the limit"))
+    (told,) = outbox.sent or [text for _, text in outbox.edits]
+    assert told == translate(lang, "upload.too_big_for_telegram", size_mb=0, limit_mb=20)
+    assert re.search(r"(?<!\d)0 MB", told) is None and "20 MB" in told

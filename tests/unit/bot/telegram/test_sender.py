@@ -215,3 +215,9 @@ def test_a_size_over_the_limit_in_getfiles_answer_is_refused_before_the_download
     with pytest.raises(FileTooBigError):
         box.fetch_media(MediaRef(kind="video", file_id="f1"), tmp_path / "x.mp4")
     assert downloads == []
+
+
+def test_a_getfile_answer_without_a_path_is_a_send_error_not_a_crash(settings, tmp_path):
+    box, _ = outbox(settings, lambda request: ok({"file_id": "f1", "file_size": 10}))
+    with pytest.raises(SendError):
+        box.fetch_media(MediaRef(kind="video", file_id="f1"), tmp_path / "x.mp4")
